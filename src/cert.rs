@@ -1,0 +1,431 @@
+//! Certificates as certdeps reads them: a cheap zero-copy [`Skim`] for the hot path, and a
+//! full [`Description`] (via x509-cert) only when something must be explained.
+//!
+//! webpki decides trust but exposes no validity dates, SAN lists or display names, so the
+//! description comes from x509-cert; x509-cert never decides trust.
+
+use std::net::IpAddr;
+use std::time::Duration;
+
+use der::asn1::{AnyRef, ObjectIdentifier};
+use der::{Decode, Encode, Reader, SliceReader, Tag, TagNumber, Tagged};
+use pki_types::{CertificateDer, UnixTime};
+use sha2::{Digest, Sha256};
+use x509_cert::ext::pkix::name::GeneralName;
+use x509_cert::ext::pkix::{
+    AuthorityInfoAccessSyntax, AuthorityKeyIdentifier, BasicConstraints, ExtendedKeyUsage,
+    SubjectAltName, SubjectKeyIdentifier,
+};
+use x509_cert::certificate::Rfc5280;
+use x509_cert::time::Validity;
+
+use crate::key::PublicKey;
+use crate::name::San;
+
+/// id-ad-caIssuers ([RFC 5280 section 4.2.2.1]).
+///
+/// [RFC 5280 section 4.2.2.1]: https://www.rfc-editor.org/rfc/rfc5280#section-4.2.2.1
+const CA_ISSUERS: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.48.2");
+const SUBJECT_KEY_ID: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.14");
+const AUTHORITY_KEY_ID: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.35");
+const ANY_EKU: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.37.0");
+
+/// The fields of a certificate that chain assembly and the healthy path need, borrowed from
+/// the DER without decoding anything else.
+///
+/// ```text
+/// Certificate  ::=  SEQUENCE  { tbsCertificate TBSCertificate, ... }
+/// TBSCertificate  ::=  SEQUENCE  {
+///      version         [0]  EXPLICIT Version DEFAULT v1,
+///      serialNumber         CertificateSerialNumber,
+///      signature            AlgorithmIdentifier,
+///      issuer               Name,
+///      validity             Validity,
+///      subject              Name,
+///      subjectPublicKeyInfo SubjectPublicKeyInfo, ... }
+/// ```
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Skim<'a> {
+    pub(crate) der: &'a [u8],
+    /// Contents of the issuer Name, without its SEQUENCE header (webpki's form).
+    pub(crate) issuer: &'a [u8],
+    /// Contents of the subject Name, without its SEQUENCE header (webpki's form).
+    pub(crate) subject: &'a [u8],
+    /// The whole SubjectPublicKeyInfo TLV.
+    pub(crate) spki: &'a [u8],
+    pub(crate) not_before: u64,
+    pub(crate) not_after: u64,
+    /// Contents of the `[3] EXPLICIT Extensions` field, when present.
+    extensions: Option<&'a [u8]>,
+}
+
+impl<'a> Skim<'a> {
+    /// Reads the outer structure of `der` ([RFC 5280 section 4.1]).
+    ///
+    /// [RFC 5280 section 4.1]: https://www.rfc-editor.org/rfc/rfc5280#section-4.1
+    pub(crate) fn new(der: &'a [u8]) -> der::Result<Self> {
+        let mut reader = SliceReader::new(der)?;
+        let skim = reader.sequence(|cert| {
+            cert.sequence(|tbs| {
+                if Tag::peek(tbs)? == context_tag(0, true) {
+                    AnyRef::decode(tbs)?;
+                }
+                AnyRef::decode(tbs)?; // serialNumber
+                AnyRef::decode(tbs)?; // signature
+                let issuer = name_contents(tbs)?;
+                let validity = Validity::<Rfc5280>::decode(tbs)?;
+                let subject = name_contents(tbs)?;
+                let spki = tbs.tlv_bytes()?;
+                let mut extensions = None;
+                while !tbs.is_finished() {
+                    let field = AnyRef::decode(tbs)?;
+                    if field.tag() == context_tag(3, true) {
+                        extensions = Some(AnyRef::from_der(field.value())?.value());
+                    }
+                }
+                Ok::<_, der::Error>(Skim {
+                    der,
+                    issuer,
+                    subject,
+                    spki,
+                    not_before: validity.not_before.to_unix_duration().as_secs(),
+                    not_after: validity.not_after.to_unix_duration().as_secs(),
+                    extensions,
+                })
+            })
+            .and_then(|skim| {
+                AnyRef::decode(cert)?; // signatureAlgorithm
+                AnyRef::decode(cert)?; // signatureValue
+                Ok::<_, der::Error>(skim)
+            })
+        })?;
+        reader.finish()?;
+        Ok(skim)
+    }
+
+    /// The extnValue contents of the first extension with this OID
+    /// ([RFC 5280 section 4.1.2.9]); `None` when absent or unreadable.
+    ///
+    /// [RFC 5280 section 4.1.2.9]: https://www.rfc-editor.org/rfc/rfc5280#section-4.1.2.9
+    pub(crate) fn extension(&self, oid: &ObjectIdentifier) -> Option<&'a [u8]> {
+        let mut reader = SliceReader::new(self.extensions?).ok()?;
+        while !reader.is_finished() {
+            let found = reader
+                .sequence(|ext| {
+                    let id = ObjectIdentifier::decode(ext)?;
+                    let _critical = Option::<bool>::decode(ext)?;
+                    let value = <&der::asn1::OctetStringRef>::decode(ext)?;
+                    Ok::<_, der::Error>((id == *oid).then(|| value.as_bytes()))
+                })
+                .ok()?;
+            if found.is_some() {
+                return found;
+            }
+        }
+        None
+    }
+
+    /// subjectKeyIdentifier ([RFC 5280 section 4.2.1.2]).
+    ///
+    /// [RFC 5280 section 4.2.1.2]: https://www.rfc-editor.org/rfc/rfc5280#section-4.2.1.2
+    pub(crate) fn subject_key_id(&self) -> Option<&'a [u8]> {
+        let value = self.extension(&SUBJECT_KEY_ID)?;
+        <&der::asn1::OctetStringRef>::from_der(value).ok().map(|o| o.as_bytes())
+    }
+
+    /// authorityKeyIdentifier keyIdentifier ([RFC 5280 section 4.2.1.1]).
+    ///
+    /// ```text
+    /// AuthorityKeyIdentifier ::= SEQUENCE {
+    ///    keyIdentifier             [0] KeyIdentifier           OPTIONAL, ... }
+    /// ```
+    ///
+    /// [RFC 5280 section 4.2.1.1]: https://www.rfc-editor.org/rfc/rfc5280#section-4.2.1.1
+    pub(crate) fn authority_key_id(&self) -> Option<&'a [u8]> {
+        let value = self.extension(&AUTHORITY_KEY_ID)?;
+        let seq = AnyRef::from_der(value).ok()?;
+        let mut reader = SliceReader::new(seq.value()).ok()?;
+        if reader.is_finished() {
+            return None;
+        }
+        let first = AnyRef::decode(&mut reader).ok()?;
+        (first.tag() == context_tag(0, false)).then(|| first.value())
+    }
+
+    /// Subject and issuer are the same name: a root, a self-signed leaf, or a self-issued
+    /// key rollover ([RFC 5280 section 3.2]).
+    ///
+    /// [RFC 5280 section 3.2]: https://www.rfc-editor.org/rfc/rfc5280#section-3.2
+    pub(crate) fn is_self_issued(&self) -> bool {
+        self.issuer == self.subject
+    }
+
+    /// Whether `time` is inside notBefore..=notAfter ([RFC 5280 section 4.1.2.5]).
+    ///
+    /// [RFC 5280 section 4.1.2.5]: https://www.rfc-editor.org/rfc/rfc5280#section-4.1.2.5
+    pub(crate) fn validity_at(&self, time: UnixTime) -> ValidityAt {
+        let now = time.as_secs();
+        if now < self.not_before {
+            ValidityAt::NotYetValid
+        } else if now > self.not_after {
+            ValidityAt::Expired
+        } else {
+            ValidityAt::Valid
+        }
+    }
+}
+
+/// Where a time falls relative to a certificate's validity period.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ValidityAt {
+    Expired,
+    NotYetValid,
+    Valid,
+}
+
+fn context_tag(number: u32, constructed: bool) -> Tag {
+    Tag::ContextSpecific { constructed, number: TagNumber(number) }
+}
+
+fn name_contents<'a>(reader: &mut SliceReader<'a>) -> der::Result<&'a [u8]> {
+    let any = AnyRef::decode(reader)?;
+    if any.tag() != Tag::Sequence {
+        return Err(der::ErrorKind::TagUnexpected {
+            expected: Some(Tag::Sequence),
+            actual: any.tag(),
+        }
+        .into());
+    }
+    Ok(any.value())
+}
+
+/// Everything a report says about one certificate: owned, decoded once, only when needed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "json", derive(serde::Serialize))]
+#[non_exhaustive]
+pub struct Description {
+    /// Subject distinguished name ([RFC 4514] string form).
+    ///
+    /// [RFC 4514]: https://www.rfc-editor.org/rfc/rfc4514
+    pub subject: String,
+    /// Issuer distinguished name.
+    pub issuer: String,
+    /// Serial number, lowercase hex.
+    pub serial: String,
+    /// Start of validity.
+    #[cfg_attr(feature = "json", serde(serialize_with = "crate::report::serialize_time"))]
+    pub not_before: UnixTime,
+    /// End of validity.
+    #[cfg_attr(feature = "json", serde(serialize_with = "crate::report::serialize_time"))]
+    pub not_after: UnixTime,
+    /// SHA-256 of the DER, lowercase hex: the fingerprint people compare.
+    pub sha256: String,
+    /// subjectAltName entries, in certificate order.
+    pub san: Vec<San>,
+    /// Subject common names (never used for host matching).
+    pub common_names: Vec<String>,
+    /// basicConstraints cA is true.
+    pub is_ca: bool,
+    /// basicConstraints pathLenConstraint, when present.
+    pub path_len: Option<u8>,
+    /// Subject equals issuer and the key identifiers do not contradict it.
+    pub self_signed: bool,
+    /// subjectKeyIdentifier, lowercase hex.
+    pub subject_key_id: Option<String>,
+    /// authorityKeyIdentifier keyIdentifier, lowercase hex.
+    pub authority_key_id: Option<String>,
+    /// AIA caIssuers URLs: where the issuer certificate can be downloaded.
+    pub ca_issuers: Vec<String>,
+    /// Extended key usage OIDs; `None` when the extension is absent (any purpose).
+    pub extended_key_usage: Option<Vec<String>>,
+    /// The subject public key.
+    pub public_key: PublicKey,
+    /// The signature algorithm OID (dotted), with its common name when known.
+    pub signature_algorithm: String,
+}
+
+impl Description {
+    /// Decodes a certificate fully with x509-cert.
+    pub fn new(der: &CertificateDer<'_>) -> Result<Self, der::Error> {
+        let cert = x509_cert::Certificate::from_der(der.as_ref())?;
+        let tbs = cert.tbs_certificate();
+        let san = match tbs.get_extension::<SubjectAltName>()? {
+            Some((_, sans)) => sans.0.iter().map(san_from).collect(),
+            None => Vec::new(),
+        };
+        let (is_ca, path_len) = match tbs.get_extension::<BasicConstraints>()? {
+            Some((_, bc)) => (bc.ca, bc.path_len_constraint),
+            None => (false, None),
+        };
+        let subject_key_id =
+            tbs.get_extension::<SubjectKeyIdentifier>()?.map(|(_, ski)| hex(ski.0.as_bytes()));
+        let authority_key_id = tbs
+            .get_extension::<AuthorityKeyIdentifier>()?
+            .and_then(|(_, aki)| aki.key_identifier.map(|id| hex(id.as_bytes())));
+        let ca_issuers = match tbs.get_extension::<AuthorityInfoAccessSyntax>()? {
+            Some((_, aia)) => aia
+                .0
+                .iter()
+                .filter(|ad| ad.access_method == CA_ISSUERS)
+                .filter_map(|ad| match &ad.access_location {
+                    GeneralName::UniformResourceIdentifier(uri) => Some(uri.to_string()),
+                    _ => None,
+                })
+                .collect(),
+            None => Vec::new(),
+        };
+        let extended_key_usage = tbs
+            .get_extension::<ExtendedKeyUsage>()?
+            .map(|(_, eku)| eku.0.iter().map(eku_name).collect());
+        let common_names = tbs
+            .subject()
+            .iter()
+            .filter(|atv| atv.oid == const_oid_cn())
+            .filter_map(|atv| directory_string(&atv.value))
+            .collect();
+        let spki = tbs.subject_public_key_info().to_der()?;
+        let self_issued = tbs.subject() == tbs.issuer();
+        let self_signed = self_issued
+            && match (&subject_key_id, &authority_key_id) {
+                (Some(ski), Some(aki)) => ski == aki,
+                _ => true,
+            };
+        Ok(Self {
+            subject: tbs.subject().to_string(),
+            issuer: tbs.issuer().to_string(),
+            serial: hex(tbs.serial_number().as_bytes()),
+            not_before: unix(tbs.validity().not_before.to_unix_duration()),
+            not_after: unix(tbs.validity().not_after.to_unix_duration()),
+            sha256: sha256_hex(der.as_ref()),
+            san,
+            common_names,
+            is_ca,
+            path_len,
+            self_signed,
+            subject_key_id,
+            authority_key_id,
+            ca_issuers,
+            extended_key_usage,
+            public_key: PublicKey::from_spki(&spki),
+            signature_algorithm: signature_name(cert.signature_algorithm().oid),
+        })
+    }
+
+    /// Whether the EKU extension admits TLS server authentication ([RFC 5280 section
+    /// 4.2.1.12]): absent, or listing serverAuth. webpki does not honour anyExtendedKeyUsage.
+    ///
+    /// [RFC 5280 section 4.2.1.12]: https://www.rfc-editor.org/rfc/rfc5280#section-4.2.1.12
+    pub fn allows_server_auth(&self) -> bool {
+        match &self.extended_key_usage {
+            None => true,
+            Some(ekus) => ekus.iter().any(|eku| eku == "serverAuth"),
+        }
+    }
+}
+
+/// SHA-256 of `bytes` as lowercase hex.
+pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes))
+}
+
+/// Lowercase hex, no separators.
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        // Writing to a String cannot fail.
+        let _ = write!(out, "{b:02x}");
+    }
+    out
+}
+
+fn unix(duration: Duration) -> UnixTime {
+    UnixTime::since_unix_epoch(duration)
+}
+
+fn const_oid_cn() -> ObjectIdentifier {
+    ObjectIdentifier::new_unwrap("2.5.4.3")
+}
+
+fn directory_string(value: &der::Any) -> Option<String> {
+    use x509_cert::ext::pkix::name::DirectoryString;
+    if let Ok(ds) = DirectoryString::try_from(value) {
+        return Some(String::from(ds));
+    }
+    // Some issuers write the CN as IA5String; show it rather than drop it.
+    value.decode_as::<der::asn1::Ia5String>().ok().map(|s| s.to_string())
+}
+
+fn san_from(name: &GeneralName) -> San {
+    match name {
+        GeneralName::DnsName(dns) => San::Dns(dns.to_string()),
+        GeneralName::IpAddress(ip) => match ip.as_bytes().len() {
+            4 => {
+                let mut octets = [0u8; 4];
+                octets.copy_from_slice(ip.as_bytes());
+                San::Ip(IpAddr::from(octets))
+            }
+            16 => {
+                let mut octets = [0u8; 16];
+                octets.copy_from_slice(ip.as_bytes());
+                San::Ip(IpAddr::from(octets))
+            }
+            _ => San::Other(format!("malformed iPAddress {}", hex(ip.as_bytes()))),
+        },
+        GeneralName::Rfc822Name(email) => San::Email(email.to_string()),
+        GeneralName::UniformResourceIdentifier(uri) => San::Uri(uri.to_string()),
+        GeneralName::DirectoryName(dn) => San::Other(format!("dirName:{dn}")),
+        GeneralName::OtherName(other) => San::Other(format!("otherName:{}", other.type_id)),
+        GeneralName::RegisteredId(oid) => San::Other(format!("registeredID:{oid}")),
+        GeneralName::EdiPartyName(_) => San::Other("ediPartyName".to_owned()),
+    }
+}
+
+fn eku_name(oid: &ObjectIdentifier) -> String {
+    match oid.to_string().as_str() {
+        "1.3.6.1.5.5.7.3.1" => "serverAuth".to_owned(),
+        "1.3.6.1.5.5.7.3.2" => "clientAuth".to_owned(),
+        "1.3.6.1.5.5.7.3.3" => "codeSigning".to_owned(),
+        "1.3.6.1.5.5.7.3.4" => "emailProtection".to_owned(),
+        "1.3.6.1.5.5.7.3.8" => "timeStamping".to_owned(),
+        "1.3.6.1.5.5.7.3.9" => "OCSPSigning".to_owned(),
+        _ if *oid == ANY_EKU => "anyExtendedKeyUsage".to_owned(),
+        other => other.to_owned(),
+    }
+}
+
+fn signature_name(oid: ObjectIdentifier) -> String {
+    let name = match oid.to_string().as_str() {
+        "1.2.840.113549.1.1.4" => "md5WithRSAEncryption",
+        "1.2.840.113549.1.1.5" => "sha1WithRSAEncryption",
+        "1.2.840.113549.1.1.11" => "sha256WithRSAEncryption",
+        "1.2.840.113549.1.1.12" => "sha384WithRSAEncryption",
+        "1.2.840.113549.1.1.13" => "sha512WithRSAEncryption",
+        "1.2.840.113549.1.1.10" => "rsassaPss",
+        "1.2.840.10045.4.1" => "ecdsa-with-SHA1",
+        "1.2.840.10045.4.3.2" => "ecdsa-with-SHA256",
+        "1.2.840.10045.4.3.3" => "ecdsa-with-SHA384",
+        "1.2.840.10045.4.3.4" => "ecdsa-with-SHA512",
+        "1.3.101.112" => "Ed25519",
+        "1.2.840.10040.4.3" => "dsa-with-sha1",
+        _ => return oid.to_string(),
+    };
+    name.to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hex_is_lowercase_and_padded() {
+        assert_eq!(hex(&[0x00, 0x0a, 0xff]), "000aff");
+    }
+
+    #[test]
+    fn skim_rejects_garbage_without_panicking() {
+        for input in [&[][..], &[0x30], &[0x30, 0x00], &[0x30, 0x81], &[0x04, 0x00]] {
+            assert!(Skim::new(input).is_err(), "{input:?}");
+        }
+    }
+}

@@ -1,0 +1,229 @@
+//! Chain assembly: candidate paths from the leaf towards an anchor, built from the presented
+//! certificates in any order plus an optional pool, by name and key identifier.
+//!
+//! Assembly explains; it never decides trust (that is [`crate::verify`]). It works on names
+//! only and checks no signature, so it is cheap, and it stops at a [`Budget`].
+
+use std::collections::HashMap;
+
+use crate::cert::Skim;
+use crate::pool::Pool;
+use crate::store::TrustStore;
+
+/// Limits on chain assembly, so that no input can make it run away.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Budget {
+    /// Most certificates on one path, leaf included. webpki allows at most 6 intermediates
+    /// (`MAX_SUB_CA_COUNT`), so a leaf, 6 intermediates and one more for a presented root.
+    pub max_depth: usize,
+    /// Most issuer candidates considered over the whole search. webpki's own budget is
+    /// 200,000 path-building calls (after CVE-2018-16875); assembly does no signature
+    /// checks, so a tenth of that bounds it to well under a millisecond per thousand.
+    pub max_candidates: usize,
+}
+
+impl Default for Budget {
+    fn default() -> Self {
+        Self { max_depth: 8, max_candidates: 20_000 }
+    }
+}
+
+/// Where a certificate on an assembled path came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub(crate) enum Source {
+    /// The server presented it, at this position (0-based).
+    Presented(usize),
+    /// It came from the intermediate pool, at this position.
+    Pool(usize),
+}
+
+/// One certificate on an assembled path.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Link<'a> {
+    pub(crate) source: Source,
+    pub(crate) skim: Skim<'a>,
+}
+
+/// How an assembled path ends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum End {
+    /// The last certificate's issuer is an anchor of store `store`, anchor `anchor`.
+    Anchor { store: usize, anchor: usize },
+    /// The last certificate names itself as issuer and no store holds it.
+    SelfIssued,
+    /// Nothing available has the last certificate's issuer name.
+    MissingIssuer,
+    /// The path reached the depth limit.
+    TooDeep,
+}
+
+impl End {
+    /// Lower is a better explanation: an anchor beats an untrusted root beats a gap.
+    fn rank(self) -> u8 {
+        match self {
+            Self::Anchor { .. } => 0,
+            Self::SelfIssued => 1,
+            Self::MissingIssuer => 2,
+            Self::TooDeep => 3,
+        }
+    }
+}
+
+/// A path from the leaf as far as assembly could take it.
+#[derive(Clone, Debug)]
+pub(crate) struct Path<'a> {
+    pub(crate) links: Vec<Link<'a>>,
+    pub(crate) end: End,
+}
+
+impl Path<'_> {
+    pub(crate) fn pool_count(&self) -> usize {
+        self.links.iter().filter(|l| matches!(l.source, Source::Pool(_))).count()
+    }
+
+    fn key(&self) -> (u8, usize, usize) {
+        (self.end.rank(), self.pool_count(), self.links.len())
+    }
+}
+
+/// The result of assembly: the best path found, and whether the budget ran out first.
+#[derive(Clone, Debug)]
+pub(crate) struct Assembly<'a> {
+    pub(crate) best: Path<'a>,
+    pub(crate) exhausted: bool,
+}
+
+/// Builds the best candidate path for `presented[0]`.
+///
+/// Issuers are found by subject name; when the child carries an authority key identifier and
+/// the candidate a subject key identifier they must agree ([RFC 5280 section 4.2.1.1]), and
+/// the key-id index is used first so a pool full of same-name certificates is not scanned.
+/// A certificate appears at most once per path, which breaks cross-sign loops.
+///
+/// [RFC 5280 section 4.2.1.1]: https://www.rfc-editor.org/rfc/rfc5280#section-4.2.1.1
+pub(crate) fn assemble<'a>(
+    presented: &[Option<Skim<'a>>],
+    pool: Option<&'a Pool>,
+    stores: &[TrustStore],
+    budget: Budget,
+) -> Option<Assembly<'a>> {
+    let leaf = (*presented.first()?)?;
+    let mut by_subject: HashMap<&[u8], Vec<usize>> = HashMap::new();
+    for (i, skim) in presented.iter().enumerate().skip(1) {
+        if let Some(skim) = skim {
+            by_subject.entry(skim.subject).or_default().push(i);
+        }
+    }
+    let mut search = Search {
+        presented,
+        by_subject,
+        pool,
+        stores,
+        budget,
+        spent: 0,
+        best: None,
+        stack: vec![Link { source: Source::Presented(0), skim: leaf }],
+    };
+    search.extend();
+    let exhausted = search.spent >= budget.max_candidates;
+    let best = search.best?;
+    Some(Assembly { best, exhausted })
+}
+
+struct Search<'s, 'a> {
+    presented: &'s [Option<Skim<'a>>],
+    by_subject: HashMap<&'a [u8], Vec<usize>>,
+    pool: Option<&'a Pool>,
+    stores: &'s [TrustStore],
+    budget: Budget,
+    spent: usize,
+    best: Option<Path<'a>>,
+    stack: Vec<Link<'a>>,
+}
+
+impl<'a> Search<'_, 'a> {
+    fn extend(&mut self) {
+        let Some(node) = self.stack.last().map(|l| l.skim) else {
+            return;
+        };
+        if let Some(end) = self.anchor_for(&node) {
+            return self.finish(end);
+        }
+        if self.stack.len() >= self.budget.max_depth {
+            return self.finish(End::TooDeep);
+        }
+        let candidates = self.candidates(&node);
+        let mut any = false;
+        for link in candidates {
+            if self.spent >= self.budget.max_candidates || self.is_perfect() {
+                break;
+            }
+            self.spent += 1;
+            if self.stack.iter().any(|on| on.skim.der == link.skim.der) {
+                continue;
+            }
+            any = true;
+            self.stack.push(link);
+            self.extend();
+            self.stack.pop();
+        }
+        if !any {
+            self.finish(if node.is_self_issued() { End::SelfIssued } else { End::MissingIssuer });
+        }
+    }
+
+    /// An anchor-ending path using only presented certificates cannot be bettered.
+    fn is_perfect(&self) -> bool {
+        self.best.as_ref().is_some_and(|p| p.key().0 == 0 && p.key().1 == 0)
+    }
+
+    fn anchor_for(&self, node: &Skim<'_>) -> Option<End> {
+        self.stores.iter().enumerate().find_map(|(s, store)| {
+            let anchor = store.anchor_index(node.issuer)?;
+            Some(End::Anchor { store: s, anchor })
+        })
+    }
+
+    fn candidates(&self, node: &Skim<'a>) -> Vec<Link<'a>> {
+        let aki = node.authority_key_id();
+        let fits = |skim: &Skim<'_>| {
+            skim.subject == node.issuer
+                && match (aki, skim.subject_key_id()) {
+                    (Some(aki), Some(ski)) => aki == ski,
+                    _ => true,
+                }
+        };
+        let mut out: Vec<Link<'a>> = self
+            .by_subject
+            .get(node.issuer)
+            .into_iter()
+            .flatten()
+            .filter_map(|&i| Some((i, (*self.presented.get(i)?)?)))
+            .filter(|(_, skim)| fits(skim))
+            .map(|(i, skim)| Link { source: Source::Presented(i), skim })
+            .collect();
+        if let Some(pool) = self.pool {
+            let room = self.budget.max_candidates.saturating_sub(self.spent);
+            let hits: Vec<(usize, Skim<'a>)> = match aki {
+                Some(aki) => pool.by_key_id(aki).filter(|(_, s)| fits(s)).take(room).collect(),
+                None => Vec::new(),
+            };
+            let hits = if hits.is_empty() {
+                pool.by_subject(node.issuer).filter(|(_, s)| fits(s)).take(room).collect()
+            } else {
+                hits
+            };
+            out.extend(hits.into_iter().map(|(i, skim)| Link { source: Source::Pool(i), skim }));
+        }
+        out
+    }
+
+    fn finish(&mut self, end: End) {
+        let path = Path { links: self.stack.clone(), end };
+        if self.best.as_ref().is_none_or(|best| path.key() < best.key()) {
+            self.best = Some(path);
+        }
+    }
+}

@@ -1,0 +1,319 @@
+//! Findings: what is wrong (or worth knowing) about a chain, with a stable code, the
+//! evidence, and who must do what to fix it.
+
+use std::fmt;
+
+use pki_types::UnixTime;
+
+use crate::key::PublicKey;
+use crate::name::San;
+
+/// A stable, kebab-case finding code ([`Code::as_str`]); the catalog is `DESIGN.md`.
+///
+/// Codes keep their meaning forever; new ones may be added.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum Code {
+    /// The server sends the root itself (harmless, wasted bytes).
+    AnchorIncluded,
+    /// A signature on the path does not verify.
+    BadSignature,
+    /// Path building hit a work limit before finding an answer.
+    BudgetExceeded,
+    /// The leaf is a CA certificate (basicConstraints cA=TRUE); clients refuse it as a leaf.
+    CaUsedAsLeaf,
+    /// The presented issuers are not in leaf-to-root order.
+    ChainOutOfOrder,
+    /// A supplied CRL could not be used (expired, bad signature, unsupported form).
+    CrlUnusable,
+    /// The same certificate is presented more than once.
+    DuplicateCertificate,
+    /// A certificate on the path is past its notAfter.
+    Expired,
+    /// An expired certificate is presented but not needed.
+    ExpiredInChain,
+    /// A certificate on the path expires within the warning horizon.
+    ExpiresSoon,
+    /// Presented certificates that are on no path.
+    ExtraCertificates,
+    /// The server omitted issuer(s) between what it sent and any anchor.
+    IncompleteChain,
+    /// The first presented certificate is not the end-entity.
+    LeafNotFirst,
+    /// A presented certificate does not parse.
+    MalformedCertificate,
+    /// An issuer's name constraints exclude the leaf's names.
+    NameConstraints,
+    /// The endpoint host is not among the leaf's subjectAltNames.
+    NameMismatch,
+    /// The server presented no certificate at all.
+    NoCertificates,
+    /// A certificate used as an issuer is not a CA.
+    NotACa,
+    /// A certificate on the path is before its notBefore.
+    NotYetValid,
+    /// A pathLenConstraint is exceeded.
+    PathLength,
+    /// webpki refused for a reason certdeps has no specific code for (its words are kept).
+    Rejected,
+    /// A CRL was supplied but none covers a certificate on the path.
+    RevocationUnknown,
+    /// A supplied CRL revokes a certificate on the path.
+    Revoked,
+    /// The leaf is self-signed and not itself trusted.
+    SelfSigned,
+    /// A signature or key algorithm strict clients refuse.
+    UnsupportedAlgorithm,
+    /// The path ends in a root that no configured store trusts.
+    UntrustedRoot,
+    /// certdeps' own stages contradict webpki's verdict: a certdeps bug, surfaced.
+    VerifierDisagreement,
+    /// The leaf's extended key usage excludes TLS server authentication.
+    WrongPurpose,
+}
+
+impl Code {
+    /// Every code, in catalog order.
+    pub const ALL: &'static [Self] = &[
+        Self::AnchorIncluded,
+        Self::BadSignature,
+        Self::BudgetExceeded,
+        Self::CaUsedAsLeaf,
+        Self::ChainOutOfOrder,
+        Self::CrlUnusable,
+        Self::DuplicateCertificate,
+        Self::Expired,
+        Self::ExpiredInChain,
+        Self::ExpiresSoon,
+        Self::ExtraCertificates,
+        Self::IncompleteChain,
+        Self::LeafNotFirst,
+        Self::MalformedCertificate,
+        Self::NameConstraints,
+        Self::NameMismatch,
+        Self::NoCertificates,
+        Self::NotACa,
+        Self::NotYetValid,
+        Self::PathLength,
+        Self::Rejected,
+        Self::RevocationUnknown,
+        Self::Revoked,
+        Self::SelfSigned,
+        Self::UnsupportedAlgorithm,
+        Self::UntrustedRoot,
+        Self::VerifierDisagreement,
+        Self::WrongPurpose,
+    ];
+
+    /// The stable kebab-case identifier, as in the JSON report.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::AnchorIncluded => "anchor-included",
+            Self::BadSignature => "bad-signature",
+            Self::BudgetExceeded => "budget-exceeded",
+            Self::CaUsedAsLeaf => "ca-used-as-leaf",
+            Self::ChainOutOfOrder => "chain-out-of-order",
+            Self::CrlUnusable => "crl-unusable",
+            Self::DuplicateCertificate => "duplicate-certificate",
+            Self::Expired => "expired",
+            Self::ExpiredInChain => "expired-in-chain",
+            Self::ExpiresSoon => "expires-soon",
+            Self::ExtraCertificates => "extra-certificates",
+            Self::IncompleteChain => "incomplete-chain",
+            Self::LeafNotFirst => "leaf-not-first",
+            Self::MalformedCertificate => "malformed-certificate",
+            Self::NameConstraints => "name-constraints",
+            Self::NameMismatch => "name-mismatch",
+            Self::NoCertificates => "no-certificates",
+            Self::NotACa => "not-a-ca",
+            Self::NotYetValid => "not-yet-valid",
+            Self::PathLength => "path-length",
+            Self::Rejected => "rejected",
+            Self::RevocationUnknown => "revocation-unknown",
+            Self::Revoked => "revoked",
+            Self::SelfSigned => "self-signed",
+            Self::UnsupportedAlgorithm => "unsupported-algorithm",
+            Self::UntrustedRoot => "untrusted-root",
+            Self::VerifierDisagreement => "verifier-disagreement",
+            Self::WrongPurpose => "wrong-purpose",
+        }
+    }
+
+    /// How serious a finding with this code is.
+    pub fn severity(self) -> Severity {
+        match self {
+            Self::ChainOutOfOrder | Self::ExpiredInChain | Self::ExpiresSoon => Severity::Warning,
+            Self::AnchorIncluded | Self::DuplicateCertificate | Self::ExtraCertificates => {
+                Severity::Info
+            }
+            Self::BadSignature
+            | Self::BudgetExceeded
+            | Self::CaUsedAsLeaf
+            | Self::CrlUnusable
+            | Self::Expired
+            | Self::IncompleteChain
+            | Self::LeafNotFirst
+            | Self::MalformedCertificate
+            | Self::NameConstraints
+            | Self::NameMismatch
+            | Self::NoCertificates
+            | Self::NotACa
+            | Self::NotYetValid
+            | Self::PathLength
+            | Self::Rejected
+            | Self::RevocationUnknown
+            | Self::Revoked
+            | Self::SelfSigned
+            | Self::UnsupportedAlgorithm
+            | Self::UntrustedRoot
+            | Self::VerifierDisagreement
+            | Self::WrongPurpose => Severity::Error,
+        }
+    }
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for Code {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+/// How much a finding matters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "json", derive(serde::Serialize))]
+#[cfg_attr(feature = "json", serde(rename_all = "lowercase"))]
+#[non_exhaustive]
+pub enum Severity {
+    /// A strict client refuses the endpoint because of it.
+    Error,
+    /// Works today, but will break or is fragile.
+    Warning,
+    /// Harmless, worth knowing.
+    Info,
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Error => "error",
+            Self::Warning => "warning",
+            Self::Info => "info",
+        })
+    }
+}
+
+/// One thing the report says about the chain.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "json", derive(serde::Serialize))]
+#[non_exhaustive]
+pub struct Finding {
+    /// Stable code.
+    pub code: Code,
+    /// Error, warning or info.
+    pub severity: Severity,
+    /// Position (0-based) in the presented list of the certificate concerned, if it was
+    /// presented.
+    pub certificate: Option<usize>,
+    /// One line naming the certificate(s) involved.
+    pub message: String,
+    /// Who must do what to fix it.
+    pub remediation: String,
+    /// The structured facts behind the message.
+    pub evidence: Evidence,
+}
+
+impl Finding {
+    pub(crate) fn new(
+        code: Code,
+        certificate: Option<usize>,
+        message: String,
+        remediation: String,
+        evidence: Evidence,
+    ) -> Self {
+        Self { code, severity: code.severity(), certificate, message, remediation, evidence }
+    }
+}
+
+impl fmt::Display for Finding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} [{}]: {}", self.severity, self.code, self.message)?;
+        if !self.remediation.is_empty() {
+            write!(f, "\n    fix: {}", self.remediation)?;
+        }
+        Ok(())
+    }
+}
+
+/// The facts behind a finding, for programs that act on them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "json", derive(serde::Serialize))]
+#[cfg_attr(feature = "json", serde(tag = "kind", rename_all = "kebab-case"))]
+#[non_exhaustive]
+pub enum Evidence {
+    /// Nothing beyond the message.
+    None,
+    /// The presented certificates concerned (0-based positions).
+    Certificates {
+        /// Positions in the presented list.
+        indices: Vec<usize>,
+    },
+    /// The leaf's names against the endpoint host.
+    Names {
+        /// The host the client connects to.
+        host: String,
+        /// The leaf's subjectAltNames.
+        san: Vec<San>,
+        /// Only the subject CN would have matched (legacy clients only).
+        cn_only: bool,
+    },
+    /// A validity period against the verification time.
+    Validity {
+        /// notBefore.
+        #[cfg_attr(feature = "json", serde(serialize_with = "crate::report::serialize_time"))]
+        not_before: UnixTime,
+        /// notAfter.
+        #[cfg_attr(feature = "json", serde(serialize_with = "crate::report::serialize_time"))]
+        not_after: UnixTime,
+        /// The verification time.
+        #[cfg_attr(feature = "json", serde(serialize_with = "crate::report::serialize_time"))]
+        at: UnixTime,
+    },
+    /// An issuer nobody presented.
+    MissingIssuer {
+        /// Its subject name, as the child names it.
+        subject: String,
+        /// The child's authorityKeyIdentifier, lowercase hex.
+        key_id: Option<String>,
+        /// Where the child says the issuer can be fetched (AIA caIssuers).
+        ca_issuers: Vec<String>,
+        /// SHA-256 of the certificates the server must add, from the pool, in order; empty
+        /// when the pool could not complete the chain.
+        add: Vec<String>,
+        /// PEM of exactly those certificates, ready to append to the server's chain file.
+        bundle: Option<String>,
+    },
+    /// A root certificate no store trusts.
+    Root {
+        /// Its subject.
+        subject: String,
+        /// SHA-256 fingerprint, lowercase hex: compare before importing.
+        sha256: String,
+    },
+    /// A public key clients refuse.
+    Key {
+        /// The key.
+        key: PublicKey,
+    },
+    /// webpki's own error text.
+    Webpki {
+        /// Its `Debug` form.
+        error: String,
+    },
+}

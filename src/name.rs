@@ -1,0 +1,690 @@
+//! Host matching: is the endpoint's host among the names the leaf certificate
+//! is valid for?
+//!
+//! This explains a name mismatch; the verdict itself is rustls-webpki's
+//! (`EndEntityCert::verify_is_valid_for_subject_name`). The rules here mirror
+//! webpki 0.103 (`src/subject_name/{dns_name,ip_address}.rs`) so that the two
+//! never disagree:
+//!
+//! - a DNS host is compared with dNSName SANs only, ASCII case-insensitively;
+//! - a wildcard is exactly a left-most `*` label, stands for one non-empty
+//!   label, and needs two more labels after it (`*.example.com`, not `*.com`);
+//! - a trailing dot on the host is ignored, but a dNSName with a trailing dot
+//!   is malformed and matches nothing;
+//! - an IP host is compared with iPAddress SANs only, by exact address;
+//! - the subject common name is never used. It only feeds a hint for users of
+//!   legacy clients ([`NameMatch::Mismatch`]'s `cn_only`).
+
+use std::fmt;
+use std::net::IpAddr;
+
+use pki_types::DnsName;
+
+use crate::endpoint::Host;
+
+/// The longest dNSName webpki accepts, in bytes ([RFC 1035 section 2.3.4]).
+///
+/// [RFC 1035 section 2.3.4]: https://www.rfc-editor.org/rfc/rfc1035#section-2.3.4
+const MAX_NAME_LEN: usize = 253;
+
+/// The longest DNS label, in bytes ([RFC 1035 section 2.3.4]).
+///
+/// [RFC 1035 section 2.3.4]: https://www.rfc-editor.org/rfc/rfc1035#section-2.3.4
+const MAX_LABEL_LEN: usize = 63;
+
+/// One subjectAltName entry of a certificate, already decoded
+/// ([RFC 5280 section 4.2.1.6]).
+///
+/// ```text
+/// GeneralName ::= CHOICE {
+///      otherName                       [0]     OtherName,
+///      rfc822Name                      [1]     IA5String,
+///      dNSName                         [2]     IA5String,
+///      x400Address                     [3]     ORAddress,
+///      directoryName                   [4]     Name,
+///      ediPartyName                    [5]     EDIPartyName,
+///      uniformResourceIdentifier       [6]     IA5String,
+///      iPAddress                       [7]     OCTET STRING,
+///      registeredID                    [8]     OBJECT IDENTIFIER }
+/// ```
+///
+/// [RFC 5280 section 4.2.1.6]: https://www.rfc-editor.org/rfc/rfc5280#section-4.2.1.6
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(
+    feature = "json",
+    derive(serde::Serialize),
+    serde(tag = "type", content = "value", rename_all = "lowercase")
+)]
+#[non_exhaustive]
+pub enum San {
+    /// A `dNSName`, exactly as presented (it may be a wildcard such as
+    /// `*.example.com`, or malformed).
+    Dns(String),
+    /// An `rfc822Name` (email address). Never used for server names.
+    Email(String),
+    /// An `iPAddress` of 4 or 16 octets.
+    Ip(IpAddr),
+    /// Any other `GeneralName` (`otherName`, `directoryName`, ...), described
+    /// as text. Never used for server names.
+    Other(String),
+    /// A `uniformResourceIdentifier`. Never used for server names.
+    Uri(String),
+}
+
+impl fmt::Display for San {
+    /// Writes the entry the way OpenSSL prints SANs: `DNS:x`, `IP:1.2.3.4`,
+    /// `email:x`, `URI:x`, `other:x`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Dns(name) => write!(f, "DNS:{name}"),
+            Self::Email(email) => write!(f, "email:{email}"),
+            Self::Ip(ip) => write!(f, "IP:{ip}"),
+            Self::Other(other) => write!(f, "other:{other}"),
+            Self::Uri(uri) => write!(f, "URI:{uri}"),
+        }
+    }
+}
+
+/// Whether a certificate's names cover a host; see [`match_host`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(
+    feature = "json",
+    derive(serde::Serialize),
+    serde(rename_all = "kebab-case")
+)]
+#[non_exhaustive]
+pub enum NameMatch {
+    /// The host is covered; the SAN that covers it.
+    Matched(San),
+    /// The host is not covered by any SAN.
+    Mismatch {
+        /// True when a subject common name would have matched the host (as
+        /// legacy clients that fall back to the CN would accept) but no SAN
+        /// does. The fix is a certificate with the name in its SANs.
+        cn_only: bool,
+    },
+}
+
+/// Says whether `host` is among the names in `sans`, and which SAN covers it.
+///
+/// A DNS host is checked against dNSName entries with [`dns_name_matches`]
+/// ([RFC 6125 section 6.4], [RFC 9525 section 6.3]); an IP host against
+/// iPAddress entries by exact address equality ([RFC 6125 section 6.2.1],
+/// [RFC 9525 section 6.2]), so an IPv4 address never equals its IPv4-mapped
+/// IPv6 form, as in webpki. Other SAN types never identify a TLS server. The
+/// first covering SAN, in the order given, is reported.
+///
+/// `common_names` (the subject's CN attributes) never make a match: RFC 9525
+/// section 6.3 and every strict client ignore them ([RFC 6125 section 6.4.4]
+/// allowed a CN fallback only when there are no dNSName SANs, and webpki
+/// never does it). They only set [`NameMatch::Mismatch`]'s `cn_only`, using
+/// the same rules for a DNS host and address equality for an IP host.
+///
+/// [RFC 6125 section 6.2.1]: https://www.rfc-editor.org/rfc/rfc6125#section-6.2.1
+/// [RFC 6125 section 6.4]: https://www.rfc-editor.org/rfc/rfc6125#section-6.4
+/// [RFC 6125 section 6.4.4]: https://www.rfc-editor.org/rfc/rfc6125#section-6.4.4
+/// [RFC 9525 section 6.2]: https://www.rfc-editor.org/rfc/rfc9525#section-6.2
+/// [RFC 9525 section 6.3]: https://www.rfc-editor.org/rfc/rfc9525#section-6.3
+pub fn match_host(host: &Host, sans: &[San], common_names: &[&str]) -> NameMatch {
+    if let Some(san) = sans.iter().find(|san| san_matches(host, san)) {
+        return NameMatch::Matched(san.clone());
+    }
+    NameMatch::Mismatch {
+        cn_only: common_names.iter().any(|cn| cn_matches(host, cn)),
+    }
+}
+
+/// Whether one presented dNSName `pattern` covers the reference DNS name
+/// `host`, exactly as rustls-webpki 0.103 decides it.
+///
+/// - Comparison is ASCII case-insensitive ([RFC 6125 section 6.4.1],
+///   [RFC 4343 section 3]); names are expected in A-label (punycode) form,
+///   and anything non-ASCII matches nothing.
+/// - `host` must be a valid `pki_types::DnsName` (the only reference name
+///   webpki is ever given); one trailing dot on it is ignored.
+/// - `pattern` must be a relative name in the preferred name syntax
+///   ([RFC 5280 section 4.2.1.6], underscores allowed as in webpki); a
+///   trailing dot makes it malformed, so it matches nothing.
+/// - A wildcard is only a complete left-most `*` label ([RFC 9525 section
+///   6.3] item 1; webpki and NSS reject the `f*o` forms [RFC 6125 section
+///   6.4.3] tolerated); it stands for exactly one non-empty label, so
+///   `*.example.com` covers `a.example.com` but neither `example.com` nor
+///   `a.b.example.com`.
+/// - A wildcard needs at least two labels after it: `*.com` and `*.example`
+///   are malformed (webpki follows NSS here rather than a public suffix list).
+/// - A wildcard may stand for an IDNA A-label (`*.example.com` covers
+///   `xn--bcher-kva.example.com`), as in webpki.
+///
+/// [RFC 4343 section 3]: https://www.rfc-editor.org/rfc/rfc4343#section-3
+/// [RFC 5280 section 4.2.1.6]: https://www.rfc-editor.org/rfc/rfc5280#section-4.2.1.6
+/// [RFC 6125 section 6.4.1]: https://www.rfc-editor.org/rfc/rfc6125#section-6.4.1
+/// [RFC 6125 section 6.4.3]: https://www.rfc-editor.org/rfc/rfc6125#section-6.4.3
+/// [RFC 9525 section 6.3]: https://www.rfc-editor.org/rfc/rfc9525#section-6.3
+pub fn dns_name_matches(pattern: &str, host: &str) -> bool {
+    if !is_valid_pattern(pattern) || DnsName::try_from(host).is_err() {
+        return false;
+    }
+    // A valid reference name has no empty label, so at most one trailing dot.
+    let host = host.strip_suffix('.').unwrap_or(host);
+    match pattern.strip_prefix("*.") {
+        Some(suffix) => match host.split_once('.') {
+            Some((label, rest)) => !label.is_empty() && rest.eq_ignore_ascii_case(suffix),
+            None => false,
+        },
+        None => pattern.eq_ignore_ascii_case(host),
+    }
+}
+
+/// Whether one SAN identifies `host`.
+///
+/// Written without a catch-all arm so that a new host or SAN kind must be
+/// decided here explicitly rather than silently failing open or closed.
+fn san_matches(host: &Host, san: &San) -> bool {
+    match (host, san) {
+        (Host::Dns(host), San::Dns(pattern)) => dns_name_matches(pattern, host),
+        (Host::Ip(host), San::Ip(presented)) => host == presented,
+        // RFC 6125 section 6.2.1: an IP reference is never matched against a
+        // dNSName (not even "1.2.3.4" written as text), nor a DNS reference
+        // against an iPAddress; email, URI and other names identify no server.
+        (Host::Dns(_), San::Email(_) | San::Ip(_) | San::Other(_) | San::Uri(_)) => false,
+        (Host::Ip(_), San::Dns(_) | San::Email(_) | San::Other(_) | San::Uri(_)) => false,
+    }
+}
+
+/// Whether a subject common name would have matched `host` for a legacy
+/// client that falls back to the CN.
+fn cn_matches(host: &Host, common_name: &str) -> bool {
+    match host {
+        Host::Dns(host) => dns_name_matches(common_name, host),
+        Host::Ip(ip) => common_name.parse::<IpAddr>().is_ok_and(|cn| cn == *ip),
+    }
+}
+
+/// Whether `pattern` is a well-formed presented dNSName, wildcard allowed,
+/// mirroring webpki's `is_valid_dns_id(_, IdRole::Presented, Wildcards::Allow)`.
+///
+/// The preferred name syntax of [RFC 1034 section 3.5] as relaxed by
+/// [RFC 1123 section 2.1]: labels of 1-63 letters, digits, hyphens (not first
+/// or last) and, for compatibility, underscores; at most 253 bytes; the last
+/// label not all digits; no trailing dot. A wildcard is a left-most `*.`
+/// followed by at least two labels.
+///
+/// [RFC 1034 section 3.5]: https://www.rfc-editor.org/rfc/rfc1034#section-3.5
+/// [RFC 1123 section 2.1]: https://www.rfc-editor.org/rfc/rfc1123#section-2.1
+fn is_valid_pattern(pattern: &str) -> bool {
+    if pattern.len() > MAX_NAME_LEN {
+        return false;
+    }
+    let (is_wildcard, name) = match pattern.strip_prefix("*.") {
+        Some(rest) => (true, rest),
+        None => (false, pattern),
+    };
+
+    let mut labels = 0;
+    let mut last = "";
+    for label in name.split('.') {
+        // An empty label also catches "", "*." and a trailing dot: webpki
+        // treats absolute presented names as malformed.
+        if label.is_empty() || label.len() > MAX_LABEL_LEN {
+            return false;
+        }
+        if label.starts_with('-') || label.ends_with('-') {
+            return false;
+        }
+        if !label
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        {
+            return false;
+        }
+        labels += 1;
+        last = label;
+    }
+
+    // An all-digit last label would make the name read as an IPv4 address.
+    if last.bytes().all(|b| b.is_ascii_digit()) {
+        return false;
+    }
+    // NSS's rule, kept by webpki: "*.com" or "*.example" would cover a whole
+    // top-level domain.
+    !is_wildcard || labels >= 2
+}
+
+#[cfg(test)]
+mod tests {
+    use std::net::{Ipv4Addr, Ipv6Addr};
+
+    use super::*;
+
+    /// `(pattern, host, matches)`.
+    ///
+    /// The first block is `PRESENTED_MATCHES_REFERENCE` from rustls-webpki
+    /// 0.103.17, `src/subject_name/dns_name.rs` (itself from mozilla::pkix and
+    /// Chromium's `x509_certificate_unittest.cc`), with webpki's
+    /// `Err(MalformedDnsIdentifier)` read as "no match": that is how
+    /// `verify_dns_names` treats a malformed SAN.
+    #[rustfmt::skip]
+    const DNS_VECTORS: &[(&str, &str, bool)] = &[
+        // --- rustls-webpki PRESENTED_MATCHES_REFERENCE ---
+        ("", "a", false),
+        ("a", "a", true),
+        ("b", "a", false),
+        ("*.b.a", "c.b.a", true),
+        ("*.b.a", "b.a", false),
+        ("*.b.a", "b.a.", false),
+        ("d.c.b.a", "d.c.b.a", true),
+        ("d.*.b.a", "d.c.b.a", false),
+        ("d.c*.b.a", "d.c.b.a", false),
+        ("d.c*.b.a", "d.cc.b.a", false),
+        ("abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRSTUVWXYZ", true),
+        ("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz", true),
+        ("aBc", "Abc", true),
+        ("a1", "a1", true),
+        ("example", "example", true),
+        ("example.", "example.", false),
+        ("example", "example.", true),
+        ("example.", "example", false),
+        ("example.com", "example.com", true),
+        ("example.com.", "example.com.", false),
+        ("example.com", "example.com.", true),
+        ("example.com.", "example.com", false),
+        ("example.com..", "example.com.", false),
+        ("example.com..", "example.com", false),
+        ("example.com...", "example.com.", false),
+        ("x*.b.a", "xa.b.a", false),
+        ("x*.b.a", "xna.b.a", false),
+        ("x*.b.a", "xn-a.b.a", false),
+        ("x*.b.a", "xn--a.b.a", false),
+        ("xn*.b.a", "xn--a.b.a", false),
+        ("xn-*.b.a", "xn--a.b.a", false),
+        ("xn--*.b.a", "xn--a.b.a", false),
+        ("xn---*.b.a", "xn--a.b.a", false),
+        ("c*.b.a", "c.b.a", false),
+        ("foo.com", "foo.com", true),
+        ("f", "f", true),
+        ("i", "h", false),
+        ("*.foo.com", "bar.foo.com", true),
+        ("*.test.fr", "www.test.fr", true),
+        ("*.test.FR", "wwW.tESt.fr", true),
+        (".uk", "f.uk", false),
+        ("?.bar.foo.com", "w.bar.foo.com", false),
+        ("(www|ftp).foo.com", "www.foo.com", false),
+        ("www.foo.com\0", "www.foo.com", false),
+        ("www.foo.com\0*.foo.com", "www.foo.com", false),
+        ("ww.house.example", "www.house.example", false),
+        ("www.test.org", "test.org", false),
+        ("*.test.org", "test.org", false),
+        ("*.org", "test.org", false),
+        ("w*.bar.foo.com", "w.bar.foo.com", false),
+        ("ww*ww.bar.foo.com", "www.bar.foo.com", false),
+        ("ww*ww.bar.foo.com", "wwww.bar.foo.com", false),
+        ("w*w.bar.foo.com", "wwww.bar.foo.com", false),
+        ("w*w.bar.foo.c0m", "wwww.bar.foo.com", false),
+        ("wa*.bar.foo.com", "WALLY.bar.foo.com", false),
+        ("*Ly.bar.foo.com", "wally.bar.foo.com", false),
+        ("*.test.de", "www.test.co.jp", false),
+        ("*.jp", "www.test.co.jp", false),
+        ("www.test.co.uk", "www.test.co.jp", false),
+        ("www.*.co.jp", "www.test.co.jp", false),
+        ("www.bar.foo.com", "www.bar.foo.com", true),
+        ("*.foo.com", "www.bar.foo.com", false),
+        ("*.*.foo.com", "www.bar.foo.com", false),
+        ("www.bath.org", "www.bath.org", true),
+        ("xn--poema-9qae5a.com.br", "xn--poema-9qae5a.com.br", true),
+        ("*.xn--poema-9qae5a.com.br", "www.xn--poema-9qae5a.com.br", true),
+        ("*.xn--poema-9qae5a.com.br", "xn--poema-9qae5a.com.br", false),
+        ("xn--poema-*.com.br", "xn--poema-9qae5a.com.br", false),
+        ("xn--*-9qae5a.com.br", "xn--poema-9qae5a.com.br", false),
+        ("*--poema-9qae5a.com.br", "xn--poema-9qae5a.com.br", false),
+        ("*.example.com", "foo.example.com", true),
+        ("*.example.com", "bar.foo.example.com", false),
+        ("*.example.com", "example.com", false),
+        ("baz*.example.net", "baz1.example.net", false),
+        ("*baz.example.net", "foobaz.example.net", false),
+        ("b*z.example.net", "buzz.example.net", false),
+        ("*.test.example", "www.test.example", true),
+        ("*.example.co.uk", "test.example.co.uk", true),
+        ("*.example", "test.example", false),
+        ("*.co.uk", "example.co.uk", true),
+        ("*.com", "foo.com", false),
+        ("*.us", "foo.us", false),
+        ("*", "foo", false),
+        ("*.xn--poema-9qae5a.com.br", "www.xn--poema-9qae5a.com.br", true),
+        ("*.example.xn--mgbaam7a8h", "test.example.xn--mgbaam7a8h", true),
+        ("*.com.br", "xn--poema-9qae5a.com.br", true),
+        ("*.xn--mgbaam7a8h", "example.xn--mgbaam7a8h", false),
+        ("*.appspot.com", "www.appspot.com", true),
+        ("*.s3.amazonaws.com", "foo.s3.amazonaws.com", true),
+        ("*.*.com", "foo.example.com", false),
+        ("*.bar.*.com", "foo.bar.example.com", false),
+        ("foo.com.", "foo.com", false),
+        ("foo.com", "foo.com.", true),
+        ("foo.com.", "foo.com.", false),
+        ("f.", "f", false),
+        ("f", "f.", true),
+        ("f.", "f.", false),
+        ("*.bar.foo.com.", "www-3.bar.foo.com", false),
+        ("*.bar.foo.com", "www-3.bar.foo.com.", true),
+        ("*.bar.foo.com.", "www-3.bar.foo.com.", false),
+        ("*.com.", "example.com", false),
+        ("*.com", "example.com.", false),
+        ("*.com.", "example.com.", false),
+        ("*.", "foo.", false),
+        ("*.", "foo", false),
+        ("*.co.uk.", "foo.co.uk", false),
+        ("*.co.uk.", "foo.co.uk.", false),
+        // --- certdeps' own ---
+        // IDNA: names are compared in A-label form; U-labels match nothing.
+        ("xn--bcher-kva.example", "xn--bcher-kva.example", true),
+        ("XN--BCHER-KVA.example", "xn--bcher-kva.EXAMPLE", true),
+        ("*.example.com", "xn--bcher-kva.example.com", true),
+        ("*.xn--bcher-kva.example", "www.xn--bcher-kva.example", true),
+        ("*.xn--bcher-kva.example", "a.b.xn--bcher-kva.example", false),
+        ("xn--*.example.com", "xn--bcher-kva.example.com", false),
+        ("*-kva.example.com", "xn--bcher-kva.example.com", false),
+        ("bücher.example", "bücher.example", false),
+        ("bücher.example", "xn--bcher-kva.example", false),
+        // uppercase everywhere, wildcard included
+        ("*.EXAMPLE.COM", "WWW.example.com", true),
+        ("MAIL.CONTOSO.TEST", "mail.contoso.test", true),
+        // trailing dots
+        ("*.example.com", "www.example.com.", true),
+        ("*.example.com.", "www.example.com.", false),
+        ("www.example.com", "www.example.com..", false),
+        // a wildcard never matches an empty label or across dots
+        ("*.example.com", ".example.com", false),
+        ("*.example.com", "a.b.example.com", false),
+        ("*.example.com", "wwwexample.com", false),
+        // malformed patterns
+        ("*.*.example.com", "a.b.example.com", false),
+        ("**.example.com", "a.example.com", false),
+        ("*.-a.example", "x.-a.example", false),
+        ("a-.example.com", "a-.example.com", false),
+        ("a..example.com", "a..example.com", false),
+        ("www.example.123", "www.example.123", false),
+        ("www example.com", "www example.com", false),
+        // underscores and digits are allowed, as in webpki
+        ("_dmarc.example.com", "_dmarc.example.com", true),
+        ("*.example.com", "_svc.example.com", true),
+        ("*.1.example", "2.1.example", true),
+        ("123.example", "123.example", true),
+        // hosts that are not valid DnsNames never match
+        ("*.example.com", "-a.example.com", false),
+        ("example.com", "", false),
+        ("example.com", ".", false),
+        ("*.com", "1.2.3.com", false),
+        ("1.2.3.4", "1.2.3.4", false),
+    ];
+
+    #[test]
+    fn dns_vectors() {
+        for &(pattern, host, expected) in DNS_VECTORS {
+            assert_eq!(
+                dns_name_matches(pattern, host),
+                expected,
+                "{pattern:?} vs {host:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn length_limits() {
+        let l63 = "a".repeat(63);
+        let l64 = "a".repeat(64);
+        let n253 = [l63.as_str(), &l63, &l63, &"b".repeat(61)].join(".");
+        let n254 = [l63.as_str(), &l63, &l63, &"b".repeat(62)].join(".");
+        let w253 = format!("*.{}", &n253[2..]);
+        let cases: &[(String, String, bool)] = &[
+            (format!("{l63}.example"), format!("{l63}.example"), true),
+            (format!("{l64}.example"), format!("{l64}.example"), false),
+            (n253.clone(), n253.clone(), true),
+            // pki-types counts the trailing dot against the 253 bytes, so
+            // rustls could never be asked about this host.
+            (n253.clone(), format!("{n253}."), false),
+            (n253[2..].to_owned(), format!("{}.", &n253[2..]), true),
+            (n254.clone(), n254.clone(), false),
+            (w253.clone(), format!("x.{}", &n253[2..]), true),
+            (format!("*.{n253}"), format!("x.{n253}"), false),
+        ];
+        for (pattern, host, expected) in cases {
+            assert_eq!(
+                dns_name_matches(pattern, host),
+                *expected,
+                "{pattern:?} vs {host:?}"
+            );
+        }
+    }
+
+    fn dns(name: &str) -> Host {
+        Host::Dns(name.to_owned())
+    }
+
+    fn ip(text: &str) -> Host {
+        Host::Ip(text.parse().unwrap())
+    }
+
+    fn san_dns(name: &str) -> San {
+        San::Dns(name.to_owned())
+    }
+
+    fn san_ip(text: &str) -> San {
+        San::Ip(text.parse().unwrap())
+    }
+
+    const MISMATCH: NameMatch = NameMatch::Mismatch { cn_only: false };
+    const CN_ONLY: NameMatch = NameMatch::Mismatch { cn_only: true };
+
+    /// `(host, sans, common names, expected)`.
+    fn host_vectors() -> Vec<(Host, Vec<San>, Vec<&'static str>, NameMatch)> {
+        let matched = NameMatch::Matched;
+        vec![
+            // the usual case, and which SAN is reported
+            (
+                dns("mail.contoso.test"),
+                vec![
+                    san_dns("autodiscover.contoso.test"),
+                    san_dns("mail.contoso.test"),
+                ],
+                vec!["mail.contoso.test"],
+                matched(san_dns("mail.contoso.test")),
+            ),
+            // the first covering SAN wins
+            (
+                dns("www.example.com"),
+                vec![san_dns("*.example.com"), san_dns("www.example.com")],
+                vec![],
+                matched(san_dns("*.example.com")),
+            ),
+            (
+                dns("www.example.com"),
+                vec![san_dns("*.EXAMPLE.com")],
+                vec![],
+                matched(san_dns("*.EXAMPLE.com")),
+            ),
+            // the apex is not covered by its wildcard
+            (
+                dns("example.com"),
+                vec![san_dns("*.example.com")],
+                vec![],
+                MISMATCH,
+            ),
+            // CN-only certificates: a hint, never a match
+            (
+                dns("legacy.example"),
+                vec![],
+                vec!["legacy.example"],
+                CN_ONLY,
+            ),
+            (
+                dns("legacy.example"),
+                vec![san_dns("other.example")],
+                vec!["LEGACY.example"],
+                CN_ONLY,
+            ),
+            (
+                dns("a.legacy.example"),
+                vec![],
+                vec!["*.legacy.example"],
+                CN_ONLY,
+            ),
+            (
+                dns("legacy.example"),
+                vec![],
+                vec!["Legacy Corp Server"],
+                MISMATCH,
+            ),
+            (
+                dns("legacy.example"),
+                vec![],
+                vec!["x.example", "legacy.example"],
+                CN_ONLY,
+            ),
+            // a malformed CN wildcard does not count either
+            (dns("foo.com"), vec![], vec!["*.com"], MISMATCH),
+            // other SAN types never identify a server
+            (
+                dns("mail.contoso.test"),
+                vec![
+                    San::Email("mail.contoso.test".to_owned()),
+                    San::Uri("https://mail.contoso.test/".to_owned()),
+                    San::Other("mail.contoso.test".to_owned()),
+                ],
+                vec![],
+                MISMATCH,
+            ),
+            // a DNS host never matches an iPAddress, an IP host never a dNSName
+            (
+                dns("10.0.0.1.example"),
+                vec![san_ip("10.0.0.1")],
+                vec![],
+                MISMATCH,
+            ),
+            (ip("10.0.0.1"), vec![san_dns("10.0.0.1")], vec![], MISMATCH),
+            (
+                ip("10.0.0.1"),
+                vec![san_dns("10.0.0.1"), san_ip("10.0.0.1")],
+                vec![],
+                matched(san_ip("10.0.0.1")),
+            ),
+            (ip("10.0.0.2"), vec![san_ip("10.0.0.1")], vec![], MISMATCH),
+            // IPv6: equal addresses however written
+            (
+                ip("::1"),
+                vec![san_ip("0:0::1")],
+                vec![],
+                matched(san_ip("::1")),
+            ),
+            (
+                ip("2001:db8::1"),
+                vec![san_ip("2001:0DB8:0:0:0:0:0:1")],
+                vec![],
+                matched(san_ip("2001:db8::1")),
+            ),
+            // IPv4-mapped IPv6 is a different iPAddress (4 vs 16 octets in webpki)
+            (
+                ip("10.0.0.1"),
+                vec![san_ip("::ffff:10.0.0.1")],
+                vec![],
+                MISMATCH,
+            ),
+            (
+                ip("::ffff:10.0.0.1"),
+                vec![san_ip("10.0.0.1")],
+                vec![],
+                MISMATCH,
+            ),
+            // an IP host's CN hint compares parsed addresses
+            (ip("10.0.0.1"), vec![], vec!["10.0.0.1"], CN_ONLY),
+            (ip("::1"), vec![], vec!["0:0::1"], CN_ONLY),
+            (ip("10.0.0.1"), vec![], vec!["10.0.0.01"], MISMATCH),
+            (ip("10.0.0.1"), vec![], vec!["::ffff:10.0.0.1"], MISMATCH),
+            // an IP host is not matched by a DNS wildcard CN or SAN
+            (
+                ip("10.0.0.1"),
+                vec![san_dns("*.0.0.1")],
+                vec!["*.0.0.1"],
+                MISMATCH,
+            ),
+            // a host that is not a valid name (built by hand) matches nothing
+            (
+                dns("*.example.com"),
+                vec![san_dns("*.example.com")],
+                vec!["*.example.com"],
+                MISMATCH,
+            ),
+            // no names at all
+            (dns("example.com"), vec![], vec![], MISMATCH),
+            (ip("::1"), vec![], vec![], MISMATCH),
+        ]
+    }
+
+    #[test]
+    fn match_host_vectors() {
+        for (host, sans, common_names, expected) in host_vectors() {
+            assert_eq!(
+                match_host(&host, &sans, &common_names),
+                expected,
+                "{host} against {sans:?} / CN {common_names:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn san_display() {
+        let cases = [
+            (San::Dns("*.example.com".to_owned()), "DNS:*.example.com"),
+            (San::Ip(IpAddr::V4(Ipv4Addr::new(1, 2, 3, 4))), "IP:1.2.3.4"),
+            (San::Ip(IpAddr::V6(Ipv6Addr::LOCALHOST)), "IP:::1"),
+            (
+                San::Email("ops@example.com".to_owned()),
+                "email:ops@example.com",
+            ),
+            (
+                San::Uri("https://example.com/".to_owned()),
+                "URI:https://example.com/",
+            ),
+            (San::Other("DirName:CN=x".to_owned()), "other:DirName:CN=x"),
+        ];
+        for (san, expected) in cases {
+            assert_eq!(san.to_string(), expected);
+        }
+    }
+
+    /// The matcher agrees with the endpoint parser: every host `Endpoint`
+    /// produces is a valid reference name, so only the SANs decide.
+    #[test]
+    fn endpoint_hosts_are_valid_references() {
+        let inputs = [
+            "Example.COM.",
+            "bücher.example",
+            "my_svc.example",
+            "localhost",
+        ];
+        for input in inputs {
+            let endpoint = crate::endpoint::Endpoint::parse(input).unwrap();
+            let Host::Dns(host) = endpoint.host() else {
+                panic!("{input:?} is not a DNS host");
+            };
+            assert!(dns_name_matches(host, host), "{input:?}");
+        }
+    }
+
+    #[cfg(feature = "json")]
+    #[test]
+    fn json_shape() {
+        let cases = [
+            (
+                NameMatch::Matched(San::Dns("*.example.com".to_owned())),
+                r#"{"matched":{"type":"dns","value":"*.example.com"}}"#,
+            ),
+            (
+                NameMatch::Matched(San::Ip(IpAddr::V6(Ipv6Addr::LOCALHOST))),
+                r#"{"matched":{"type":"ip","value":"::1"}}"#,
+            ),
+            (CN_ONLY, r#"{"mismatch":{"cn_only":true}}"#),
+        ];
+        for (value, json) in cases {
+            assert_eq!(serde_json::to_string(&value).unwrap(), json);
+        }
+    }
+}

@@ -1,0 +1,356 @@
+//! The report: verdict, certificates, path, anchor and findings, for people (`Display`) and
+//! programs (accessors, JSON).
+
+use std::fmt;
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use pki_types::{CertificateDer, UnixTime};
+
+use crate::cert::{Description, sha256_hex};
+use crate::endpoint::Endpoint;
+use crate::finding::{Code, Finding, Severity};
+use crate::store::StoreKind;
+use crate::verify::Verdict;
+
+/// Where a certificate on the reported path came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "json", derive(serde::Serialize))]
+#[cfg_attr(feature = "json", serde(rename_all = "lowercase"))]
+#[non_exhaustive]
+pub enum PathSource {
+    /// Presented by the server.
+    Presented,
+    /// Taken from the intermediate pool (the server should have sent it).
+    Pool,
+    /// Fetched from an AIA caIssuers URL.
+    Aia,
+    /// The trust anchor.
+    Anchor,
+}
+
+/// One certificate on the reported path, leaf first, anchor last.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "json", derive(serde::Serialize))]
+#[non_exhaustive]
+pub struct PathElement {
+    /// Where it came from.
+    pub source: PathSource,
+    /// Position in the presented list (presented) or in the pool (pool).
+    pub index: Option<usize>,
+    /// Subject name.
+    pub subject: String,
+    /// SHA-256 of the certificate (of the anchor's certificate when known, else of its
+    /// SubjectPublicKeyInfo).
+    pub sha256: String,
+}
+
+/// The anchor that ends the path.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "json", derive(serde::Serialize))]
+#[non_exhaustive]
+pub struct AnchorSummary {
+    /// Anchor subject name.
+    pub subject: String,
+    /// The kind of store holding it.
+    pub store: StoreKind,
+    /// The store's name.
+    pub store_name: String,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct PathEntry {
+    pub(crate) source: PathSource,
+    pub(crate) index: Option<usize>,
+    pub(crate) der: CertificateDer<'static>,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct AnchorEntry {
+    pub(crate) store: StoreKind,
+    pub(crate) store_name: String,
+    /// Subject name contents (no SEQUENCE header), as webpki holds it.
+    pub(crate) subject: Vec<u8>,
+    /// SubjectPublicKeyInfo contents (no SEQUENCE header).
+    pub(crate) spki: Vec<u8>,
+    pub(crate) certificate: Option<CertificateDer<'static>>,
+}
+
+/// The answer to "will a strict TLS client trust this endpoint, and if not, why?".
+#[derive(Clone, Debug)]
+pub struct Report {
+    pub(crate) endpoint: Option<Endpoint>,
+    pub(crate) at: UnixTime,
+    pub(crate) verdict: Verdict,
+    pub(crate) presented: Vec<CertificateDer<'static>>,
+    pub(crate) path: Vec<PathEntry>,
+    pub(crate) anchor: Option<AnchorEntry>,
+    pub(crate) findings: Vec<Finding>,
+    pub(crate) descriptions: OnceLock<Vec<Option<Description>>>,
+}
+
+impl Report {
+    /// Whether a strict client trusts the endpoint (webpki's verdict on exactly what the
+    /// server presented, plus the leaf-key check).
+    pub fn is_trusted(&self) -> bool {
+        self.verdict.is_trusted()
+    }
+
+    /// The verdict itself, with webpki's reason when it refused.
+    pub fn verdict(&self) -> &Verdict {
+        &self.verdict
+    }
+
+    /// The endpoint checked, when one was given.
+    pub fn endpoint(&self) -> Option<&Endpoint> {
+        self.endpoint.as_ref()
+    }
+
+    /// The verification time.
+    pub fn at(&self) -> UnixTime {
+        self.at
+    }
+
+    /// Every finding, most severe first.
+    pub fn findings(&self) -> &[Finding] {
+        &self.findings
+    }
+
+    /// Findings of severity error.
+    pub fn errors(&self) -> impl Iterator<Item = &Finding> + '_ {
+        self.findings.iter().filter(|f| f.severity == Severity::Error)
+    }
+
+    /// The first finding with this code.
+    pub fn finding(&self, code: Code) -> Option<&Finding> {
+        self.findings.iter().find(|f| f.code == code)
+    }
+
+    /// Whether any finding has this code.
+    pub fn has(&self, code: Code) -> bool {
+        self.finding(code).is_some()
+    }
+
+    /// The codes of all findings, in report order.
+    pub fn codes(&self) -> Vec<Code> {
+        self.findings.iter().map(|f| f.code).collect()
+    }
+
+    /// The certificates as presented, in the server's order.
+    pub fn presented_der(&self) -> &[CertificateDer<'static>] {
+        &self.presented
+    }
+
+    /// A description of each presented certificate; `None` where one does not parse.
+    pub fn presented(&self) -> &[Option<Description>] {
+        self.descriptions
+            .get_or_init(|| self.presented.iter().map(|c| Description::new(c).ok()).collect())
+    }
+
+    /// The path from the leaf to the anchor (or as far as it goes), each with its source.
+    pub fn path(&self) -> Vec<PathElement> {
+        let mut out: Vec<PathElement> = self
+            .path
+            .iter()
+            .map(|entry| PathElement {
+                source: entry.source,
+                index: entry.index,
+                subject: Description::new(&entry.der)
+                    .map(|d| d.subject)
+                    .unwrap_or_else(|_| "(unparsable certificate)".to_owned()),
+                sha256: sha256_hex(entry.der.as_ref()),
+            })
+            .collect();
+        if let Some(anchor) = &self.anchor {
+            out.push(PathElement {
+                source: PathSource::Anchor,
+                index: None,
+                subject: name_to_string(&anchor.subject),
+                sha256: match &anchor.certificate {
+                    Some(cert) => sha256_hex(cert.as_ref()),
+                    None => sha256_hex(&anchor.spki),
+                },
+            });
+        }
+        out
+    }
+
+    /// The anchor that ends the path, when there is one.
+    pub fn anchor(&self) -> Option<AnchorSummary> {
+        self.anchor.as_ref().map(|a| AnchorSummary {
+            subject: name_to_string(&a.subject),
+            store: a.store.clone(),
+            store_name: a.store_name.clone(),
+        })
+    }
+
+    /// Panics with the whole human-readable report unless the endpoint is trusted; for tests
+    /// in services that call an endpoint.
+    ///
+    /// ```should_panic
+    /// # let report = certdeps::Verifier::builder(certdeps::TrustStore::mozilla()).build()
+    /// #     .unwrap().check(None, &[], certdeps::UnixTime::since_unix_epoch(
+    /// #         std::time::Duration::from_secs(1_780_272_000)));
+    /// report.assert_trusted(); // panics: "no-certificates"
+    /// ```
+    #[track_caller]
+    pub fn assert_trusted(&self) {
+        if !self.is_trusted() {
+            panic!("endpoint is not trusted by a strict TLS client:\n{self}");
+        }
+    }
+
+    /// Panics with the whole report unless a finding with `code` is present.
+    #[track_caller]
+    pub fn assert_finding(&self, code: Code) {
+        if !self.has(code) {
+            panic!("expected a `{code}` finding, got {:?}:\n{self}", self.codes());
+        }
+    }
+
+    /// The report as JSON, in the schema of `DESIGN.md`.
+    #[cfg(feature = "json")]
+    pub fn to_json(&self) -> serde_json::Value {
+        json::report(self)
+    }
+}
+
+impl fmt::Display for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.endpoint {
+            Some(endpoint) => writeln!(f, "endpoint: {} ({endpoint})", endpoint.input())?,
+            None => writeln!(f, "endpoint: (none given; chain checked without a host name)")?,
+        }
+        writeln!(f, "checked at: {}", format_time(self.at))?;
+        writeln!(
+            f,
+            "verdict: {}",
+            if self.is_trusted() { "TRUSTED" } else { "NOT TRUSTED" }
+        )?;
+        writeln!(f, "presented ({}):", self.presented.len())?;
+        for (i, desc) in self.presented().iter().enumerate() {
+            match desc {
+                Some(d) => writeln!(
+                    f,
+                    "  [{i}] {}\n      issuer {}; valid {} .. {}; sha256 {}",
+                    d.subject,
+                    d.issuer,
+                    format_time(d.not_before),
+                    format_time(d.not_after),
+                    short(&d.sha256)
+                )?,
+                None => writeln!(f, "  [{i}] (does not parse)")?,
+            }
+        }
+        let path = self.path();
+        if !path.is_empty() {
+            writeln!(f, "path:")?;
+            for element in &path {
+                let source = match (element.source, element.index) {
+                    (PathSource::Presented, Some(i)) => format!("presented [{i}]"),
+                    (PathSource::Pool, Some(i)) => format!("pool [{i}]"),
+                    (PathSource::Presented, None) => "presented".to_owned(),
+                    (PathSource::Pool, None) => "pool".to_owned(),
+                    (PathSource::Aia, _) => "aia".to_owned(),
+                    (PathSource::Anchor, _) => match &self.anchor {
+                        Some(a) => format!("anchor, {} store", a.store_name),
+                        None => "anchor".to_owned(),
+                    },
+                };
+                writeln!(f, "  {} ({source})", element.subject)?;
+            }
+        }
+        if self.findings.is_empty() {
+            writeln!(f, "findings: none")?;
+        } else {
+            writeln!(f, "findings:")?;
+            for finding in &self.findings {
+                writeln!(f, "  - {}", finding.to_string().replace('\n', "\n  "))?;
+            }
+        }
+        Ok(())
+    }
+}
+
+fn short(hex: &str) -> &str {
+    hex.get(..16).unwrap_or(hex)
+}
+
+/// RFC 3339 UTC, seconds precision: `2026-06-01T00:00:00Z`.
+pub fn format_time(time: UnixTime) -> String {
+    match der::DateTime::from_unix_duration(Duration::from_secs(time.as_secs())) {
+        Ok(dt) => dt.to_string(),
+        Err(_) => format!("@{}", time.as_secs()),
+    }
+}
+
+/// A Name's contents (webpki's form, no SEQUENCE header) as an RFC 4514 string.
+pub(crate) fn name_to_string(contents: &[u8]) -> String {
+    use der::Decode;
+    let mut tlv = Vec::with_capacity(contents.len() + 4);
+    tlv.push(0x30);
+    let len = contents.len();
+    if len < 0x80 {
+        tlv.push(len as u8);
+    } else if len <= 0xff {
+        tlv.extend([0x81, len as u8]);
+    } else {
+        tlv.extend([0x82, (len >> 8) as u8, len as u8]);
+    }
+    tlv.extend_from_slice(contents);
+    match x509_cert::name::Name::from_der(&tlv) {
+        Ok(name) => name.to_string(),
+        Err(_) => "(unreadable name)".to_owned(),
+    }
+}
+
+#[cfg(feature = "json")]
+pub(crate) fn serialize_time<S: serde::Serializer>(t: &UnixTime, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&format_time(*t))
+}
+
+#[cfg(feature = "json")]
+mod json {
+    use serde_json::{Value, json};
+
+    use super::Report;
+
+    pub(super) fn report(report: &Report) -> Value {
+        let endpoint = report.endpoint.as_ref().map(|e| {
+            json!({"input": e.input(), "host": e.host().to_string(), "port": e.port()})
+        });
+        let presented: Vec<Value> = report
+            .presented()
+            .iter()
+            .enumerate()
+            .map(|(i, d)| match d {
+                Some(d) => json!({
+                    "index": i,
+                    "subject": d.subject,
+                    "issuer": d.issuer,
+                    "serial": d.serial,
+                    "not_before": super::format_time(d.not_before),
+                    "not_after": super::format_time(d.not_after),
+                    "sha256": d.sha256,
+                    "san": d.san.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
+                    "is_ca": d.is_ca,
+                    "self_signed": d.self_signed,
+                    "key": d.public_key.to_string(),
+                    "signature_algorithm": d.signature_algorithm,
+                }),
+                None => json!({"index": i, "malformed": true,
+                    "sha256": super::sha256_hex(report.presented[i].as_ref())}),
+            })
+            .collect();
+        json!({
+            "endpoint": endpoint,
+            "at": super::format_time(report.at),
+            "trusted": report.is_trusted(),
+            "webpki": report.verdict.rejection().map(|r| r.webpki.clone()),
+            "presented": presented,
+            "path": report.path(),
+            "anchor": report.anchor(),
+            "findings": report.findings,
+        })
+    }
+}

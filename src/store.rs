@@ -1,0 +1,185 @@
+//! Trust stores: the anchors a client trusts, indexed by subject.
+
+use std::collections::HashMap;
+use std::fmt;
+
+use pki_types::{CertificateDer, TrustAnchor};
+
+use crate::error::StoreError;
+use crate::input;
+
+/// Where a trust store's anchors come from; reported as the anchor's `store`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "json", derive(serde::Serialize))]
+#[cfg_attr(feature = "json", serde(rename_all = "kebab-case"))]
+#[non_exhaustive]
+pub enum StoreKind {
+    /// A PEM bundle or list of certificates supplied by the caller.
+    Custom,
+    /// The Mozilla root program, as embedded by `webpki-roots`.
+    Mozilla,
+    /// The operating system's store.
+    Native,
+}
+
+impl fmt::Display for StoreKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Custom => "custom",
+            Self::Mozilla => "mozilla",
+            Self::Native => "native",
+        })
+    }
+}
+
+/// A set of trust anchors, indexed by subject so anchor lookup never scans.
+#[derive(Clone, Debug)]
+pub struct TrustStore {
+    name: String,
+    kind: StoreKind,
+    anchors: Vec<Anchor>,
+    by_subject: HashMap<Vec<u8>, Vec<usize>>,
+}
+
+/// One trust anchor, and the certificate it came from when there was one.
+#[derive(Clone, Debug)]
+pub struct Anchor {
+    trust_anchor: TrustAnchor<'static>,
+    certificate: Option<CertificateDer<'static>>,
+}
+
+impl Anchor {
+    /// The anchor as webpki uses it: subject, key and name constraints.
+    pub fn trust_anchor(&self) -> &TrustAnchor<'static> {
+        &self.trust_anchor
+    }
+
+    /// The certificate this anchor was taken from, if it came from one (not for
+    /// `webpki-roots`, which ships only the anchor fields).
+    pub fn certificate(&self) -> Option<&CertificateDer<'static>> {
+        self.certificate.as_ref()
+    }
+
+    /// Subject name contents, without the outer SEQUENCE header (webpki's form).
+    pub(crate) fn subject(&self) -> &[u8] {
+        self.trust_anchor.subject.as_ref()
+    }
+
+    /// Subject public key info contents, without the outer SEQUENCE header.
+    pub(crate) fn spki(&self) -> &[u8] {
+        self.trust_anchor.subject_public_key_info.as_ref()
+    }
+}
+
+impl TrustStore {
+    /// The Mozilla root program's server-authentication anchors, from `webpki-roots`.
+    pub fn mozilla() -> Self {
+        let anchors = webpki_roots::TLS_SERVER_ROOTS
+            .iter()
+            .map(|ta| Anchor { trust_anchor: ta.clone(), certificate: None })
+            .collect();
+        Self::from_anchors("mozilla", StoreKind::Mozilla, anchors)
+    }
+
+    /// A store holding exactly the certificates in a PEM bundle (or one DER certificate).
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let err = certdeps::TrustStore::from_pem(b"not a certificate").unwrap_err();
+    /// assert!(err.to_string().contains("trust store"));
+    /// # Ok(()) }
+    /// ```
+    pub fn from_pem(bytes: &[u8]) -> Result<Self, StoreError> {
+        let certs = input::decode_certificates(bytes)?;
+        Self::from_certificates("custom", certs)
+    }
+
+    /// A store holding exactly these certificates, named `name` in reports.
+    pub fn from_certificates(
+        name: &str,
+        certs: impl IntoIterator<Item = CertificateDer<'static>>,
+    ) -> Result<Self, StoreError> {
+        let mut anchors = Vec::new();
+        for (i, cert) in certs.into_iter().enumerate() {
+            let trust_anchor = webpki::anchor_from_trusted_cert(&cert)
+                .map_err(|e| StoreError::BadAnchor { index: i + 1, reason: format!("{e:?}") })?
+                .to_owned();
+            anchors.push(Anchor { trust_anchor, certificate: Some(cert) });
+        }
+        Ok(Self::from_anchors(name, StoreKind::Custom, anchors))
+    }
+
+    /// A store from anchors already in webpki's form (for example from `rustls-native-certs`
+    /// or another `webpki-roots`-style crate).
+    pub fn from_trust_anchors(
+        name: &str,
+        kind: StoreKind,
+        anchors: impl IntoIterator<Item = TrustAnchor<'static>>,
+    ) -> Self {
+        let anchors = anchors
+            .into_iter()
+            .map(|trust_anchor| Anchor { trust_anchor, certificate: None })
+            .collect();
+        Self::from_anchors(name, kind, anchors)
+    }
+
+    fn from_anchors(name: &str, kind: StoreKind, anchors: Vec<Anchor>) -> Self {
+        let mut by_subject: HashMap<Vec<u8>, Vec<usize>> = HashMap::new();
+        for (i, anchor) in anchors.iter().enumerate() {
+            by_subject.entry(anchor.subject().to_vec()).or_default().push(i);
+        }
+        Self { name: name.to_owned(), kind, anchors, by_subject }
+    }
+
+    /// The name reports use for this store.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Where the anchors come from.
+    pub fn kind(&self) -> &StoreKind {
+        &self.kind
+    }
+
+    /// Every anchor.
+    pub fn anchors(&self) -> &[Anchor] {
+        &self.anchors
+    }
+
+    /// How many anchors the store holds.
+    pub fn len(&self) -> usize {
+        self.anchors.len()
+    }
+
+    /// Whether the store holds no anchor.
+    pub fn is_empty(&self) -> bool {
+        self.anchors.is_empty()
+    }
+
+    /// Anchors whose subject name contents equal `subject`.
+    pub(crate) fn by_subject(&self, subject: &[u8]) -> impl Iterator<Item = &Anchor> + '_ {
+        self.by_subject
+            .get(subject)
+            .into_iter()
+            .flatten()
+            .filter_map(|&i| self.anchors.get(i))
+    }
+
+    /// Whether a certificate with this subject and SPKI (whole TLV) is itself an anchor.
+    pub(crate) fn contains(&self, subject: &[u8], spki_tlv: &[u8]) -> bool {
+        self.by_subject(subject).any(|a| spki_contents(spki_tlv) == Some(a.spki()))
+    }
+}
+
+/// The contents of a DER SEQUENCE TLV, without its header.
+pub(crate) fn spki_contents(tlv: &[u8]) -> Option<&[u8]> {
+    use der::{Decode, asn1::AnyRef};
+    AnyRef::from_der(tlv).ok().map(|any| any.value())
+}
+
+impl TrustStore {
+    /// Index of the first anchor whose subject equals `subject` (name contents).
+    pub(crate) fn anchor_index(&self, subject: &[u8]) -> Option<usize> {
+        self.by_subject.get(subject)?.first().copied()
+    }
+}

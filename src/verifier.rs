@@ -1,0 +1,171 @@
+//! The [`Verifier`]: configuration, and the pipeline wired together.
+
+use std::collections::HashSet;
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use pki_types::{CertificateDer, CertificateRevocationListDer, TrustAnchor, UnixTime};
+
+use crate::chain::Budget;
+use crate::diagnose::Diagnosis;
+use crate::endpoint::Endpoint;
+use crate::error::ConfigError;
+use crate::pool::Pool;
+use crate::report::Report;
+use crate::store::TrustStore;
+use crate::verify::verify;
+
+/// Checks presented chains against fixed trust stores and options. Cheap to share: build it
+/// once, call [`Verifier::check`] per endpoint.
+///
+/// ```
+/// use certdeps::{TrustStore, Verifier};
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let verifier = Verifier::builder(TrustStore::mozilla())
+///     .with_expiry_horizon(std::time::Duration::from_secs(14 * 86_400))
+///     .build()?;
+/// assert_eq!(verifier.stores().len(), 1);
+/// # Ok(()) }
+/// ```
+#[derive(Clone, Debug)]
+pub struct Verifier {
+    pub(crate) stores: Vec<TrustStore>,
+    /// Every store's anchors, flattened for webpki, with `owners[i]` = (store, anchor).
+    pub(crate) anchors: Vec<TrustAnchor<'static>>,
+    pub(crate) owners: Vec<(usize, usize)>,
+    pub(crate) pool: Option<Pool>,
+    pub(crate) crls: Vec<CertificateRevocationListDer<'static>>,
+    pub(crate) expiry_horizon: Duration,
+    pub(crate) budget: Budget,
+}
+
+/// Builds a [`Verifier`]; strict defaults, every option named.
+#[derive(Clone, Debug)]
+pub struct VerifierBuilder {
+    stores: Vec<TrustStore>,
+    pool: Option<Pool>,
+    crls: Vec<CertificateRevocationListDer<'static>>,
+    expiry_horizon: Duration,
+    budget: Budget,
+}
+
+/// How far ahead `expires-soon` looks by default: 30 days, the usual renewal margin.
+pub const DEFAULT_EXPIRY_HORIZON: Duration = Duration::from_secs(30 * 24 * 60 * 60);
+
+impl Verifier {
+    /// Starts a builder trusting `store`.
+    pub fn builder(store: TrustStore) -> VerifierBuilder {
+        VerifierBuilder {
+            stores: vec![store],
+            pool: None,
+            crls: Vec::new(),
+            expiry_horizon: DEFAULT_EXPIRY_HORIZON,
+            budget: Budget::default(),
+        }
+    }
+
+    /// The trust stores, in the order given.
+    pub fn stores(&self) -> &[TrustStore] {
+        &self.stores
+    }
+
+    /// Checks what a server presented (`presented[0]` is taken as the leaf, as every TLS
+    /// client does) for `endpoint` at time `now`.
+    ///
+    /// Never fails: every problem, including no or unparsable certificates, is a finding.
+    /// `endpoint` may be `None` to judge the chain alone.
+    pub fn check(
+        &self,
+        endpoint: Option<&Endpoint>,
+        presented: &[CertificateDer<'_>],
+        now: UnixTime,
+    ) -> Report {
+        let server_name = endpoint.map(Endpoint::server_name);
+        let verdict =
+            verify(presented, &self.anchors, server_name.as_ref(), &self.crls, now);
+        let diagnosis = Diagnosis::new(self, endpoint, presented, &verdict, now);
+        let (path, anchor, findings) = diagnosis.run();
+        Report {
+            endpoint: endpoint.cloned(),
+            at: now,
+            verdict,
+            presented: presented.iter().map(|c| c.clone().into_owned()).collect(),
+            path,
+            anchor,
+            findings,
+            descriptions: OnceLock::new(),
+        }
+    }
+
+    /// [`Verifier::check`] at the current system time.
+    pub fn check_now(&self, endpoint: Option<&Endpoint>, presented: &[CertificateDer<'_>]) -> Report {
+        self.check(endpoint, presented, UnixTime::now())
+    }
+}
+
+impl VerifierBuilder {
+    /// Also trusts `store`; a report names which store's anchor ends the path.
+    pub fn with_store(mut self, store: TrustStore) -> Self {
+        self.stores.push(store);
+        self
+    }
+
+    /// A pool of known intermediates, used only to explain and fix incomplete chains.
+    pub fn with_intermediates(mut self, pool: Pool) -> Self {
+        self.pool = Some(pool);
+        self
+    }
+
+    /// CRLs to check the path against ([RFC 5280 section 6.3]).
+    ///
+    /// [RFC 5280 section 6.3]: https://www.rfc-editor.org/rfc/rfc5280#section-6.3
+    pub fn with_crls(
+        mut self,
+        crls: impl IntoIterator<Item = CertificateRevocationListDer<'static>>,
+    ) -> Self {
+        self.crls.extend(crls);
+        self
+    }
+
+    /// How far ahead an `expires-soon` warning looks (default [`DEFAULT_EXPIRY_HORIZON`]).
+    pub fn with_expiry_horizon(mut self, horizon: Duration) -> Self {
+        self.expiry_horizon = horizon;
+        self
+    }
+
+    /// Limits for chain assembly (default [`Budget::default`]).
+    pub fn with_budget(mut self, budget: Budget) -> Self {
+        self.budget = budget;
+        self
+    }
+
+    /// Checks the configuration and builds the verifier.
+    pub fn build(self) -> Result<Verifier, ConfigError> {
+        let mut names = HashSet::new();
+        for store in &self.stores {
+            if !names.insert(store.name()) {
+                return Err(ConfigError::DuplicateStoreName { name: store.name().to_owned() });
+            }
+        }
+        let mut anchors = Vec::new();
+        let mut owners = Vec::new();
+        for (s, store) in self.stores.iter().enumerate() {
+            for (a, anchor) in store.anchors().iter().enumerate() {
+                anchors.push(anchor.trust_anchor().clone());
+                owners.push((s, a));
+            }
+        }
+        if anchors.is_empty() {
+            return Err(ConfigError::NoAnchors);
+        }
+        Ok(Verifier {
+            stores: self.stores,
+            anchors,
+            owners,
+            pool: self.pool,
+            crls: self.crls,
+            expiry_horizon: self.expiry_horizon,
+            budget: self.budget,
+        })
+    }
+}

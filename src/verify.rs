@@ -1,0 +1,244 @@
+//! The verdict: the one module that calls rustls-webpki.
+//!
+//! Everything webpki-specific stays here, so that the 0.104 change from `verify_for_usage`
+//! to a path builder touches one file. Only [`verify`] can produce a trusted [`Verdict`], and
+//! only from webpki's `VerifiedPath`: nothing else in the crate has a constructor for it.
+
+use pki_types::{CertificateDer, CertificateRevocationListDer, ServerName, TrustAnchor, UnixTime};
+use webpki::{EndEntityCert, KeyUsage, RevocationOptionsBuilder, UnknownStatusPolicy};
+
+use crate::cert::Skim;
+use crate::finding::Code;
+use crate::key::PublicKey;
+
+#[cfg(feature = "aws-lc-rs")]
+use webpki::aws_lc_rs as provider;
+#[cfg(all(feature = "ring", not(feature = "aws-lc-rs")))]
+use webpki::ring as provider;
+
+/// The certificate signature algorithms rustls' default `WebPkiSupportedAlgorithms` accepts,
+/// the same set for either provider so the verdict does not depend on the feature: ECDSA
+/// P-256/P-384 with SHA-256/384, Ed25519, RSA PKCS#1 and PSS with 2048-8192 bit keys.
+#[cfg(any(feature = "ring", feature = "aws-lc-rs"))]
+static ALGS: &[&dyn pki_types::SignatureVerificationAlgorithm] = &[
+    provider::ECDSA_P256_SHA256,
+    provider::ECDSA_P256_SHA384,
+    provider::ECDSA_P384_SHA256,
+    provider::ECDSA_P384_SHA384,
+    provider::ED25519,
+    provider::RSA_PKCS1_2048_8192_SHA256,
+    provider::RSA_PKCS1_2048_8192_SHA384,
+    provider::RSA_PKCS1_2048_8192_SHA512,
+    provider::RSA_PSS_2048_8192_SHA256_LEGACY_KEY,
+    provider::RSA_PSS_2048_8192_SHA384_LEGACY_KEY,
+    provider::RSA_PSS_2048_8192_SHA512_LEGACY_KEY,
+];
+
+#[cfg(not(any(feature = "ring", feature = "aws-lc-rs")))]
+compile_error!("certdeps needs a crypto provider: enable the `aws-lc-rs` or `ring` feature");
+
+/// What a strict client concluded about exactly what the server presented.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Verdict {
+    outcome: Outcome,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Outcome {
+    Trusted(TrustedPath),
+    Untrusted(Rejection),
+}
+
+/// The path webpki verified. No public constructor: only [`verify`] makes one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct TrustedPath {
+    /// Positions in the presented list of the intermediates webpki used, leaf-side first.
+    pub(crate) intermediates: Vec<usize>,
+    /// Position of the anchor in the flat anchor list passed to [`verify`].
+    pub(crate) anchor: usize,
+}
+
+/// Why the strict client refused, as webpki said it, translated into a finding code.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rejection {
+    /// The finding code for webpki's error.
+    pub code: Code,
+    /// webpki's error, as its `Debug` text: the authority's own words.
+    pub webpki: String,
+    /// The leaf passed webpki but its key cannot sign a handshake (see [`PublicKey`]).
+    pub leaf_key: Option<PublicKey>,
+}
+
+impl Verdict {
+    /// Whether a strict client holding only the presented certificates and the configured
+    /// trust stores accepts the server.
+    pub fn is_trusted(&self) -> bool {
+        matches!(self.outcome, Outcome::Trusted(_))
+    }
+
+    /// Why the client refused, when it did.
+    pub fn rejection(&self) -> Option<&Rejection> {
+        match &self.outcome {
+            Outcome::Trusted(_) => None,
+            Outcome::Untrusted(rejection) => Some(rejection),
+        }
+    }
+
+    pub(crate) fn trusted_path(&self) -> Option<&TrustedPath> {
+        match &self.outcome {
+            Outcome::Trusted(path) => Some(path),
+            Outcome::Untrusted(_) => None,
+        }
+    }
+
+    fn rejected(error: &webpki::Error) -> Self {
+        Self {
+            outcome: Outcome::Untrusted(Rejection {
+                code: code_for(error),
+                webpki: format!("{error:?}"),
+                leaf_key: None,
+            }),
+        }
+    }
+}
+
+/// Runs rustls-webpki as a TLS client does: `presented[0]` is the leaf, the rest are
+/// intermediates in any order, server-auth EKU ([RFC 5280 section 4.2.1.12]), the host from
+/// the endpoint, and the supplied CRLs (unknown status allowed, as rustls does by default).
+///
+/// One addition a client makes at the handshake: the leaf key must be one rustls can verify a
+/// handshake signature with ([`PublicKey::handshake_capable`]).
+///
+/// [RFC 5280 section 4.2.1.12]: https://www.rfc-editor.org/rfc/rfc5280#section-4.2.1.12
+pub fn verify(
+    presented: &[CertificateDer<'_>],
+    anchors: &[TrustAnchor<'_>],
+    server_name: Option<&ServerName<'_>>,
+    crls: &[CertificateRevocationListDer<'_>],
+    now: UnixTime,
+) -> Verdict {
+    let Some((leaf_der, intermediates)) = presented.split_first() else {
+        return Verdict::rejected(&webpki::Error::BadDer);
+    };
+    let leaf = match EndEntityCert::try_from(leaf_der) {
+        Ok(leaf) => leaf,
+        Err(e) => return Verdict::rejected(&e),
+    };
+    let parsed_crls: Vec<webpki::CertRevocationList<'_>> = match crls
+        .iter()
+        .map(|crl| webpki::OwnedCertRevocationList::from_der(crl.as_ref()).map(Into::into))
+        .collect()
+    {
+        Ok(parsed) => parsed,
+        Err(e) => return Verdict::rejected(&e),
+    };
+    let crl_refs: Vec<&webpki::CertRevocationList<'_>> = parsed_crls.iter().collect();
+    let revocation = RevocationOptionsBuilder::new(&crl_refs)
+        .ok()
+        .map(|b| b.with_status_policy(UnknownStatusPolicy::Allow).build());
+    let path = match leaf.verify_for_usage(
+        ALGS,
+        anchors,
+        intermediates,
+        now,
+        KeyUsage::server_auth(),
+        revocation,
+        None,
+    ) {
+        Ok(path) => path,
+        Err(e) => return Verdict::rejected(&e),
+    };
+    if let Some(name) = server_name {
+        if let Err(e) = leaf.verify_is_valid_for_subject_name(name) {
+            return Verdict::rejected(&e);
+        }
+    }
+    let key = Skim::new(leaf_der.as_ref()).map(|s| PublicKey::from_spki(s.spki));
+    match key {
+        Ok(key) if key.handshake_capable() => {}
+        Ok(key) => {
+            return Verdict {
+                outcome: Outcome::Untrusted(Rejection {
+                    code: Code::UnsupportedAlgorithm,
+                    webpki: "accepted by webpki; leaf key refused at the handshake".to_owned(),
+                    leaf_key: Some(key),
+                }),
+            };
+        }
+        Err(_) => return Verdict::rejected(&webpki::Error::BadDer),
+    }
+    let intermediates_used = path
+        .intermediate_certificates()
+        .filter_map(|cert| {
+            let der = cert.der();
+            intermediates.iter().position(|p| p.as_ref() == der.as_ref()).map(|i| i + 1)
+        })
+        .collect();
+    let anchor = anchors.iter().position(|a| std::ptr::eq(a, path.anchor())).unwrap_or(0);
+    Verdict { outcome: Outcome::Trusted(TrustedPath { intermediates: intermediates_used, anchor }) }
+}
+
+/// Translates webpki's error into a finding code.
+///
+/// Exhaustive over the 0.103 variants; webpki's enum is `#[non_exhaustive]`, so a variant
+/// added later falls to [`Code::Rejected`], which keeps the original text and is an error:
+/// it can never turn a rejection into trust.
+// The deprecated unit variants are still returned by some 0.103 code paths.
+#[allow(deprecated)]
+pub(crate) fn code_for(error: &webpki::Error) -> Code {
+    use webpki::Error as E;
+    match error {
+        E::CertExpired { .. } => Code::Expired,
+        E::CertNotValidYet { .. } => Code::NotYetValid,
+        E::CertNotValidForName(_) | E::UnsupportedNameType => Code::NameMismatch,
+        E::UnknownIssuer => Code::IncompleteChain,
+        E::CertDistrusted => Code::UntrustedRoot,
+        E::RequiredEkuNotFound | E::RequiredEkuNotFoundContext(_) | E::EmptyEkuExtension => {
+            Code::WrongPurpose
+        }
+        E::CaUsedAsEndEntity => Code::CaUsedAsLeaf,
+        E::EndEntityUsedAsCa => Code::NotACa,
+        E::PathLenConstraintViolated => Code::PathLength,
+        E::NameConstraintViolation
+        | E::MalformedNameConstraint
+        | E::InvalidNetworkMaskConstraint
+        | E::MaximumNameConstraintComparisonsExceeded => Code::NameConstraints,
+        E::InvalidSignatureForPublicKey => Code::BadSignature,
+        E::UnsupportedSignatureAlgorithm
+        | E::UnsupportedSignatureAlgorithmContext(_)
+        | E::UnsupportedSignatureAlgorithmForPublicKey
+        | E::UnsupportedSignatureAlgorithmForPublicKeyContext(_)
+        | E::SignatureAlgorithmMismatch => Code::UnsupportedAlgorithm,
+        E::CertRevoked => Code::Revoked,
+        E::UnknownRevocationStatus => Code::RevocationUnknown,
+        E::CrlExpired { .. }
+        | E::InvalidCrlNumber
+        | E::InvalidCrlSignatureForPublicKey
+        | E::IssuerNotCrlSigner
+        | E::UnsupportedCrlIssuingDistributionPoint
+        | E::UnsupportedCrlVersion
+        | E::UnsupportedDeltaCrl
+        | E::UnsupportedIndirectCrl
+        | E::UnsupportedRevocationReason
+        | E::UnsupportedRevocationReasonsPartitioning
+        | E::UnsupportedCrlSignatureAlgorithm
+        | E::UnsupportedCrlSignatureAlgorithmContext(_)
+        | E::UnsupportedCrlSignatureAlgorithmForPublicKey
+        | E::UnsupportedCrlSignatureAlgorithmForPublicKeyContext(_) => Code::CrlUnusable,
+        E::BadDer
+        | E::BadDerTime
+        | E::ExtensionValueInvalid
+        | E::InvalidCertValidity
+        | E::InvalidSerialNumber
+        | E::MalformedDnsIdentifier
+        | E::MalformedExtensions
+        | E::TrailingData(_)
+        | E::UnsupportedCertVersion
+        | E::UnsupportedCriticalExtension => Code::MalformedCertificate,
+        E::MaximumPathBuildCallsExceeded
+        | E::MaximumPathDepthExceeded
+        | E::MaximumSignatureChecksExceeded => Code::BudgetExceeded,
+        // A variant added after 0.103.17: keep webpki's words, stay untrusted.
+        _ => Code::Rejected,
+    }
+}
