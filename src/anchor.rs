@@ -23,7 +23,11 @@ pub(crate) enum AnchorMatch {
 ///
 /// [RFC 5280 section 6.1]: https://www.rfc-editor.org/rfc/rfc5280#section-6.1
 pub(crate) fn classify(path: &Path<'_>) -> AnchorMatch {
-    let last = path.links.last().map(|l| l.source).unwrap_or(Source::Presented(0));
+    let last = path
+        .links
+        .last()
+        .map(|l| l.source)
+        .unwrap_or(Source::Presented(0));
     match path.end {
         End::Anchor { store, anchor } => AnchorMatch::Anchored { store, anchor },
         End::SelfIssued if path.links.len() == 1 => AnchorMatch::SelfSignedLeaf,

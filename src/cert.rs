@@ -11,12 +11,12 @@ use der::asn1::{AnyRef, ObjectIdentifier};
 use der::{Decode, Encode, Reader, SliceReader, Tag, TagNumber, Tagged};
 use pki_types::{CertificateDer, UnixTime};
 use sha2::{Digest, Sha256};
+use x509_cert::certificate::Rfc5280;
 use x509_cert::ext::pkix::name::GeneralName;
 use x509_cert::ext::pkix::{
     AuthorityInfoAccessSyntax, AuthorityKeyIdentifier, BasicConstraints, ExtendedKeyUsage,
     SubjectAltName, SubjectKeyIdentifier,
 };
-use x509_cert::certificate::Rfc5280;
 use x509_cert::time::Validity;
 
 use crate::key::PublicKey;
@@ -130,7 +130,9 @@ impl<'a> Skim<'a> {
     /// [RFC 5280 section 4.2.1.2]: https://www.rfc-editor.org/rfc/rfc5280#section-4.2.1.2
     pub(crate) fn subject_key_id(&self) -> Option<&'a [u8]> {
         let value = self.extension(&SUBJECT_KEY_ID)?;
-        <&der::asn1::OctetStringRef>::from_der(value).ok().map(|o| o.as_bytes())
+        <&der::asn1::OctetStringRef>::from_der(value)
+            .ok()
+            .map(|o| o.as_bytes())
     }
 
     /// authorityKeyIdentifier keyIdentifier ([RFC 5280 section 4.2.1.1]).
@@ -184,7 +186,10 @@ pub(crate) enum ValidityAt {
 }
 
 fn context_tag(number: u32, constructed: bool) -> Tag {
-    Tag::ContextSpecific { constructed, number: TagNumber(number) }
+    Tag::ContextSpecific {
+        constructed,
+        number: TagNumber(number),
+    }
 }
 
 fn name_contents<'a>(reader: &mut SliceReader<'a>) -> der::Result<&'a [u8]> {
@@ -213,10 +218,16 @@ pub struct Description {
     /// Serial number, lowercase hex.
     pub serial: String,
     /// Start of validity.
-    #[cfg_attr(feature = "json", serde(serialize_with = "crate::report::serialize_time"))]
+    #[cfg_attr(
+        feature = "json",
+        serde(serialize_with = "crate::report::serialize_time")
+    )]
     pub not_before: UnixTime,
     /// End of validity.
-    #[cfg_attr(feature = "json", serde(serialize_with = "crate::report::serialize_time"))]
+    #[cfg_attr(
+        feature = "json",
+        serde(serialize_with = "crate::report::serialize_time")
+    )]
     pub not_after: UnixTime,
     /// SHA-256 of the DER, lowercase hex: the fingerprint people compare.
     pub sha256: String,
@@ -257,8 +268,9 @@ impl Description {
             Some((_, bc)) => (bc.ca, bc.path_len_constraint),
             None => (false, None),
         };
-        let subject_key_id =
-            tbs.get_extension::<SubjectKeyIdentifier>()?.map(|(_, ski)| hex(ski.0.as_bytes()));
+        let subject_key_id = tbs
+            .get_extension::<SubjectKeyIdentifier>()?
+            .map(|(_, ski)| hex(ski.0.as_bytes()));
         let authority_key_id = tbs
             .get_extension::<AuthorityKeyIdentifier>()?
             .and_then(|(_, aki)| aki.key_identifier.map(|id| hex(id.as_bytes())));
@@ -353,7 +365,10 @@ fn directory_string(value: &der::Any) -> Option<String> {
         return Some(String::from(ds));
     }
     // Some issuers write the CN as IA5String; show it rather than drop it.
-    value.decode_as::<der::asn1::Ia5String>().ok().map(|s| s.to_string())
+    value
+        .decode_as::<der::asn1::Ia5String>()
+        .ok()
+        .map(|s| s.to_string())
 }
 
 fn san_from(name: &GeneralName) -> San {
@@ -424,7 +439,13 @@ mod tests {
 
     #[test]
     fn skim_rejects_garbage_without_panicking() {
-        for input in [&[][..], &[0x30], &[0x30, 0x00], &[0x30, 0x81], &[0x04, 0x00]] {
+        for input in [
+            &[][..],
+            &[0x30],
+            &[0x30, 0x00],
+            &[0x30, 0x81],
+            &[0x04, 0x00],
+        ] {
             assert!(Skim::new(input).is_err(), "{input:?}");
         }
     }

@@ -25,7 +25,10 @@ pub struct Budget {
 
 impl Default for Budget {
     fn default() -> Self {
-        Self { max_depth: 8, max_candidates: 20_000 }
+        Self {
+            max_depth: 8,
+            max_candidates: 20_000,
+        }
     }
 }
 
@@ -80,7 +83,10 @@ pub(crate) struct Path<'a> {
 
 impl Path<'_> {
     pub(crate) fn pool_count(&self) -> usize {
-        self.links.iter().filter(|l| matches!(l.source, Source::Pool(_))).count()
+        self.links
+            .iter()
+            .filter(|l| matches!(l.source, Source::Pool(_)))
+            .count()
     }
 
     fn key(&self) -> (u8, usize, usize) {
@@ -124,7 +130,10 @@ pub(crate) fn assemble<'a>(
         budget,
         spent: 0,
         best: None,
-        stack: vec![Link { source: Source::Presented(0), skim: leaf }],
+        stack: vec![Link {
+            source: Source::Presented(0),
+            skim: leaf,
+        }],
     };
     search.extend();
     let exhausted = search.spent >= budget.max_candidates;
@@ -170,13 +179,19 @@ impl<'a> Search<'_, 'a> {
             self.stack.pop();
         }
         if !any {
-            self.finish(if node.is_self_issued() { End::SelfIssued } else { End::MissingIssuer });
+            self.finish(if node.is_self_issued() {
+                End::SelfIssued
+            } else {
+                End::MissingIssuer
+            });
         }
     }
 
     /// An anchor-ending path using only presented certificates cannot be bettered.
     fn is_perfect(&self) -> bool {
-        self.best.as_ref().is_some_and(|p| p.key().0 == 0 && p.key().1 == 0)
+        self.best
+            .as_ref()
+            .is_some_and(|p| p.key().0 == 0 && p.key().1 == 0)
     }
 
     fn anchor_for(&self, node: &Skim<'_>) -> Option<End> {
@@ -202,27 +217,47 @@ impl<'a> Search<'_, 'a> {
             .flatten()
             .filter_map(|&i| Some((i, (*self.presented.get(i)?)?)))
             .filter(|(_, skim)| fits(skim))
-            .map(|(i, skim)| Link { source: Source::Presented(i), skim })
+            .map(|(i, skim)| Link {
+                source: Source::Presented(i),
+                skim,
+            })
             .collect();
         if let Some(pool) = self.pool {
             let room = self.budget.max_candidates.saturating_sub(self.spent);
             let hits: Vec<(usize, Skim<'a>)> = match aki {
-                Some(aki) => pool.by_key_id(aki).filter(|(_, s)| fits(s)).take(room).collect(),
+                Some(aki) => pool
+                    .by_key_id(aki)
+                    .filter(|(_, s)| fits(s))
+                    .take(room)
+                    .collect(),
                 None => Vec::new(),
             };
             let hits = if hits.is_empty() {
-                pool.by_subject(node.issuer).filter(|(_, s)| fits(s)).take(room).collect()
+                pool.by_subject(node.issuer)
+                    .filter(|(_, s)| fits(s))
+                    .take(room)
+                    .collect()
             } else {
                 hits
             };
-            out.extend(hits.into_iter().map(|(i, skim)| Link { source: Source::Pool(i), skim }));
+            out.extend(hits.into_iter().map(|(i, skim)| Link {
+                source: Source::Pool(i),
+                skim,
+            }));
         }
         out
     }
 
     fn finish(&mut self, end: End) {
-        let path = Path { links: self.stack.clone(), end };
-        if self.best.as_ref().is_none_or(|best| path.key() < best.key()) {
+        let path = Path {
+            links: self.stack.clone(),
+            end,
+        };
+        if self
+            .best
+            .as_ref()
+            .is_none_or(|best| path.key() < best.key())
+        {
             self.best = Some(path);
         }
     }

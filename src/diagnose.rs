@@ -46,7 +46,10 @@ impl<'p> Diagnosis<'p> {
             verifier,
             endpoint,
             presented,
-            skims: presented.iter().map(|c| Skim::new(c.as_ref()).ok()).collect(),
+            skims: presented
+                .iter()
+                .map(|c| Skim::new(c.as_ref()).ok())
+                .collect(),
             verdict,
             now,
             described: presented.iter().map(|_| OnceCell::new()).collect(),
@@ -72,12 +75,16 @@ impl<'p> Diagnosis<'p> {
                 on_path.extend(trusted.intermediates.iter().copied());
                 let anchor = self.verifier.owners.get(trusted.anchor).copied();
                 self.hygiene(&on_path);
-                (self.presented_entries(&on_path), anchor.and_then(|a| self.anchor_entry(a)))
+                (
+                    self.presented_entries(&on_path),
+                    anchor.and_then(|a| self.anchor_entry(a)),
+                )
             }
             None => self.untrusted(),
         };
         self.findings.sort_by_key(|f| f.severity);
-        if !self.verdict.is_trusted() && !self.findings.iter().any(|f| f.severity == Severity::Error)
+        if !self.verdict.is_trusted()
+            && !self.findings.iter().any(|f| f.severity == Severity::Error)
         {
             // Fail loudly rather than print an untrusted report with nothing wrong in it.
             self.primary_fallback();
@@ -94,7 +101,12 @@ impl<'p> Diagnosis<'p> {
         };
         self.malformed();
         self.leaf_not_first();
-        let assembly = assemble(&self.skims, None, &self.verifier.stores, self.verifier.budget);
+        let assembly = assemble(
+            &self.skims,
+            None,
+            &self.verifier.stores,
+            self.verifier.budget,
+        );
         let presented_path = assembly.as_ref().map(|a| a.best.clone());
         let mut shown_path = presented_path.clone();
         let mut shown_anchor = None;
@@ -132,7 +144,9 @@ impl<'p> Diagnosis<'p> {
             }
             _ => {}
         }
-        let explained = self.findings[before..].iter().any(|f| f.severity == Severity::Error);
+        let explained = self.findings[before..]
+            .iter()
+            .any(|f| f.severity == Severity::Error);
         if !explained {
             self.primary_from_webpki(&rejection.code, &rejection.webpki);
         }
@@ -177,7 +191,10 @@ impl<'p> Diagnosis<'p> {
     }
 
     /// webpki said `UnknownIssuer`: say which of the three everyday causes it is.
-    fn unknown_issuer(&mut self, assembly: &Assembly<'p>) -> Option<(Path<'p>, Option<AnchorEntry>)> {
+    fn unknown_issuer(
+        &mut self,
+        assembly: &Assembly<'p>,
+    ) -> Option<(Path<'p>, Option<AnchorEntry>)> {
         let path = &assembly.best;
         match classify(path) {
             AnchorMatch::SelfSignedLeaf => {
@@ -192,7 +209,10 @@ impl<'p> Diagnosis<'p> {
                          or, for a private service only, client owner: trust this exact \
                          certificate (sha256 {sha}) as an anchor"
                     ),
-                    Evidence::Root { subject: self.subject(0), sha256: sha },
+                    Evidence::Root {
+                        subject: self.subject(0),
+                        sha256: sha,
+                    },
                 );
                 None
             }
@@ -205,8 +225,12 @@ impl<'p> Diagnosis<'p> {
                 self.push(
                     Code::BudgetExceeded,
                     Some(0),
-                    format!("the presented chain is longer than {} certificates", self.verifier.budget.max_depth),
-                    "server operator: serve only the leaf and the intermediates up to one root".to_owned(),
+                    format!(
+                        "the presented chain is longer than {} certificates",
+                        self.verifier.budget.max_depth
+                    ),
+                    "server operator: serve only the leaf and the intermediates up to one root"
+                        .to_owned(),
                     Evidence::None,
                 );
                 None
@@ -239,7 +263,9 @@ impl<'p> Diagnosis<'p> {
     fn bad_signature(&mut self, path: Option<&Path<'p>>) {
         let Some(path) = path else { return };
         let Some(top) = path.links.last() else { return };
-        let Source::Presented(i) = top.source else { return };
+        let Source::Presented(i) = top.source else {
+            return;
+        };
         let label = self.label(i);
         let issuer = name_to_string(top.skim.issuer);
         let (message, fix) = match classify(path) {
@@ -256,15 +282,24 @@ impl<'p> Diagnosis<'p> {
     }
 
     fn untrusted_root(&mut self, source: Source, path: &Path<'p>, via_pool: bool) {
-        let Some(root) = path.links.last().map(|l| l.skim) else { return };
+        let Some(root) = path.links.last().map(|l| l.skim) else {
+            return;
+        };
         let (index, desc) = match source {
             Source::Presented(i) => (Some(i), self.desc(i).cloned()),
             Source::Pool(_) => (None, describe_skim(&root)),
         };
-        let subject = desc.as_ref().map(|d| d.subject.clone()).unwrap_or_else(|| name_to_string(root.subject));
+        let subject = desc
+            .as_ref()
+            .map(|d| d.subject.clone())
+            .unwrap_or_else(|| name_to_string(root.subject));
         let sha = sha256_hex(root.der);
         let stores: Vec<&str> = self.verifier.stores.iter().map(|s| s.name()).collect();
-        let whence = if via_pool { "the pool's chain" } else { "the chain" };
+        let whence = if via_pool {
+            "the pool's chain"
+        } else {
+            "the chain"
+        };
         self.push(
             Code::UntrustedRoot,
             index,
@@ -277,11 +312,18 @@ impl<'p> Diagnosis<'p> {
                  (sha256 {sha}), e.g. with --add-roots; otherwise the server operator must use a \
                  certificate from a publicly trusted CA"
             ),
-            Evidence::Root { subject, sha256: sha },
+            Evidence::Root {
+                subject,
+                sha256: sha,
+            },
         );
     }
 
-    fn missing_issuer(&mut self, source: Source, path: &Path<'p>) -> Option<(Path<'p>, Option<AnchorEntry>)> {
+    fn missing_issuer(
+        &mut self,
+        source: Source,
+        path: &Path<'p>,
+    ) -> Option<(Path<'p>, Option<AnchorEntry>)> {
         let child = path.links.last()?.skim;
         let index = match source {
             Source::Presented(i) => Some(i),
@@ -303,9 +345,12 @@ impl<'p> Diagnosis<'p> {
         let mut completed = None;
         let mut pool_note = String::new();
         if let Some(pool) = &self.verifier.pool {
-            if let Some(with_pool) =
-                assemble(&self.skims, Some(pool), &self.verifier.stores, self.verifier.budget)
-            {
+            if let Some(with_pool) = assemble(
+                &self.skims,
+                Some(pool),
+                &self.verifier.stores,
+                self.verifier.budget,
+            ) {
                 let best = with_pool.best;
                 let extra: Vec<&[u8]> = best
                     .links
@@ -356,7 +401,10 @@ impl<'p> Diagnosis<'p> {
         } else {
             format!("download it from {}", ca_issuers.join(" or "))
         };
-        let key = key_id.as_deref().map(|k| format!(" (key id {k})")).unwrap_or_default();
+        let key = key_id
+            .as_deref()
+            .map(|k| format!(" (key id {k})"))
+            .unwrap_or_default();
         self.push(
             Code::IncompleteChain,
             index,
@@ -396,17 +444,34 @@ impl<'p> Diagnosis<'p> {
             let (nb, na) = (secs(skim.not_before), secs(skim.not_after));
             let when = if code == Code::Expired {
                 let ago = self.now.as_secs().saturating_sub(skim.not_after);
-                format!("{verb} at {} ({} ago); checked at {}", format_time(na), human(ago), format_time(self.now))
+                format!(
+                    "{verb} at {} ({} ago); checked at {}",
+                    format_time(na),
+                    human(ago),
+                    format_time(self.now)
+                )
             } else {
-                format!("{verb} {}; checked at {}", format_time(nb), format_time(self.now))
+                format!(
+                    "{verb} {}; checked at {}",
+                    format_time(nb),
+                    format_time(self.now)
+                )
             };
-            let who = if i == 0 { "server operator: renew the certificate and install it" } else { "server operator: replace this intermediate with the CA's current one" };
+            let who = if i == 0 {
+                "server operator: renew the certificate and install it"
+            } else {
+                "server operator: replace this intermediate with the CA's current one"
+            };
             self.push(
                 code,
                 Some(i),
                 format!("{label} {when}"),
                 format!("{who}; if the verification time is wrong, the client's clock is"),
-                Evidence::Validity { not_before: nb, not_after: na, at: self.now },
+                Evidence::Validity {
+                    not_before: nb,
+                    not_after: na,
+                    at: self.now,
+                },
             );
         }
         if primary && !found {
@@ -415,7 +480,9 @@ impl<'p> Diagnosis<'p> {
     }
 
     fn name_mismatch(&mut self, primary: bool) {
-        let Some(endpoint) = self.endpoint else { return };
+        let Some(endpoint) = self.endpoint else {
+            return;
+        };
         let Some(desc) = self.desc(0).cloned() else {
             if primary {
                 self.primary_fallback();
@@ -439,7 +506,10 @@ impl<'p> Diagnosis<'p> {
                 let list = if desc.san.is_empty() {
                     "no subjectAltName at all".to_owned()
                 } else {
-                    format!("only valid for {}", join_or(&desc.san.iter().map(|s| s.to_string()).collect::<Vec<_>>()))
+                    format!(
+                        "only valid for {}",
+                        join_or(&desc.san.iter().map(|s| s.to_string()).collect::<Vec<_>>())
+                    )
                 };
                 let cn_note = if cn_only {
                     "; its subject CN matches, but clients ignore the CN (RFC 6125 section 6.4.4)"
@@ -454,13 +524,20 @@ impl<'p> Diagnosis<'p> {
                 self.push(
                     Code::NameMismatch,
                     Some(0),
-                    format!("{label} is not valid for host {}: it is {list}{cn_note}", endpoint.host()),
+                    format!(
+                        "{label} is not valid for host {}: it is {list}{cn_note}",
+                        endpoint.host()
+                    ),
                     format!(
                         "client owner: connect with a host name the certificate covers; or server \
                          operator: reissue the certificate with {host_kind} SAN for {}",
                         endpoint.host()
                     ),
-                    Evidence::Names { host: endpoint.host().to_string(), san: desc.san.clone(), cn_only },
+                    Evidence::Names {
+                        host: endpoint.host().to_string(),
+                        san: desc.san.clone(),
+                        cn_only,
+                    },
                 );
             }
         }
@@ -470,14 +547,24 @@ impl<'p> Diagnosis<'p> {
         let indices = presented_indices(path);
         let mut found = false;
         for i in indices {
-            let Some(desc) = self.desc(i).cloned() else { continue };
+            let Some(desc) = self.desc(i).cloned() else {
+                continue;
+            };
             if desc.allows_server_auth() {
                 continue;
             }
             found = true;
             let label = self.label(i);
-            let ekus = desc.extended_key_usage.clone().unwrap_or_default().join(", ");
-            let who = if i == 0 { "server operator: reissue the certificate with the serverAuth extended key usage" } else { "server operator: use an intermediate whose EKU includes serverAuth (or has none)" };
+            let ekus = desc
+                .extended_key_usage
+                .clone()
+                .unwrap_or_default()
+                .join(", ");
+            let who = if i == 0 {
+                "server operator: reissue the certificate with the serverAuth extended key usage"
+            } else {
+                "server operator: use an intermediate whose EKU includes serverAuth (or has none)"
+            };
             self.push(
                 Code::WrongPurpose,
                 Some(i),
@@ -494,7 +581,9 @@ impl<'p> Diagnosis<'p> {
 
     fn not_a_ca(&mut self, path: Option<&Path<'p>>) {
         for i in presented_indices(path).into_iter().skip(1) {
-            let Some(desc) = self.desc(i).cloned() else { continue };
+            let Some(desc) = self.desc(i).cloned() else {
+                continue;
+            };
             if desc.is_ca {
                 continue;
             }
@@ -518,7 +607,9 @@ impl<'p> Diagnosis<'p> {
     fn path_length(&mut self, path: Option<&Path<'p>>) {
         let indices = presented_indices(path);
         for (depth, &i) in indices.iter().enumerate().skip(1) {
-            let Some(limit) = self.desc(i).and_then(|d| d.path_len) else { continue };
+            let Some(limit) = self.desc(i).and_then(|d| d.path_len) else {
+                continue;
+            };
             let below = indices[1..depth]
                 .iter()
                 .filter(|&&j| self.skim(j).is_some_and(|s| !s.is_self_issued()))
@@ -551,11 +642,18 @@ impl<'p> Diagnosis<'p> {
             return;
         }
         for i in presented_indices(path) {
-            let Some(desc) = self.desc(i).cloned() else { continue };
+            let Some(desc) = self.desc(i).cloned() else {
+                continue;
+            };
             let weak_sig = !matches!(
                 desc.signature_algorithm.as_str(),
-                "ecdsa-with-SHA256" | "ecdsa-with-SHA384" | "sha256WithRSAEncryption"
-                    | "sha384WithRSAEncryption" | "sha512WithRSAEncryption" | "rsassaPss" | "Ed25519"
+                "ecdsa-with-SHA256"
+                    | "ecdsa-with-SHA384"
+                    | "sha256WithRSAEncryption"
+                    | "sha384WithRSAEncryption"
+                    | "sha512WithRSAEncryption"
+                    | "rsassaPss"
+                    | "Ed25519"
             );
             let weak_key = i > 0 && !desc.public_key.handshake_capable();
             if !weak_sig && !weak_key {
@@ -583,7 +681,12 @@ impl<'p> Diagnosis<'p> {
     fn leaf_key(&mut self) {
         let Some(skim) = self.skim(0) else { return };
         let key = PublicKey::from_spki(skim.spki);
-        if key.handshake_capable() || self.findings.iter().any(|f| f.code == Code::UnsupportedAlgorithm) {
+        if key.handshake_capable()
+            || self
+                .findings
+                .iter()
+                .any(|f| f.code == Code::UnsupportedAlgorithm)
+        {
             return;
         }
         let label = self.label(0);
@@ -620,7 +723,9 @@ impl<'p> Diagnosis<'p> {
     ///
     /// [RFC 8446 section 4.4.2]: https://www.rfc-editor.org/rfc/rfc8446#section-4.4.2
     fn leaf_not_first(&mut self) {
-        let Some(first) = self.desc(0).cloned() else { return };
+        let Some(first) = self.desc(0).cloned() else {
+            return;
+        };
         if !first.is_ca {
             return;
         }
@@ -639,14 +744,38 @@ impl<'p> Diagnosis<'p> {
 
     fn primary_from_webpki(&mut self, code: &Code, webpki: &str) {
         let (who, what) = match code {
-            Code::Revoked => ("server operator: replace the revoked certificate", "a supplied CRL revokes a certificate on the path"),
-            Code::RevocationUnknown => ("client owner: supply the CRL of every issuer on the path", "no supplied CRL covers a certificate on the path"),
-            Code::CrlUnusable => ("client owner: supply a current CRL signed by the issuer", "a supplied CRL cannot be used"),
-            Code::NameConstraints => ("server operator: get a certificate whose names the issuing CA is permitted to certify", "an issuer's name constraints exclude the leaf's names"),
-            Code::BadSignature => ("server operator: the chain contains a certificate signed by a different key than its named issuer's; serve the issuer that actually signed it", "a signature on the path does not verify"),
-            Code::BudgetExceeded => ("server operator: serve a short, direct chain", "path building ran out of its work budget"),
-            Code::UntrustedRoot => ("server operator: move to a certificate from a CA that is not distrusted", "the path ends at a distrusted root"),
-            Code::MalformedCertificate => ("server operator: re-export the certificate; it is not valid DER X.509", "a certificate on the path is malformed"),
+            Code::Revoked => (
+                "server operator: replace the revoked certificate",
+                "a supplied CRL revokes a certificate on the path",
+            ),
+            Code::RevocationUnknown => (
+                "client owner: supply the CRL of every issuer on the path",
+                "no supplied CRL covers a certificate on the path",
+            ),
+            Code::CrlUnusable => (
+                "client owner: supply a current CRL signed by the issuer",
+                "a supplied CRL cannot be used",
+            ),
+            Code::NameConstraints => (
+                "server operator: get a certificate whose names the issuing CA is permitted to certify",
+                "an issuer's name constraints exclude the leaf's names",
+            ),
+            Code::BadSignature => (
+                "server operator: the chain contains a certificate signed by a different key than its named issuer's; serve the issuer that actually signed it",
+                "a signature on the path does not verify",
+            ),
+            Code::BudgetExceeded => (
+                "server operator: serve a short, direct chain",
+                "path building ran out of its work budget",
+            ),
+            Code::UntrustedRoot => (
+                "server operator: move to a certificate from a CA that is not distrusted",
+                "the path ends at a distrusted root",
+            ),
+            Code::MalformedCertificate => (
+                "server operator: re-export the certificate; it is not valid DER X.509",
+                "a certificate on the path is malformed",
+            ),
             _ => ("see webpki's error", "the strict client refused the chain"),
         };
         self.push(
@@ -654,7 +783,9 @@ impl<'p> Diagnosis<'p> {
             Some(0),
             format!("{what} (webpki: {webpki})"),
             who.to_owned(),
-            Evidence::Webpki { error: webpki.to_owned() },
+            Evidence::Webpki {
+                error: webpki.to_owned(),
+            },
         );
     }
 
@@ -700,7 +831,9 @@ impl<'p> Diagnosis<'p> {
                 Some(i),
                 format!("{label} is presented again (first at position {first})"),
                 "server operator: list each certificate once in the chain file".to_owned(),
-                Evidence::Certificates { indices: vec![first, i] },
+                Evidence::Certificates {
+                    indices: vec![first, i],
+                },
             );
         }
         // Out of order: the path's presented intermediates must appear in increasing position.
@@ -720,7 +853,12 @@ impl<'p> Diagnosis<'p> {
                 continue;
             }
             let Some(skim) = self.skim(i) else { continue };
-            if self.verifier.stores.iter().any(|s| s.contains(skim.subject, skim.spki)) {
+            if self
+                .verifier
+                .stores
+                .iter()
+                .any(|s| s.contains(skim.subject, skim.spki))
+            {
                 let label = self.label(i);
                 self.push(
                     Code::AnchorIncluded,
@@ -744,9 +882,15 @@ impl<'p> Diagnosis<'p> {
             }
             extras.push(i);
         }
-        if !extras.is_empty() && self.verdict.is_trusted() || !extras.is_empty() && on_path.len() > 1 {
+        if !extras.is_empty() && self.verdict.is_trusted()
+            || !extras.is_empty() && on_path.len() > 1
+        {
             let labels: Vec<String> = extras.iter().take(5).map(|&i| self.label(i)).collect();
-            let more = if extras.len() > 5 { format!(" and {} more", extras.len() - 5) } else { String::new() };
+            let more = if extras.len() > 5 {
+                format!(" and {} more", extras.len() - 5)
+            } else {
+                String::new()
+            };
             self.push(
                 Code::ExtraCertificates,
                 extras.first().copied(),
@@ -772,9 +916,18 @@ impl<'p> Diagnosis<'p> {
                 self.push(
                     Code::ExpiresSoon,
                     Some(i),
-                    format!("{label} expires at {} (in {})", format_time(secs(skim.not_after)), human(left)),
-                    "server operator: renew it and deploy the new certificate before then".to_owned(),
-                    Evidence::Validity { not_before: secs(skim.not_before), not_after: secs(skim.not_after), at: self.now },
+                    format!(
+                        "{label} expires at {} (in {})",
+                        format_time(secs(skim.not_after)),
+                        human(left)
+                    ),
+                    "server operator: renew it and deploy the new certificate before then"
+                        .to_owned(),
+                    Evidence::Validity {
+                        not_before: secs(skim.not_before),
+                        not_after: secs(skim.not_after),
+                        at: self.now,
+                    },
                 );
             }
         }
@@ -782,8 +935,19 @@ impl<'p> Diagnosis<'p> {
 
     // ---- helpers ------------------------------------------------------------------------
 
-    fn push(&mut self, code: Code, certificate: Option<usize>, message: String, remediation: String, evidence: Evidence) {
-        if self.findings.iter().any(|f| f.code == code && f.certificate == certificate) {
+    fn push(
+        &mut self,
+        code: Code,
+        certificate: Option<usize>,
+        message: String,
+        remediation: String,
+        evidence: Evidence,
+    ) {
+        if self
+            .findings
+            .iter()
+            .any(|f| f.code == code && f.certificate == certificate)
+        {
             return;
         }
         // A trusted verdict never carries an error: an error-level disagreement becomes a
@@ -801,7 +965,10 @@ impl<'p> Diagnosis<'p> {
     }
 
     fn desc(&self, i: usize) -> Option<&Description> {
-        self.described.get(i)?.get_or_init(|| Description::new(self.presented.get(i)?).ok()).as_ref()
+        self.described
+            .get(i)?
+            .get_or_init(|| Description::new(self.presented.get(i)?).ok())
+            .as_ref()
     }
 
     fn subject(&self, i: usize) -> String {
@@ -812,7 +979,10 @@ impl<'p> Diagnosis<'p> {
     }
 
     fn sha(&self, i: usize) -> String {
-        self.presented.get(i).map(|c| sha256_hex(c.as_ref())).unwrap_or_default()
+        self.presented
+            .get(i)
+            .map(|c| sha256_hex(c.as_ref()))
+            .unwrap_or_default()
     }
 
     /// `certificate [i] "CN=..."`: how every message names a presented certificate.

@@ -30,7 +30,9 @@ pub enum StoreError {
 #[non_exhaustive]
 pub enum ConfigError {
     /// No trust store holds any anchor, so nothing could ever be trusted.
-    #[error("no trust anchors: every configured trust store is empty; add roots or use the Mozilla store")]
+    #[error(
+        "no trust anchors: every configured trust store is empty; add roots or use the Mozilla store"
+    )]
     NoAnchors,
     /// Two stores share a name, so a report could not say which one trusts a chain.
     #[error("two trust stores are both named {name:?}; give each store its own name")]

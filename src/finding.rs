@@ -237,7 +237,14 @@ impl Finding {
         remediation: String,
         evidence: Evidence,
     ) -> Self {
-        Self { code, severity: code.severity(), certificate, message, remediation, evidence }
+        Self {
+            code,
+            severity: code.severity(),
+            certificate,
+            message,
+            remediation,
+            evidence,
+        }
     }
 }
 
@@ -276,13 +283,22 @@ pub enum Evidence {
     /// A validity period against the verification time.
     Validity {
         /// notBefore.
-        #[cfg_attr(feature = "json", serde(serialize_with = "crate::report::serialize_time"))]
+        #[cfg_attr(
+            feature = "json",
+            serde(serialize_with = "crate::report::serialize_time")
+        )]
         not_before: UnixTime,
         /// notAfter.
-        #[cfg_attr(feature = "json", serde(serialize_with = "crate::report::serialize_time"))]
+        #[cfg_attr(
+            feature = "json",
+            serde(serialize_with = "crate::report::serialize_time")
+        )]
         not_after: UnixTime,
         /// The verification time.
-        #[cfg_attr(feature = "json", serde(serialize_with = "crate::report::serialize_time"))]
+        #[cfg_attr(
+            feature = "json",
+            serde(serialize_with = "crate::report::serialize_time")
+        )]
         at: UnixTime,
     },
     /// An issuer nobody presented.

@@ -129,7 +129,9 @@ fn read_spki(spki: &[u8]) -> der::Result<PublicKey> {
         DSA => PublicKey::Dsa,
         ED25519 => PublicKey::Ed25519,
         ED448 => PublicKey::Ed448,
-        other => PublicKey::Other { algorithm: other.to_string() },
+        other => PublicKey::Other {
+            algorithm: other.to_string(),
+        },
     })
 }
 

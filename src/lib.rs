@@ -11,7 +11,7 @@
 //! ```
 //! use certdeps::{Code, Endpoint, TrustStore, UnixTime, Verifier};
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
-//! # let pem = certdeps::demo_self_signed_pem();
+//! # let pem = rcgen::generate_simple_self_signed(vec!["mail.contoso.test".into()])?.cert.pem();
 //! // What the server presents, as a PEM bundle (leaf first).
 //! let presented = certdeps::decode_certificates(pem.as_bytes())?;
 //! let endpoint = Endpoint::parse("https://mail.contoso.test/EWS/Exchange.asmx")?;

@@ -41,10 +41,16 @@ impl Pool {
             let Ok(skim) = Skim::new(cert.as_ref()) else {
                 continue;
             };
-            if self.by_subject(skim.subject).any(|(_, held)| held.der == skim.der) {
+            if self
+                .by_subject(skim.subject)
+                .any(|(_, held)| held.der == skim.der)
+            {
                 continue;
             }
-            self.by_subject.entry(skim.subject.into()).or_default().push(index);
+            self.by_subject
+                .entry(skim.subject.into())
+                .or_default()
+                .push(index);
             if let Some(id) = skim.subject_key_id() {
                 self.by_key_id.entry(id.into()).or_default().push(index);
             }
@@ -76,10 +82,7 @@ impl Pool {
     }
 
     /// Pool certificates whose subject key identifier equals `key_id`.
-    pub(crate) fn by_key_id(
-        &self,
-        key_id: &[u8],
-    ) -> impl Iterator<Item = (usize, Skim<'_>)> + '_ {
+    pub(crate) fn by_key_id(&self, key_id: &[u8]) -> impl Iterator<Item = (usize, Skim<'_>)> + '_ {
         self.lookup(self.by_key_id.get(key_id))
     }
 

@@ -118,7 +118,9 @@ impl Report {
 
     /// Findings of severity error.
     pub fn errors(&self) -> impl Iterator<Item = &Finding> + '_ {
-        self.findings.iter().filter(|f| f.severity == Severity::Error)
+        self.findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
     }
 
     /// The first finding with this code.
@@ -143,8 +145,12 @@ impl Report {
 
     /// A description of each presented certificate; `None` where one does not parse.
     pub fn presented(&self) -> &[Option<Description>] {
-        self.descriptions
-            .get_or_init(|| self.presented.iter().map(|c| Description::new(c).ok()).collect())
+        self.descriptions.get_or_init(|| {
+            self.presented
+                .iter()
+                .map(|c| Description::new(c).ok())
+                .collect()
+        })
     }
 
     /// The path from the leaf to the anchor (or as far as it goes), each with its source.
@@ -204,7 +210,10 @@ impl Report {
     #[track_caller]
     pub fn assert_finding(&self, code: Code) {
         if !self.has(code) {
-            panic!("expected a `{code}` finding, got {:?}:\n{self}", self.codes());
+            panic!(
+                "expected a `{code}` finding, got {:?}:\n{self}",
+                self.codes()
+            );
         }
     }
 
@@ -219,13 +228,20 @@ impl fmt::Display for Report {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.endpoint {
             Some(endpoint) => writeln!(f, "endpoint: {} ({endpoint})", endpoint.input())?,
-            None => writeln!(f, "endpoint: (none given; chain checked without a host name)")?,
+            None => writeln!(
+                f,
+                "endpoint: (none given; chain checked without a host name)"
+            )?,
         }
         writeln!(f, "checked at: {}", format_time(self.at))?;
         writeln!(
             f,
             "verdict: {}",
-            if self.is_trusted() { "TRUSTED" } else { "NOT TRUSTED" }
+            if self.is_trusted() {
+                "TRUSTED"
+            } else {
+                "NOT TRUSTED"
+            }
         )?;
         writeln!(f, "presented ({}):", self.presented.len())?;
         for (i, desc) in self.presented().iter().enumerate() {
@@ -314,11 +330,22 @@ mod json {
     use serde_json::{Value, json};
 
     use super::Report;
+    use crate::name::San;
+
+    /// The contract lists SANs as bare names and addresses; other types keep a prefix.
+    fn san_value(san: &San) -> String {
+        match san {
+            San::Dns(name) => name.clone(),
+            San::Ip(ip) => ip.to_string(),
+            other => other.to_string(),
+        }
+    }
 
     pub(super) fn report(report: &Report) -> Value {
-        let endpoint = report.endpoint.as_ref().map(|e| {
-            json!({"input": e.input(), "host": e.host().to_string(), "port": e.port()})
-        });
+        let endpoint = report
+            .endpoint
+            .as_ref()
+            .map(|e| json!({"input": e.input(), "host": e.host().to_string(), "port": e.port()}));
         let presented: Vec<Value> = report
             .presented()
             .iter()
@@ -332,7 +359,7 @@ mod json {
                     "not_before": super::format_time(d.not_before),
                     "not_after": super::format_time(d.not_after),
                     "sha256": d.sha256,
-                    "san": d.san.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
+                    "san": d.san.iter().map(san_value).collect::<Vec<_>>(),
                     "is_ca": d.is_ca,
                     "self_signed": d.self_signed,
                     "key": d.public_key.to_string(),

@@ -76,7 +76,10 @@ impl TrustStore {
     pub fn mozilla() -> Self {
         let anchors = webpki_roots::TLS_SERVER_ROOTS
             .iter()
-            .map(|ta| Anchor { trust_anchor: ta.clone(), certificate: None })
+            .map(|ta| Anchor {
+                trust_anchor: ta.clone(),
+                certificate: None,
+            })
             .collect();
         Self::from_anchors("mozilla", StoreKind::Mozilla, anchors)
     }
@@ -102,9 +105,15 @@ impl TrustStore {
         let mut anchors = Vec::new();
         for (i, cert) in certs.into_iter().enumerate() {
             let trust_anchor = webpki::anchor_from_trusted_cert(&cert)
-                .map_err(|e| StoreError::BadAnchor { index: i + 1, reason: format!("{e:?}") })?
+                .map_err(|e| StoreError::BadAnchor {
+                    index: i + 1,
+                    reason: format!("{e:?}"),
+                })?
                 .to_owned();
-            anchors.push(Anchor { trust_anchor, certificate: Some(cert) });
+            anchors.push(Anchor {
+                trust_anchor,
+                certificate: Some(cert),
+            });
         }
         Ok(Self::from_anchors(name, StoreKind::Custom, anchors))
     }
@@ -118,7 +127,10 @@ impl TrustStore {
     ) -> Self {
         let anchors = anchors
             .into_iter()
-            .map(|trust_anchor| Anchor { trust_anchor, certificate: None })
+            .map(|trust_anchor| Anchor {
+                trust_anchor,
+                certificate: None,
+            })
             .collect();
         Self::from_anchors(name, kind, anchors)
     }
@@ -126,9 +138,17 @@ impl TrustStore {
     fn from_anchors(name: &str, kind: StoreKind, anchors: Vec<Anchor>) -> Self {
         let mut by_subject: HashMap<Vec<u8>, Vec<usize>> = HashMap::new();
         for (i, anchor) in anchors.iter().enumerate() {
-            by_subject.entry(anchor.subject().to_vec()).or_default().push(i);
+            by_subject
+                .entry(anchor.subject().to_vec())
+                .or_default()
+                .push(i);
         }
-        Self { name: name.to_owned(), kind, anchors, by_subject }
+        Self {
+            name: name.to_owned(),
+            kind,
+            anchors,
+            by_subject,
+        }
     }
 
     /// The name reports use for this store.
@@ -167,7 +187,8 @@ impl TrustStore {
 
     /// Whether a certificate with this subject and SPKI (whole TLV) is itself an anchor.
     pub(crate) fn contains(&self, subject: &[u8], spki_tlv: &[u8]) -> bool {
-        self.by_subject(subject).any(|a| spki_contents(spki_tlv) == Some(a.spki()))
+        self.by_subject(subject)
+            .any(|a| spki_contents(spki_tlv) == Some(a.spki()))
     }
 }
 

@@ -81,8 +81,13 @@ impl Verifier {
         now: UnixTime,
     ) -> Report {
         let server_name = endpoint.map(Endpoint::server_name);
-        let verdict =
-            verify(presented, &self.anchors, server_name.as_ref(), &self.crls, now);
+        let verdict = verify(
+            presented,
+            &self.anchors,
+            server_name.as_ref(),
+            &self.crls,
+            now,
+        );
         let diagnosis = Diagnosis::new(self, endpoint, presented, &verdict, now);
         let (path, anchor, findings) = diagnosis.run();
         Report {
@@ -98,7 +103,11 @@ impl Verifier {
     }
 
     /// [`Verifier::check`] at the current system time.
-    pub fn check_now(&self, endpoint: Option<&Endpoint>, presented: &[CertificateDer<'_>]) -> Report {
+    pub fn check_now(
+        &self,
+        endpoint: Option<&Endpoint>,
+        presented: &[CertificateDer<'_>],
+    ) -> Report {
         self.check(endpoint, presented, UnixTime::now())
     }
 }
@@ -144,7 +153,9 @@ impl VerifierBuilder {
         let mut names = HashSet::new();
         for store in &self.stores {
             if !names.insert(store.name()) {
-                return Err(ConfigError::DuplicateStoreName { name: store.name().to_owned() });
+                return Err(ConfigError::DuplicateStoreName {
+                    name: store.name().to_owned(),
+                });
             }
         }
         let mut anchors = Vec::new();

@@ -171,11 +171,22 @@ pub fn verify(
         .intermediate_certificates()
         .filter_map(|cert| {
             let der = cert.der();
-            intermediates.iter().position(|p| p.as_ref() == der.as_ref()).map(|i| i + 1)
+            intermediates
+                .iter()
+                .position(|p| p.as_ref() == der.as_ref())
+                .map(|i| i + 1)
         })
         .collect();
-    let anchor = anchors.iter().position(|a| std::ptr::eq(a, path.anchor())).unwrap_or(0);
-    Verdict { outcome: Outcome::Trusted(TrustedPath { intermediates: intermediates_used, anchor }) }
+    let anchor = anchors
+        .iter()
+        .position(|a| std::ptr::eq(a, path.anchor()))
+        .unwrap_or(0);
+    Verdict {
+        outcome: Outcome::Trusted(TrustedPath {
+            intermediates: intermediates_used,
+            anchor,
+        }),
+    }
 }
 
 /// Translates webpki's error into a finding code.

@@ -20,16 +20,31 @@ fn smoke() {
     assert!(r.has(Code::IncompleteChain));
     let mut pool = Pool::new();
     pool.extend([chain.inter.der().clone()]);
-    let v2 = Verifier::builder(store(&chain.root)).with_intermediates(pool).build().unwrap();
+    let v2 = Verifier::builder(store(&chain.root))
+        .with_intermediates(pool)
+        .build()
+        .unwrap();
     let r = v2.check(Some(&ep), &[chain.leaf.clone()], now());
     println!("{r}");
     println!("{}", serde_json::to_string_pretty(&r.to_json()).unwrap());
     let ep2 = Endpoint::parse("other.test").unwrap();
     let r = v.check(Some(&ep2), &chain.presented(), now());
     println!("{r}");
-    let r = v.check(Some(&ep), &[self_signed_leaf(&["mail.contoso.test"])], now());
+    let r = v.check(
+        Some(&ep),
+        &[self_signed_leaf(&["mail.contoso.test"])],
+        now(),
+    );
     println!("{r}");
     let other = Chain::new(KeyType::EcdsaP256, "mail.contoso.test");
-    let r = v.check(Some(&ep), &[other.leaf.clone(), other.inter.der().clone(), other.root.der().clone()], now());
+    let r = v.check(
+        Some(&ep),
+        &[
+            other.leaf.clone(),
+            other.inter.der().clone(),
+            other.root.der().clone(),
+        ],
+        now(),
+    );
     println!("{r}");
 }
