@@ -335,6 +335,24 @@ impl Description {
     }
 }
 
+/// Wraps name or SPKI contents (webpki's header-less form) back into a DER SEQUENCE.
+pub(crate) fn sequence_tlv(contents: &[u8]) -> Vec<u8> {
+    let len = contents.len();
+    let mut tlv = Vec::with_capacity(len + 4);
+    tlv.push(0x30);
+    if len < 0x80 {
+        tlv.push(len as u8);
+    } else {
+        // Long form (X.690 section 8.1.3.5): 0x80 | count, then the big-endian length.
+        let bytes = len.to_be_bytes();
+        let skip = bytes.iter().take_while(|&&b| b == 0).count();
+        tlv.push(0x80 | (bytes.len() - skip) as u8);
+        tlv.extend_from_slice(&bytes[skip..]);
+    }
+    tlv.extend_from_slice(contents);
+    tlv
+}
+
 /// SHA-256 of `bytes` as lowercase hex.
 pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
     hex(&Sha256::digest(bytes))
@@ -435,6 +453,14 @@ mod tests {
     #[test]
     fn hex_is_lowercase_and_padded() {
         assert_eq!(hex(&[0x00, 0x0a, 0xff]), "000aff");
+    }
+
+    #[test]
+    fn sequence_tlv_uses_minimal_lengths() {
+        assert_eq!(sequence_tlv(&[1, 2]), [0x30, 0x02, 1, 2]);
+        assert_eq!(sequence_tlv(&[0; 0x80])[..3], [0x30, 0x81, 0x80]);
+        assert_eq!(sequence_tlv(&[0; 0x100])[..4], [0x30, 0x82, 0x01, 0x00]);
+        assert_eq!(sequence_tlv(&[0; 0x10000])[..5], [0x30, 0x83, 0x01, 0x00, 0x00]);
     }
 
     #[test]

@@ -20,6 +20,12 @@ pub enum StoreError {
         /// What webpki said about it.
         reason: String,
     },
+    /// The operating system's store could not be read, or held nothing usable.
+    #[error("native trust store: {reason}")]
+    Native {
+        /// What went wrong, from `rustls-native-certs`.
+        reason: String,
+    },
     /// The bundle itself could not be decoded.
     #[error("trust store: {0}")]
     Input(#[from] InputError),

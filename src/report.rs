@@ -303,17 +303,7 @@ pub fn format_time(time: UnixTime) -> String {
 /// A Name's contents (webpki's form, no SEQUENCE header) as an RFC 4514 string.
 pub(crate) fn name_to_string(contents: &[u8]) -> String {
     use der::Decode;
-    let mut tlv = Vec::with_capacity(contents.len() + 4);
-    tlv.push(0x30);
-    let len = contents.len();
-    if len < 0x80 {
-        tlv.push(len as u8);
-    } else if len <= 0xff {
-        tlv.extend([0x81, len as u8]);
-    } else {
-        tlv.extend([0x82, (len >> 8) as u8, len as u8]);
-    }
-    tlv.extend_from_slice(contents);
+    let tlv = crate::cert::sequence_tlv(contents);
     match x509_cert::name::Name::from_der(&tlv) {
         Ok(name) => name.to_string(),
         Err(_) => "(unreadable name)".to_owned(),

@@ -84,6 +84,33 @@ impl TrustStore {
         Self::from_anchors("mozilla", StoreKind::Mozilla, anchors)
     }
 
+    /// The operating system's trust store, via `rustls-native-certs` (feature
+    /// `native-roots`). Certificates the platform lists but webpki cannot use as anchors
+    /// are skipped, as rustls does; it fails only when none is usable.
+    #[cfg(feature = "native-roots")]
+    pub fn native() -> Result<Self, StoreError> {
+        let loaded = rustls_native_certs::load_native_certs();
+        let anchors: Vec<Anchor> = loaded
+            .certs
+            .into_iter()
+            .filter_map(|cert| {
+                let trust_anchor = webpki::anchor_from_trusted_cert(&cert).ok()?.to_owned();
+                Some(Anchor {
+                    trust_anchor,
+                    certificate: Some(cert),
+                })
+            })
+            .collect();
+        if anchors.is_empty() {
+            let reason = match loaded.errors.first() {
+                Some(e) => e.to_string(),
+                None => "the platform store holds no usable certificate".to_owned(),
+            };
+            return Err(StoreError::Native { reason });
+        }
+        Ok(Self::from_anchors("native", StoreKind::Native, anchors))
+    }
+
     /// A store holding exactly the certificates in a PEM bundle (or one DER certificate).
     ///
     /// ```
@@ -202,5 +229,60 @@ impl TrustStore {
     /// Index of the first anchor whose subject equals `subject` (name contents).
     pub(crate) fn anchor_index(&self, subject: &[u8]) -> Option<usize> {
         self.by_subject.get(subject)?.first().copied()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mozilla_store_is_indexed_by_subject() {
+        let store = TrustStore::mozilla();
+        assert!(
+            store.len() > 100,
+            "webpki-roots ships the Mozilla program: {}",
+            store.len()
+        );
+        for anchor in store.anchors() {
+            let found = store
+                .anchor_index(anchor.subject())
+                .and_then(|i| store.anchors().get(i));
+            assert_eq!(found.map(Anchor::subject), Some(anchor.subject()));
+            let spki = crate::cert::sequence_tlv(anchor.spki());
+            assert!(store.contains(anchor.subject(), &spki));
+        }
+        assert_eq!(store.kind(), &StoreKind::Mozilla);
+        assert_eq!(store.anchor_index(b"no such name"), None);
+    }
+
+    #[test]
+    fn garbage_is_a_typed_error_naming_the_store() {
+        let err = TrustStore::from_pem(b"").unwrap_err();
+        assert!(matches!(err, StoreError::Input(_)), "{err:?}");
+        assert!(err.to_string().starts_with("trust store: "), "{err}");
+    }
+
+    #[test]
+    fn a_certificate_webpki_cannot_read_is_a_bad_anchor_with_its_position() {
+        // A well-formed SEQUENCE that is not a certificate.
+        let junk = CertificateDer::from(vec![0x30, 0x03, 0x02, 0x01, 0x01]);
+        let err = TrustStore::from_certificates("x", [junk]).unwrap_err();
+        assert!(
+            matches!(err, StoreError::BadAnchor { index: 1, .. }),
+            "{err:?}"
+        );
+    }
+
+    #[cfg(feature = "native-roots")]
+    #[test]
+    fn native_store_loads_or_says_why() {
+        match TrustStore::native() {
+            Ok(store) => assert!(!store.is_empty()),
+            Err(StoreError::Native { reason }) => {
+                println!("skipped: the platform has no usable trust store ({reason})")
+            }
+            Err(other) => panic!("unexpected error: {other}"),
+        }
     }
 }
