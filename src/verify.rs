@@ -177,6 +177,8 @@ pub fn verify(
                 .map(|i| i + 1)
         })
         .collect();
+    // webpki returns a reference into `anchors`, so the position is always found; 0 would
+    // only mislabel which anchor, never change the verdict.
     let anchor = anchors
         .iter()
         .position(|a| std::ptr::eq(a, path.anchor()))
