@@ -460,7 +460,10 @@ mod tests {
         assert_eq!(sequence_tlv(&[1, 2]), [0x30, 0x02, 1, 2]);
         assert_eq!(sequence_tlv(&[0; 0x80])[..3], [0x30, 0x81, 0x80]);
         assert_eq!(sequence_tlv(&[0; 0x100])[..4], [0x30, 0x82, 0x01, 0x00]);
-        assert_eq!(sequence_tlv(&[0; 0x10000])[..5], [0x30, 0x83, 0x01, 0x00, 0x00]);
+        assert_eq!(
+            sequence_tlv(&[0; 0x10000])[..5],
+            [0x30, 0x83, 0x01, 0x00, 0x00]
+        );
     }
 
     #[test]

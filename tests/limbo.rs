@@ -360,8 +360,7 @@ fn run_suite(limbo: &'static Limbo) -> (Vec<Outcome>, Duration) {
         .map(|n| n.get().min(2))
         .unwrap_or(1);
     let next = Arc::new(AtomicUsize::new(0));
-    let running: Arc<Mutex<Vec<Option<(usize, Instant)>>>> =
-        Arc::new(Mutex::new(vec![None; workers]));
+    let running = Arc::new(Mutex::new(vec![None::<(usize, Instant)>; workers]));
     let (tx, rx) = mpsc::channel::<(usize, Outcome)>();
     for w in 0..workers {
         let (next, running, tx) = (Arc::clone(&next), Arc::clone(&running), tx.clone());
@@ -688,7 +687,7 @@ fn limbo_conformance() {
         categories.join(", "),
         used_stricter.len()
     );
-    slowest.sort_by(|a, b| b.0.cmp(&a.0));
+    slowest.sort_by_key(|b| std::cmp::Reverse(b.0));
     let slow: Vec<String> = slowest
         .iter()
         .take(5)

@@ -3,6 +3,7 @@ mod common;
 use certdeps::{Code, Endpoint, Pool, TrustStore, Verifier};
 use common::*;
 
+#[allow(clippy::unwrap_used)] // a test helper: failing is failing the test
 fn store(root: &Ca) -> TrustStore {
     TrustStore::from_certificates("custom", [root.der().clone()]).unwrap()
 }
@@ -15,7 +16,7 @@ fn smoke() {
     let r = v.check(Some(&ep), &chain.presented(), now());
     println!("{r}");
     assert!(r.is_trusted());
-    let r = v.check(Some(&ep), &[chain.leaf.clone()], now());
+    let r = v.check(Some(&ep), std::slice::from_ref(&chain.leaf), now());
     println!("{r}");
     assert!(r.has(Code::IncompleteChain));
     let mut pool = Pool::new();
@@ -24,7 +25,7 @@ fn smoke() {
         .with_intermediates(pool)
         .build()
         .unwrap();
-    let r = v2.check(Some(&ep), &[chain.leaf.clone()], now());
+    let r = v2.check(Some(&ep), std::slice::from_ref(&chain.leaf), now());
     println!("{r}");
     println!("{}", serde_json::to_string_pretty(&r.to_json()).unwrap());
     let ep2 = Endpoint::parse("other.test").unwrap();

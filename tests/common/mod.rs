@@ -26,7 +26,16 @@
 //!     ..CertSpec::leaf(&["a.test"])
 //! });
 //! ```
-#![allow(dead_code)]
+// Each user (every test file, the examples, the benches) takes a part of this module through a
+// private `mod common;`, so most items look unused or unreachably `pub` to any one of them; and
+// a generator that cannot make a certificate has nothing better to do than panic.
+#![allow(
+    dead_code,
+    unreachable_pub,
+    clippy::expect_used,
+    clippy::unwrap_used,
+    clippy::use_self
+)]
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
