@@ -59,6 +59,11 @@ pub use store::{Anchor, StoreKind, TrustStore};
 pub use verifier::{DEFAULT_EXPIRY_HORIZON, Verifier, VerifierBuilder};
 pub use verify::{Rejection, Verdict, verify};
 
+/// The README's examples, compiled and run as doctests so that they cannot drift.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
+
 /// Checks `presented` (PEM or DER bytes, leaf first) for `url` against the Mozilla roots at
 /// the current time: the one-call entry point.
 pub fn check(url: &str, presented: &[u8]) -> Result<Report, Error> {
