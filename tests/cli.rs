@@ -1,0 +1,616 @@
+//! End to end: the `check` example as a user runs it. Builds it once with `cargo build
+//! --example check`, writes chains and root bundles to a temporary directory, and asserts the
+//! exit status (0 trusted, 1 not trusted, 2 usage or input error), the one-line `error:` on
+//! stderr for every kind of bad input, the JSON fields of `DESIGN.md`, and the demo.
+
+// Helpers may unwrap: a failure here is a failed test, reported with its location.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use common::{CertSpec, Chain, DAY, KeyType, NOW, pem_bundle, self_signed_leaf};
+use serde_json::Value;
+
+const HOST: &str = "mail.contoso.test";
+
+/// The example binary, built (or found up to date) once per test process.
+fn binary() -> &'static Path {
+    static BINARY: OnceLock<PathBuf> = OnceLock::new();
+    BINARY.get_or_init(|| {
+        // `cargo test` has released the build lock by the time tests run. With the test
+        // profile this is the very build `cargo test` made of the example, so usually a no-op;
+        // it makes `cargo test --test cli` alone use an up-to-date binary too.
+        let mut cargo = Command::new(env!("CARGO"));
+        cargo
+            .args(["build", "--profile", "test", "--example", "check"])
+            .arg("--message-format=json")
+            .current_dir(env!("CARGO_MANIFEST_DIR"));
+        // Cargo gives a test the package's own variables; build scripts (ring's) watch some of
+        // them, so passing them on would rebuild those dependencies here and again afterwards.
+        for (key, _) in std::env::vars_os() {
+            let key = key.to_string_lossy();
+            if key.starts_with("CARGO_PKG_")
+                || key.starts_with("CARGO_MANIFEST_")
+                || [
+                    "CARGO_CRATE_NAME",
+                    "CARGO_PRIMARY_PACKAGE",
+                    "CARGO_TARGET_TMPDIR",
+                    "OUT_DIR",
+                ]
+                .contains(&key.as_ref())
+            {
+                cargo.env_remove(key.as_ref());
+            }
+        }
+        let output = cargo.output().expect("running cargo");
+        assert!(
+            output.status.success(),
+            "cargo build --example check failed:\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8_lossy(&output.stdout)
+            .lines()
+            .filter_map(|line| serde_json::from_str::<Value>(line).ok())
+            .filter(|msg| msg["reason"] == "compiler-artifact" && msg["target"]["name"] == "check")
+            .find_map(|msg| msg["executable"].as_str().map(PathBuf::from))
+            .expect("cargo reported no executable for the check example")
+    })
+}
+
+/// A scratch directory, removed when dropped.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new() -> Self {
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let dir = std::env::temp_dir().join(format!(
+            "certdeps-cli-{}-{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        Self(dir)
+    }
+
+    /// Writes `contents` to `name` inside the directory and returns its path as a string.
+    fn file(&self, name: &str, contents: impl AsRef<[u8]>) -> String {
+        let path = self.0.join(name);
+        std::fs::write(&path, contents).unwrap();
+        path.to_str().unwrap().to_owned()
+    }
+
+    fn path(&self, name: &str) -> String {
+        self.0.join(name).to_str().unwrap().to_owned()
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// What one run printed and returned.
+struct Run {
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+}
+
+#[track_caller]
+fn check(args: &[&str]) -> Run {
+    let Output {
+        status,
+        stdout,
+        stderr,
+    } = Command::new(binary())
+        .args(args)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("running the check example");
+    let run = Run {
+        code: status.code(),
+        stdout: String::from_utf8_lossy(&stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&stderr).into_owned(),
+    };
+    for text in [&run.stdout, &run.stderr] {
+        assert!(
+            !text.contains("panicked") && !text.contains("RUST_BACKTRACE"),
+            "check {args:?} panicked:\n{text}"
+        );
+    }
+    run
+}
+
+/// Runs, expects exit status 2 and exactly one `error: ...` line on stderr, and returns it.
+#[track_caller]
+fn usage_error(args: &[&str]) -> String {
+    let run = check(args);
+    assert_eq!(
+        run.code,
+        Some(2),
+        "check {args:?}: want exit 2\nstdout:\n{}\nstderr:\n{}",
+        run.stdout,
+        run.stderr
+    );
+    let lines: Vec<&str> = run.stderr.lines().collect();
+    assert_eq!(
+        lines.len(),
+        1,
+        "check {args:?}: want one stderr line:\n{}",
+        run.stderr
+    );
+    assert!(
+        lines[0].starts_with("error: "),
+        "check {args:?}: {}",
+        lines[0]
+    );
+    assert!(
+        run.stdout.is_empty(),
+        "check {args:?} printed:\n{}",
+        run.stdout
+    );
+    lines[0].to_owned()
+}
+
+#[track_caller]
+fn json(run: &Run) -> Value {
+    serde_json::from_str(&run.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}):\n{}\n{}", run.stdout, run.stderr))
+}
+
+const AT: &str = "2026-06-01T00:00:00Z";
+
+#[test]
+fn trusted_chain_exits_0_and_its_json_has_the_contract_fields() {
+    let chain = Chain::new(KeyType::EcdsaP256, HOST);
+    let dir = Scratch::new();
+    let chain_file = dir.file("fullchain.pem", chain.pem());
+    let roots = dir.file("roots.pem", chain.root.pem());
+    let url = format!("https://{HOST}:8443/EWS/Exchange.asmx");
+
+    let run = check(&[
+        "--url",
+        &url,
+        "--roots",
+        &roots,
+        "--at",
+        AT,
+        "--json",
+        &chain_file,
+    ]);
+    assert_eq!(run.code, Some(0), "{}{}", run.stdout, run.stderr);
+    let report = json(&run);
+    assert_eq!(report["endpoint"]["input"], url);
+    assert_eq!(report["endpoint"]["host"], HOST);
+    assert_eq!(report["endpoint"]["port"], 8443);
+    assert_eq!(report["trusted"], true);
+    assert_eq!(report["at"], AT);
+
+    let presented = report["presented"].as_array().unwrap();
+    assert_eq!(presented.len(), 2);
+    assert_eq!(presented[0]["index"], 0);
+    assert_eq!(presented[0]["subject"], format!("CN={HOST}"));
+    assert_eq!(presented[0]["san"], serde_json::json!([HOST]));
+    assert_eq!(presented[0]["is_ca"], false);
+    assert_eq!(
+        presented[1]["subject"],
+        "CN=certdeps Test Intermediate EcdsaP256"
+    );
+    assert_eq!(presented[1]["is_ca"], true);
+    for cert in presented {
+        let sha = cert["sha256"].as_str().unwrap();
+        assert!(
+            sha.len() == 64 && sha.bytes().all(|b| b.is_ascii_hexdigit()),
+            "{sha}"
+        );
+    }
+
+    let sources: Vec<&str> = report["path"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["source"].as_str().unwrap())
+        .collect();
+    assert_eq!(sources, ["presented", "presented", "anchor"]);
+    assert_eq!(report["path"][0]["sha256"], presented[0]["sha256"]);
+    assert_eq!(
+        report["anchor"]["subject"],
+        "CN=certdeps Test Root EcdsaP256"
+    );
+    assert_eq!(report["anchor"]["store"], "custom");
+    assert_eq!(report["findings"], serde_json::json!([]));
+}
+
+#[test]
+fn incomplete_chain_exits_1_and_the_pool_shows_the_fix_in_json() {
+    let chain = Chain::new(KeyType::EcdsaP256, HOST);
+    let dir = Scratch::new();
+    let leaf_only = dir.file("leaf.pem", pem_bundle(&[&chain.leaf]));
+    let roots = dir.file("roots.pem", chain.root.pem());
+    let pool = dir.file("pool.pem", chain.inter.pem());
+
+    let run = check(&[
+        "--url",
+        HOST,
+        "--roots",
+        &roots,
+        "--intermediates",
+        &pool,
+        "--at",
+        "1780272000",
+        "--json",
+        &leaf_only,
+    ]);
+    assert_eq!(run.code, Some(1), "{}{}", run.stdout, run.stderr);
+    let report = json(&run);
+    assert_eq!(report["trusted"], false);
+    assert_eq!(report["endpoint"]["host"], HOST);
+    assert_eq!(report["endpoint"]["port"], 443);
+    let sources: Vec<&str> = report["path"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["source"].as_str().unwrap())
+        .collect();
+    assert_eq!(sources, ["presented", "pool", "anchor"]);
+    assert_eq!(report["anchor"]["store"], "custom");
+
+    let finding = &report["findings"][0];
+    assert_eq!(finding["code"], "incomplete-chain");
+    assert_eq!(finding["severity"], "error");
+    assert_eq!(finding["certificate"], 0);
+    let message = finding["message"].as_str().unwrap();
+    assert!(
+        message.contains("CN=certdeps Test Intermediate EcdsaP256"),
+        "{message}"
+    );
+    let remediation = finding["remediation"].as_str().unwrap();
+    assert!(remediation.starts_with("server operator"), "{remediation}");
+}
+
+#[test]
+fn untrusted_chains_exit_1_with_a_human_report() {
+    let dir = Scratch::new();
+    let self_signed = dir.file("self.pem", pem_bundle(&[&self_signed_leaf(&[HOST])]));
+    // The Mozilla roots are the default store.
+    let run = check(&["--url", HOST, "--at", AT, &self_signed]);
+    assert_eq!(run.code, Some(1), "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout.contains("verdict: NOT TRUSTED"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("[self-signed]"), "{}", run.stdout);
+    assert!(run.stderr.is_empty(), "{}", run.stderr);
+
+    let chain = Chain::new(KeyType::EcdsaP256, HOST);
+    let chain_file = dir.file("chain.pem", chain.pem());
+    let roots = dir.file("roots.pem", chain.root.pem());
+    let run = check(&[
+        "--url",
+        "other.test",
+        "--roots",
+        &roots,
+        "--at",
+        AT,
+        &chain_file,
+    ]);
+    assert_eq!(run.code, Some(1), "{}{}", run.stdout, run.stderr);
+    assert!(run.stdout.contains("[name-mismatch]"), "{}", run.stdout);
+}
+
+#[test]
+fn add_roots_extends_the_mozilla_store_and_names_the_store() {
+    let chain = Chain::new(KeyType::EcdsaP256, HOST);
+    let dir = Scratch::new();
+    let chain_file = dir.file("chain.pem", chain.pem());
+    let roots = dir.file("private-root.pem", chain.root.pem());
+
+    let without = check(&["--url", HOST, "--at", AT, "--json", &chain_file]);
+    assert_eq!(without.code, Some(1), "{}", without.stdout);
+    let codes: Vec<Value> = json(&without)["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].clone())
+        .collect();
+    assert!(codes.contains(&"incomplete-chain".into()), "{codes:?}");
+
+    let with = check(&[
+        "--url",
+        HOST,
+        "--add-roots",
+        &roots,
+        "--at",
+        AT,
+        "--json",
+        &chain_file,
+    ]);
+    assert_eq!(with.code, Some(0), "{}{}", with.stdout, with.stderr);
+    let report = json(&with);
+    assert_eq!(report["anchor"]["store"], "custom");
+    assert_eq!(report["anchor"]["store_name"], "added");
+}
+
+#[test]
+fn at_takes_rfc3339_with_offsets_and_unix_seconds() {
+    let chain = Chain::new(KeyType::EcdsaP256, HOST);
+    let dir = Scratch::new();
+    let chain_file = dir.file("chain.pem", chain.pem());
+    let roots = dir.file("roots.pem", chain.root.pem());
+    let check_at = |at: &str| {
+        let run = check(&["--roots", &roots, "--at", at, "--json", &chain_file]);
+        (run.code, json(&run)["at"].clone())
+    };
+    assert_eq!(check_at("2026-06-01T02:00:00+02:00"), (Some(0), AT.into()));
+    assert_eq!(check_at("2026-06-01T00:00:00.75Z"), (Some(0), AT.into()));
+    assert_eq!(check_at(&NOW.to_string()), (Some(0), AT.into()));
+    // The leaf is valid until 2028-01-01: a day later it has expired.
+    let after = (common::LEAF_NOT_AFTER + DAY).to_string();
+    assert_eq!(check_at(&after), (Some(1), "2028-01-02T00:00:00Z".into()));
+}
+
+#[test]
+fn an_expired_leaf_reports_expired() {
+    let chain = Chain::new(KeyType::EcdsaP256, HOST);
+    let expired = chain.inter.leaf_with(CertSpec {
+        not_after: NOW - DAY,
+        ..CertSpec::leaf(&[HOST])
+    });
+    let dir = Scratch::new();
+    let chain_file = dir.file("chain.pem", pem_bundle(&[&expired, chain.inter.der()]));
+    let roots = dir.file("roots.pem", chain.root.pem());
+    let run = check(&["--url", HOST, "--roots", &roots, "--at", AT, &chain_file]);
+    assert_eq!(run.code, Some(1));
+    assert!(run.stdout.contains("[expired]"), "{}", run.stdout);
+}
+
+#[test]
+fn der_input_and_standard_input_are_read() {
+    let chain = Chain::new(KeyType::EcdsaP256, HOST);
+    let dir = Scratch::new();
+    // A DER file holds one certificate: the leaf, completed from the pool.
+    let leaf = dir.file("leaf.der", chain.leaf.as_ref());
+    let roots = dir.file("roots.pem", chain.root.pem());
+    let pool = dir.file("pool.pem", chain.inter.pem());
+    let run = check(&[
+        "--roots",
+        &roots,
+        "--intermediates",
+        &pool,
+        "--at",
+        AT,
+        &leaf,
+    ]);
+    assert_eq!(run.code, Some(1), "{}{}", run.stdout, run.stderr);
+    assert!(run.stdout.contains("(pool [0])"), "{}", run.stdout);
+
+    let output = Command::new(binary())
+        .args(["--roots", &roots, "--at", AT, "-"])
+        .stdin(std::fs::File::open(dir.file("chain.pem", chain.pem())).unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+}
+
+#[test]
+fn every_bad_input_is_one_error_line_and_exit_2() {
+    let chain = Chain::new(KeyType::EcdsaP256, HOST);
+    let dir = Scratch::new();
+    let good = dir.file("good.pem", chain.pem());
+    let pem = chain.pem();
+    let half = &pem[..pem.len() / 2];
+    let cases: Vec<(&str, Vec<String>, &str)> = vec![
+        ("empty file", vec![dir.file("empty.pem", "")], "empty"),
+        (
+            "garbage",
+            vec![dir.file("garbage.bin", b"\x01\x02\x03 not a certificate")],
+            "no PEM or DER data",
+        ),
+        (
+            "truncated PEM",
+            vec![dir.file("truncated.pem", half)],
+            "malformed PEM",
+        ),
+        (
+            "PEM without a certificate",
+            vec![dir.file(
+                "key.pem",
+                "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n",
+            )],
+            "no CERTIFICATE block",
+        ),
+        (
+            "bad base64",
+            vec![dir.file(
+                "b64.pem",
+                "-----BEGIN CERTIFICATE-----\nMII!!!\n-----END CERTIFICATE-----\n",
+            )],
+            "malformed PEM",
+        ),
+        (
+            "missing file",
+            vec![dir.path("no-such-file.pem")],
+            "cannot read",
+        ),
+        (
+            "a directory",
+            vec![dir.0.to_str().unwrap().to_owned()],
+            "cannot read",
+        ),
+        (
+            "bad URL",
+            vec![
+                "--url".into(),
+                "https://exa mple.test/".into(),
+                good.clone(),
+            ],
+            "--url",
+        ),
+        (
+            "URL without host",
+            vec!["--url".into(), "https://".into(), good.clone()],
+            "--url",
+        ),
+        (
+            "port out of range",
+            vec![
+                "--url".into(),
+                "mail.contoso.test:70000".into(),
+                good.clone(),
+            ],
+            "out of range",
+        ),
+        (
+            "unknown option",
+            vec!["--bogus".into(), good.clone()],
+            "--bogus",
+        ),
+        (
+            "unknown short option",
+            vec!["-x".into(), good.clone()],
+            "-x",
+        ),
+        (
+            "missing option value",
+            vec![good.clone(), "--url".into()],
+            "--url",
+        ),
+        (
+            "option as option value",
+            vec!["--roots".into(), "--json".into(), good.clone()],
+            "missing value",
+        ),
+        ("no CHAIN_FILE", vec!["--json".into()], "CHAIN_FILE"),
+        (
+            "two CHAIN_FILEs",
+            vec![good.clone(), good.clone()],
+            "CHAIN_FILE",
+        ),
+        (
+            "repeated option",
+            vec![
+                "--at".into(),
+                AT.into(),
+                "--at".into(),
+                AT.into(),
+                good.clone(),
+            ],
+            "more than once",
+        ),
+        (
+            "bad --at",
+            vec!["--at".into(), "yesterday".into(), good.clone()],
+            "--at",
+        ),
+        (
+            "impossible date",
+            vec!["--at".into(), "2026-13-01T00:00:00Z".into(), good.clone()],
+            "--at",
+        ),
+        (
+            "negative --at",
+            vec!["--at".into(), "-5".into(), good.clone()],
+            "--at",
+        ),
+        (
+            "huge --at",
+            vec!["--at".into(), "99999999999999999999".into(), good.clone()],
+            "--at",
+        ),
+        (
+            "garbage --roots",
+            vec!["--roots".into(), dir.file("r.pem", "junk"), good.clone()],
+            "--roots",
+        ),
+        (
+            "empty --add-roots",
+            vec!["--add-roots".into(), dir.file("a.pem", ""), good.clone()],
+            "--add-roots",
+        ),
+        (
+            "missing --intermediates",
+            vec!["--intermediates".into(), dir.path("nope.pem"), good.clone()],
+            "--intermediates",
+        ),
+    ];
+    for (what, args, expect) in &cases {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let line = usage_error(&args);
+        assert!(line.contains(expect), "{what}: want {expect:?} in: {line}");
+    }
+}
+
+#[test]
+fn help_exits_0_and_lists_every_option() {
+    for flag in ["-h", "--help"] {
+        let run = check(&[flag]);
+        assert_eq!(run.code, Some(0));
+        for option in [
+            "CHAIN_FILE",
+            "--url",
+            "--roots",
+            "--add-roots",
+            "--intermediates",
+            "--at",
+            "--json",
+        ] {
+            assert!(
+                run.stdout.contains(option),
+                "{flag}: {option} missing:\n{}",
+                run.stdout
+            );
+        }
+    }
+}
+
+#[test]
+fn the_demo_runs_every_scenario_and_exits_0() {
+    let run = check(&[]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(run.stderr.is_empty(), "{}", run.stderr);
+    for expected in [
+        "=== 1/6 healthy chain ===",
+        "=== 2/6 incomplete chain ===",
+        "=== 3/6 self-signed certificate ===",
+        "=== 4/6 private root ===",
+        "=== 5/6 name mismatch ===",
+        "=== 6/6 expired certificate ===",
+        "1. healthy chain              TRUSTED",
+        "NOT TRUSTED (incomplete-chain)",
+        "NOT TRUSTED (self-signed)",
+        "NOT TRUSTED (untrusted-root)",
+        "NOT TRUSTED (name-mismatch)",
+        "NOT TRUSTED (expired)",
+        "-----BEGIN CERTIFICATE-----",
+    ] {
+        assert!(
+            run.stdout.contains(expected),
+            "demo lacks {expected:?}:\n{}",
+            run.stdout
+        );
+    }
+}
+
+/// The README's finding table is the user's catalog: it must list every code.
+#[test]
+fn readme_lists_every_finding_code() {
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+        .expect("README.md");
+    for code in certdeps::Code::ALL {
+        let row = format!("| `{code}` |");
+        assert!(readme.contains(&row), "README.md has no row {row}");
+    }
+    for command in ["cargo run --example check", "cargo test"] {
+        assert!(
+            readme.contains(command),
+            "README.md does not show `{command}`"
+        );
+    }
+}
