@@ -64,6 +64,14 @@ impl<'a> Skim<'a> {
     ///
     /// [RFC 5280 section 4.1]: https://www.rfc-editor.org/rfc/rfc5280#section-4.1
     pub(crate) fn new(der: &'a [u8]) -> der::Result<Self> {
+        match fast::skim(der) {
+            Some(skim) => Ok(skim),
+            None => Self::decode(der),
+        }
+    }
+
+    /// [`Skim::new`] with the `der` crate's general reader, for every shape of input.
+    fn decode(der: &'a [u8]) -> der::Result<Self> {
         let mut reader = SliceReader::new(der)?;
         let skim = reader.sequence(|cert| {
             cert.sequence(|tbs| {
@@ -183,6 +191,147 @@ pub(crate) enum ValidityAt {
     Expired,
     NotYetValid,
     Valid,
+}
+
+/// The common shape of a certificate read without the `der` crate's general machinery, which
+/// costs several times more than the rest of a healthy check's own work.
+///
+/// It accepts a strict subset of what [`Skim::new`]'s `der` path accepts (the usual tags, DER
+/// lengths up to two bytes, `Z` times from 1970) and returns the same fields; on anything
+/// else it answers `None` and the `der` path decides, so the two can never disagree.
+mod fast {
+    use super::Skim;
+
+    /// One TLV with tag `tag`: its contents and what follows it.
+    fn tlv(input: &[u8], tag: u8) -> Option<(&[u8], &[u8])> {
+        let (&found, rest) = input.split_first()?;
+        if found != tag {
+            return None;
+        }
+        let (&first, rest) = rest.split_first()?;
+        let (len, rest) = match first {
+            0..=0x7f => (usize::from(first), rest),
+            // X.690 section 10.1: the long form only when needed, in the fewest octets.
+            0x81 => match rest.split_first()? {
+                (&len, rest) if len >= 0x80 => (usize::from(len), rest),
+                _ => return None,
+            },
+            0x82 => match rest.split_first_chunk::<2>()? {
+                (&len, rest) if len[0] != 0 => (usize::from(u16::from_be_bytes(len)), rest),
+                _ => return None,
+            },
+            _ => return None,
+        };
+        rest.split_at_checked(len)
+    }
+
+    pub(super) fn skim(der: &[u8]) -> Option<Skim<'_>> {
+        let (cert, trailing) = tlv(der, 0x30)?;
+        let (tbs, signature) = tlv(cert, 0x30)?;
+        let (_, signature) = tlv(signature, 0x30)?; // signatureAlgorithm
+        let (_, signature) = tlv(signature, 0x03)?; // signatureValue
+        if !trailing.is_empty() || !signature.is_empty() {
+            return None;
+        }
+        let mut tbs = tbs;
+        if tbs.first() == Some(&0xa0) {
+            tbs = tlv(tbs, 0xa0)?.1; // version
+        }
+        let (_, tbs) = tlv(tbs, 0x02)?; // serialNumber
+        let (_, tbs) = tlv(tbs, 0x30)?; // signature
+        let (issuer, tbs) = tlv(tbs, 0x30)?;
+        let (validity, tbs) = tlv(tbs, 0x30)?;
+        let (subject, tbs) = tlv(tbs, 0x30)?;
+        let (_, mut rest) = tlv(tbs, 0x30)?;
+        let spki = tbs.get(..tbs.len() - rest.len())?;
+        let (not_before, validity) = time(validity)?;
+        let (not_after, validity) = time(validity)?;
+        if !validity.is_empty() {
+            return None;
+        }
+        let mut extensions = None;
+        while let Some(&tag) = rest.first() {
+            // issuerUniqueID [1], subjectUniqueID [2], extensions [3] EXPLICIT.
+            if !matches!(tag, 0x81 | 0x82 | 0xa3) {
+                return None;
+            }
+            let (field, after) = tlv(rest, tag)?;
+            if tag == 0xa3 {
+                match tlv(field, 0x30)? {
+                    (exts, []) => extensions = Some(exts),
+                    _ => return None,
+                }
+            }
+            rest = after;
+        }
+        Some(Skim {
+            der,
+            issuer,
+            subject,
+            spki,
+            not_before,
+            not_after,
+            extensions,
+        })
+    }
+
+    /// A UTCTime `YYMMDDHHMMSSZ` or GeneralizedTime `YYYYMMDDHHMMSSZ` ([RFC 5280 section
+    /// 4.1.2.5]) as Unix seconds, from 1970 on, as the `der` crate reads it.
+    ///
+    /// [RFC 5280 section 4.1.2.5]: https://www.rfc-editor.org/rfc/rfc5280#section-4.1.2.5
+    pub(super) fn time(input: &[u8]) -> Option<(u64, &[u8])> {
+        let (year, digits, rest) = match input.first()? {
+            0x17 => {
+                let (t, rest) = tlv(input, 0x17)?;
+                let (&[y1, y2], digits) = t.split_first_chunk::<2>()?;
+                let yy = u64::from(decimal(y1, y2)?);
+                (if yy >= 50 { 1900 + yy } else { 2000 + yy }, digits, rest)
+            }
+            0x18 => {
+                let (t, rest) = tlv(input, 0x18)?;
+                let (&[y1, y2, y3, y4], digits) = t.split_first_chunk::<4>()?;
+                let year = u64::from(decimal(y1, y2)?) * 100 + u64::from(decimal(y3, y4)?);
+                (year, digits, rest)
+            }
+            _ => return None,
+        };
+        let &[m1, m2, d1, d2, h1, h2, n1, n2, s1, s2, b'Z'] = digits else {
+            return None;
+        };
+        let (month, day) = (decimal(m1, m2)?, decimal(d1, d2)?);
+        let (hour, minute, second) = (decimal(h1, h2)?, decimal(n1, n2)?, decimal(s1, s2)?);
+        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+        let month_days = match month {
+            2 if leap => 29,
+            2 => 28,
+            4 | 6 | 9 | 11 => 30,
+            1..=12 => 31,
+            _ => return None,
+        };
+        if year < 1970 || day == 0 || day > month_days || hour > 23 || minute > 59 || second > 59 {
+            return None;
+        }
+        let days = days_from_civil(year, u64::from(month), u64::from(day));
+        let secs =
+            days * 86_400 + u64::from(hour) * 3600 + u64::from(minute) * 60 + u64::from(second);
+        Some((secs, rest))
+    }
+
+    fn decimal(hi: u8, lo: u8) -> Option<u8> {
+        (hi.is_ascii_digit() && lo.is_ascii_digit()).then(|| (hi - b'0') * 10 + (lo - b'0'))
+    }
+
+    /// Days from 1970-01-01 to a proleptic Gregorian date on or after it (H. Hinnant,
+    /// "chrono-Compatible Low-Level Date Algorithms", `days_from_civil`).
+    fn days_from_civil(year: u64, month: u64, day: u64) -> u64 {
+        let y = if month <= 2 { year - 1 } else { year };
+        let era = y / 400;
+        let yoe = y - era * 400;
+        let mp = (month + 9) % 12;
+        let doy = (153 * mp + 2) / 5 + day - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
+    }
 }
 
 fn context_tag(number: u32, constructed: bool) -> Tag {
@@ -464,6 +613,91 @@ mod tests {
             sequence_tlv(&[0; 0x10000])[..5],
             [0x30, 0x83, 0x01, 0x00, 0x00]
         );
+    }
+
+    /// The fast reader answers only where the `der` path agrees, field for field.
+    fn assert_fast_agrees(der: &[u8]) -> bool {
+        let Some(fast) = fast::skim(der) else {
+            return false;
+        };
+        let full = Skim::decode(der).expect("the der path accepts what the fast path does");
+        assert_eq!(
+            (fast.issuer, fast.subject, fast.spki, fast.extensions),
+            (full.issuer, full.subject, full.spki, full.extensions)
+        );
+        assert_eq!(
+            (fast.not_before, fast.not_after),
+            (full.not_before, full.not_after)
+        );
+        true
+    }
+
+    #[test]
+    fn fast_skim_agrees_with_der_on_certificates_and_their_mutations() {
+        let mut params = rcgen::CertificateParams::new(vec!["a.test".to_owned()]).unwrap();
+        params.not_before = rcgen::date_time_ymd(1999, 2, 28);
+        params.not_after = rcgen::date_time_ymd(2051, 1, 1); // a GeneralizedTime
+        let key = rcgen::KeyPair::generate().unwrap();
+        let cert = params.self_signed(&key).unwrap();
+        let der = cert.der().to_vec();
+        assert!(
+            assert_fast_agrees(&der),
+            "the usual shape takes the fast path"
+        );
+        for i in 0..der.len() {
+            for flip in [0x01, 0x02, 0x10, 0x80, 0xff] {
+                let mut mutated = der.clone();
+                mutated[i] ^= flip;
+                assert_fast_agrees(&mutated);
+            }
+            assert_fast_agrees(&der[..i]);
+        }
+    }
+
+    #[test]
+    fn fast_time_agrees_with_der() {
+        let mut accepted = 0;
+        for year in 1965..=2101u32 {
+            for month in 0..=13u32 {
+                for day in [0, 1, 15, 28, 29, 30, 31, 32] {
+                    let (h, m, s) = match (year + month + day) % 4 {
+                        0 => (0, 0, 0),
+                        1 => (23, 59, 59),
+                        2 => (24, 0, 0),
+                        _ => (12, 60, 60),
+                    };
+                    let body = format!("{month:02}{day:02}{h:02}{m:02}{s:02}Z");
+                    let general = format!("{year:04}{body}");
+                    let mut tlv = vec![0x18, general.len() as u8];
+                    tlv.extend_from_slice(general.as_bytes());
+                    let full = der::asn1::GeneralizedTime::from_der(&tlv)
+                        .map(|t| t.to_unix_duration().as_secs());
+                    if let Some((secs, [])) = fast::time(&tlv) {
+                        assert_eq!(full, Ok(secs), "{general}");
+                        accepted += 1;
+                    } else {
+                        assert!(full.is_err(), "{general} refused by the fast path only");
+                    }
+                    let utc = format!("{:02}{body}", year % 100);
+                    let mut tlv = vec![0x17, utc.len() as u8];
+                    tlv.extend_from_slice(utc.as_bytes());
+                    let full =
+                        der::asn1::UtcTime::from_der(&tlv).map(|t| t.to_unix_duration().as_secs());
+                    match fast::time(&tlv) {
+                        Some((secs, [])) => assert_eq!(full, Ok(secs), "{utc}"),
+                        _ => assert!(full.is_err(), "{utc} refused by the fast path only"),
+                    }
+                }
+            }
+        }
+        assert!(accepted > 4_000, "{accepted}");
+        for bad in [
+            &b"\x17\x0d2601010000a0Z"[..],
+            b"\x17\x0c260101000000",
+            b"\x18\x0d2601010000000",
+        ] {
+            assert_eq!(fast::time(bad), None);
+        }
     }
 
     #[test]

@@ -64,6 +64,9 @@ impl PublicKey {
     ///
     /// [RFC 5280 section 4.1.2.7]: https://www.rfc-editor.org/rfc/rfc5280#section-4.1.2.7
     pub fn from_spki(spki: &[u8]) -> Self {
+        if let Some(key) = fast::read_spki(spki) {
+            return key;
+        }
         read_spki(spki).unwrap_or_else(|_| Self::Other {
             algorithm: "unreadable SubjectPublicKeyInfo".to_owned(),
         })
@@ -97,6 +100,102 @@ impl fmt::Display for PublicKey {
             Self::Rsa { bits, pss: true } => write!(f, "RSA-PSS {bits}"),
             Self::Other { algorithm } => write!(f, "unsupported key ({algorithm})"),
         }
+    }
+}
+
+/// The keys of nearly every TLS leaf (RSA, ECDSA P-256/P-384, Ed25519 in their one usual
+/// encoding) read by comparing bytes, since this runs on every healthy check. A strict subset
+/// of what [`read_spki`] accepts, with the same answer; `None` on anything else, and then
+/// [`read_spki`] decides.
+mod fast {
+    use super::PublicKey;
+
+    /// AlgorithmIdentifier TLVs ([RFC 5480 section 2.1.1], [RFC 8410 section 3],
+    /// [RFC 3279 section 2.3.1]).
+    ///
+    /// [RFC 5480 section 2.1.1]: https://www.rfc-editor.org/rfc/rfc5480#section-2.1.1
+    /// [RFC 8410 section 3]: https://www.rfc-editor.org/rfc/rfc8410#section-3
+    /// [RFC 3279 section 2.3.1]: https://www.rfc-editor.org/rfc/rfc3279#section-2.3.1
+    const P256: &[u8] = &[
+        0x30, 0x13, 0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01, 0x06, 0x08, 0x2a, 0x86,
+        0x48, 0xce, 0x3d, 0x03, 0x01, 0x07,
+    ];
+    const P384: &[u8] = &[
+        0x30, 0x10, 0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01, 0x06, 0x05, 0x2b, 0x81,
+        0x04, 0x00, 0x22,
+    ];
+    const ED25519: &[u8] = &[0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70];
+    const RSA: &[u8] = &[
+        0x30, 0x0d, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01, 0x05, 0x00,
+    ];
+
+    /// One TLV with tag `tag`, DER lengths up to two bytes: its contents and what follows.
+    fn tlv(input: &[u8], tag: u8) -> Option<(&[u8], &[u8])> {
+        let (&found, rest) = input.split_first()?;
+        if found != tag {
+            return None;
+        }
+        let (&first, rest) = rest.split_first()?;
+        let (len, rest) = match first {
+            0..=0x7f => (usize::from(first), rest),
+            0x81 => match rest.split_first()? {
+                (&len, rest) if len >= 0x80 => (usize::from(len), rest),
+                _ => return None,
+            },
+            0x82 => match rest.split_first_chunk::<2>()? {
+                (&len, rest) if len[0] != 0 => (usize::from(u16::from_be_bytes(len)), rest),
+                _ => return None,
+            },
+            _ => return None,
+        };
+        rest.split_at_checked(len)
+    }
+
+    /// A positive INTEGER in its minimal encoding, without a leading zero octet.
+    fn positive(integer: &[u8]) -> Option<&[u8]> {
+        match integer {
+            [0, next, ..] if *next >= 0x80 => Some(&integer[1..]),
+            [first, ..] if (1..0x80).contains(first) => Some(integer),
+            _ => None,
+        }
+    }
+
+    pub(super) fn read_spki(spki: &[u8]) -> Option<PublicKey> {
+        let (body, []) = tlv(spki, 0x30)? else {
+            return None;
+        };
+        let algorithm = body.get(..body.get(1).map(|&len| usize::from(len) + 2)?)?;
+        let (bits, []) = tlv(body.get(algorithm.len()..)?, 0x03)? else {
+            return None;
+        };
+        let (0, key) = bits.split_first()? else {
+            return None;
+        };
+        Some(match algorithm {
+            P256 => PublicKey::Ecdsa {
+                curve: "P-256".to_owned(),
+            },
+            P384 => PublicKey::Ecdsa {
+                curve: "P-384".to_owned(),
+            },
+            ED25519 => PublicKey::Ed25519,
+            RSA => {
+                let (rsa, []) = tlv(key, 0x30)? else {
+                    return None;
+                };
+                let (modulus, rest) = tlv(rsa, 0x02)?;
+                let (exponent, []) = tlv(rest, 0x02)? else {
+                    return None;
+                };
+                let modulus = positive(modulus)?;
+                positive(exponent)?;
+                PublicKey::Rsa {
+                    bits: modulus.len() * 8 - modulus.first()?.leading_zeros() as usize,
+                    pss: false,
+                }
+            }
+            _ => return None,
+        })
     }
 }
 
@@ -160,5 +259,43 @@ fn curve_name(oid: ObjectIdentifier) -> String {
         P384 => "P-384".to_owned(),
         P521 => "P-521".to_owned(),
         other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The fast reader answers only where the `der` reader agrees.
+    fn assert_fast_agrees(spki: &[u8]) -> bool {
+        let Some(key) = fast::read_spki(spki) else {
+            return false;
+        };
+        assert_eq!(read_spki(spki).ok(), Some(key), "{spki:02x?}");
+        true
+    }
+
+    #[test]
+    fn fast_spki_agrees_with_der_on_keys_and_their_mutations() {
+        let algs: [&'static rcgen::SignatureAlgorithm; 4] = [
+            &rcgen::PKCS_ECDSA_P256_SHA256,
+            &rcgen::PKCS_ECDSA_P384_SHA384,
+            &rcgen::PKCS_ED25519,
+            &rcgen::PKCS_RSA_SHA256,
+        ];
+        for alg in algs {
+            let key = rcgen::KeyPair::generate_for(alg).unwrap();
+            let spki = rcgen::PublicKeyData::subject_public_key_info(&key);
+            assert!(assert_fast_agrees(&spki), "{alg:?} takes the fast path");
+            assert!(PublicKey::from_spki(&spki).handshake_capable());
+            for i in 0..spki.len() {
+                for flip in [0x01, 0x02, 0x10, 0x7f, 0x80, 0xff] {
+                    let mut mutated = spki.clone();
+                    mutated[i] ^= flip;
+                    assert_fast_agrees(&mutated);
+                }
+                assert_fast_agrees(&spki[..i]);
+            }
+        }
     }
 }

@@ -29,6 +29,7 @@
 #![deny(missing_docs)]
 
 mod anchor;
+mod cache;
 mod cert;
 mod chain;
 mod diagnose;
@@ -44,6 +45,7 @@ mod store;
 mod verifier;
 mod verify;
 
+pub use cache::CacheStats;
 pub use cert::Description;
 pub use chain::Budget;
 pub use endpoint::{Endpoint, EndpointError, Host};

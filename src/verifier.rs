@@ -1,11 +1,12 @@
 //! The [`Verifier`]: configuration, and the pipeline wired together.
 
 use std::collections::HashSet;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use pki_types::{CertificateDer, CertificateRevocationListDer, TrustAnchor, UnixTime};
 
+use crate::cache::{CacheStats, VerdictCache};
 use crate::chain::Budget;
 use crate::diagnose::Diagnosis;
 use crate::endpoint::Endpoint;
@@ -37,6 +38,8 @@ pub struct Verifier {
     pub(crate) crls: Vec<CertificateRevocationListDer<'static>>,
     pub(crate) expiry_horizon: Duration,
     pub(crate) budget: Budget,
+    /// Trusted verdicts to reuse ([`VerifierBuilder::with_cache`]); clones share it.
+    pub(crate) cache: Option<Arc<VerdictCache>>,
 }
 
 /// Builds a [`Verifier`]; strict defaults, every option named.
@@ -47,6 +50,7 @@ pub struct VerifierBuilder {
     crls: Vec<CertificateRevocationListDer<'static>>,
     expiry_horizon: Duration,
     budget: Budget,
+    cache_capacity: usize,
 }
 
 /// How far ahead `expires-soon` looks by default: 30 days, the usual renewal margin.
@@ -61,6 +65,7 @@ impl Verifier {
             crls: Vec::new(),
             expiry_horizon: DEFAULT_EXPIRY_HORIZON,
             budget: Budget::default(),
+            cache_capacity: 0,
         }
     }
 
@@ -80,14 +85,20 @@ impl Verifier {
         presented: &[CertificateDer<'_>],
         now: UnixTime,
     ) -> Report {
-        let server_name = endpoint.map(Endpoint::server_name);
-        let verdict = verify(
-            presented,
-            &self.anchors,
-            server_name.as_ref(),
-            &self.crls,
-            now,
-        );
+        let run = || {
+            let server_name = endpoint.map(Endpoint::server_name);
+            verify(
+                presented,
+                &self.anchors,
+                server_name.as_ref(),
+                &self.crls,
+                now,
+            )
+        };
+        let verdict = match &self.cache {
+            Some(cache) => cache.verdict(endpoint.map(Endpoint::host), presented, now, run),
+            None => run(),
+        };
         let diagnosis = Diagnosis::new(self, endpoint, presented, &verdict, now);
         let (path, anchor, findings) = diagnosis.run();
         Report {
@@ -109,6 +120,12 @@ impl Verifier {
         presented: &[CertificateDer<'_>],
     ) -> Report {
         self.check(endpoint, presented, UnixTime::now())
+    }
+
+    /// How the verdict cache has fared; `None` when the verifier has none
+    /// ([`VerifierBuilder::with_cache`]).
+    pub fn cache_stats(&self) -> Option<CacheStats> {
+        self.cache.as_ref().map(|cache| cache.stats())
     }
 }
 
@@ -148,6 +165,27 @@ impl VerifierBuilder {
         self
     }
 
+    /// Remembers up to `capacity` trusted verdicts, so that checking the same chain for the
+    /// same host again skips the signature checks. An entry is reused only at times when
+    /// every presented certificate is on the same side of its validity bounds as when it was
+    /// made ([RFC 5280 section 4.1.2.5]), so a cached check reports exactly what a fresh one
+    /// would; the findings are always recomputed. Off by default, and off whenever CRLs are
+    /// configured. Once full, entries not hit lately go first (a CLOCK approximation of LRU).
+    ///
+    /// ```
+    /// use certdeps::{TrustStore, Verifier};
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let verifier = Verifier::builder(TrustStore::mozilla()).with_cache(1024).build()?;
+    /// assert_eq!(verifier.cache_stats().map(|s| s.capacity), Some(1024));
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// [RFC 5280 section 4.1.2.5]: https://www.rfc-editor.org/rfc/rfc5280#section-4.1.2.5
+    pub fn with_cache(mut self, capacity: usize) -> Self {
+        self.cache_capacity = capacity;
+        self
+    }
+
     /// Checks the configuration and builds the verifier.
     pub fn build(self) -> Result<Verifier, ConfigError> {
         let mut names = HashSet::new();
@@ -169,7 +207,10 @@ impl VerifierBuilder {
         if anchors.is_empty() {
             return Err(ConfigError::NoAnchors);
         }
+        let cache = (self.cache_capacity > 0 && self.crls.is_empty())
+            .then(|| Arc::new(VerdictCache::new(self.cache_capacity, &anchors)));
         Ok(Verifier {
+            cache,
             stores: self.stores,
             anchors,
             owners,
