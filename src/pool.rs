@@ -1,13 +1,22 @@
 //! A pool of known intermediates that chain assembly may borrow from to explain, and fix,
 //! an incomplete chain. The pool never makes a chain trusted.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use pki_types::CertificateDer;
+use sha2::{Digest, Sha256};
 
 use crate::cert::Skim;
 use crate::error::StoreError;
 use crate::input;
+
+/// The most certificates one lookup by subject or key identifier yields, so that a pool
+/// holding thousands of certificates with one name costs chain assembly no more than a
+/// normal one: each node of the search looks at this many candidates at most, and the search
+/// visits at most [`crate::Budget::max_candidates`] nodes. Real pools hold a handful of
+/// certificates per name (a CA's re-issues and cross-signs), and webpki, which would have to
+/// verify any path the pool suggests, gives up after 100 signature checks.
+const MAX_PER_LOOKUP: usize = 32;
 
 /// Known intermediate certificates, indexed by subject and by subject key identifier so
 /// that finding an issuer costs a hash lookup whatever the pool's size.
@@ -16,6 +25,9 @@ pub struct Pool {
     certs: Vec<CertificateDer<'static>>,
     by_subject: HashMap<Box<[u8]>, Vec<u32>>,
     by_key_id: HashMap<Box<[u8]>, Vec<u32>>,
+    /// SHA-256 of every held certificate: adding one is a hash lookup, not a scan of its
+    /// subject's bucket (which made adding 100,000 same-name certificates quadratic).
+    digests: HashSet<[u8; 32]>,
 }
 
 impl Pool {
@@ -41,10 +53,7 @@ impl Pool {
             let Ok(skim) = Skim::new(cert.as_ref()) else {
                 continue;
             };
-            if self
-                .by_subject(skim.subject)
-                .any(|(_, held)| held.der == skim.der)
-            {
+            if !self.digests.insert(Sha256::digest(skim.der).into()) {
                 continue;
             }
             self.by_subject
@@ -73,7 +82,8 @@ impl Pool {
         &self.certs
     }
 
-    /// Pool certificates whose subject equals `subject` (name contents).
+    /// Pool certificates whose subject equals `subject` (name contents), the first
+    /// [`MAX_PER_LOOKUP`] added.
     pub(crate) fn by_subject(
         &self,
         subject: &[u8],
@@ -81,7 +91,8 @@ impl Pool {
         self.lookup(self.by_subject.get(subject))
     }
 
-    /// Pool certificates whose subject key identifier equals `key_id`.
+    /// Pool certificates whose subject key identifier equals `key_id`, the first
+    /// [`MAX_PER_LOOKUP`] added.
     pub(crate) fn by_key_id(&self, key_id: &[u8]) -> impl Iterator<Item = (usize, Skim<'_>)> + '_ {
         self.lookup(self.by_key_id.get(key_id))
     }
@@ -90,10 +101,13 @@ impl Pool {
         &'p self,
         hits: Option<&'p Vec<u32>>,
     ) -> impl Iterator<Item = (usize, Skim<'p>)> + 'p {
-        hits.into_iter().flatten().filter_map(|&i| {
-            let cert = self.certs.get(i as usize)?;
-            // Every held certificate was skimmed successfully on insertion.
-            Some((i as usize, Skim::new(cert.as_ref()).ok()?))
-        })
+        hits.into_iter()
+            .flatten()
+            .take(MAX_PER_LOOKUP)
+            .filter_map(|&i| {
+                let cert = self.certs.get(i as usize)?;
+                // Every held certificate was skimmed successfully on insertion.
+                Some((i as usize, Skim::new(cert.as_ref()).ok()?))
+            })
     }
 }

@@ -107,7 +107,9 @@ impl Verdict {
 /// the endpoint, and the supplied CRLs (unknown status allowed, as rustls does by default).
 ///
 /// One addition a client makes at the handshake: the leaf key must be one rustls can verify a
-/// handshake signature with ([`PublicKey::handshake_capable`]).
+/// handshake signature with ([`PublicKey::handshake_capable`]). And one bound: a list over
+/// [`MAX_PRESENTED_BYTES`] (which no strict client receives) or [`MAX_PRESENTED`] certificates
+/// is refused with [`Code::BudgetExceeded`] without running webpki.
 ///
 /// [RFC 5280 section 4.2.1.12]: https://www.rfc-editor.org/rfc/rfc5280#section-4.2.1.12
 pub fn verify(
@@ -120,6 +122,11 @@ pub fn verify(
     let Some((leaf_der, intermediates)) = presented.split_first() else {
         return Verdict::rejected(&webpki::Error::BadDer);
     };
+    if let Some(rejection) = oversized(presented) {
+        return Verdict {
+            outcome: Outcome::Untrusted(rejection),
+        };
+    }
     let leaf = match EndEntityCert::try_from(leaf_der) {
         Ok(leaf) => leaf,
         Err(e) => return Verdict::rejected(&e),
@@ -189,6 +196,49 @@ pub fn verify(
             anchor,
         }),
     }
+}
+
+/// The largest presented list, in bytes of its TLS encoding, that a strict client receives:
+/// rustls refuses any handshake message over 0xffff bytes (its `MAX_HANDSHAKE_SIZE`), and the
+/// TLS 1.2 Certificate message is a 3-byte list length then each certificate with a 3-byte
+/// length ([RFC 5246 section 7.4.2]; TLS 1.3 adds per-entry extensions, so is larger still).
+///
+/// [RFC 5246 section 7.4.2]: https://www.rfc-editor.org/rfc/rfc5246#section-7.4.2
+pub const MAX_PRESENTED_BYTES: usize = 0xffff;
+
+/// The most certificates [`verify`] hands to webpki. webpki's budget bounds its path-building
+/// calls (200,000), but each call parses every presented certificate, so its work grows with
+/// the list: ten self-issued certificates that cycle, plus 100 unrelated ones, kept it busy
+/// for 54 s in a debug build (`tests/adversarial.rs`, `webpki_cost_of_a_self_issued_cycle`).
+/// 32 is four times the longest path webpki accepts (a leaf, 6 intermediates, a root): room
+/// for cross-signs and stray roots, where real servers send 2 to 4 certificates.
+pub const MAX_PRESENTED: usize = 32;
+
+/// A rejection, without running webpki, of a presented list over [`MAX_PRESENTED`] or
+/// [`MAX_PRESENTED_BYTES`]: failing closed is the one bounded answer.
+fn oversized(presented: &[CertificateDer<'_>]) -> Option<Rejection> {
+    let bytes = presented
+        .iter()
+        .fold(3usize, |sum, cert| sum.saturating_add(3 + cert.len()));
+    let why = if bytes > MAX_PRESENTED_BYTES {
+        format!(
+            "not run: the {} presented certificates take {bytes} bytes in a TLS Certificate \
+             message, over the {MAX_PRESENTED_BYTES} a strict client (rustls) accepts",
+            presented.len()
+        )
+    } else if presented.len() > MAX_PRESENTED {
+        format!(
+            "not run: {} certificates presented, over certdeps' limit of {MAX_PRESENTED}",
+            presented.len()
+        )
+    } else {
+        return None;
+    };
+    Some(Rejection {
+        code: Code::BudgetExceeded,
+        webpki: why,
+        leaf_key: None,
+    })
 }
 
 /// Translates webpki's error into a finding code.
