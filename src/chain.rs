@@ -104,8 +104,10 @@ pub(crate) struct Assembly<'a> {
 /// Builds the best candidate path for `presented[0]`.
 ///
 /// Issuers are found by subject name; when the child carries an authority key identifier and
-/// the candidate a subject key identifier they must agree ([RFC 5280 section 4.2.1.1]), and
-/// the key-id index is used first so a pool full of same-name certificates is not scanned.
+/// the candidate a subject key identifier they should agree ([RFC 5280 section 4.2.1.1]): a
+/// presented candidate that disagrees is used only when no presented one agrees (webpki
+/// itself matches by name alone), a pool candidate never. The pool's key-id index is used
+/// first so a pool full of same-name certificates is not scanned.
 /// A certificate appears at most once per path, which breaks cross-sign loops.
 ///
 /// [RFC 5280 section 4.2.1.1]: https://www.rfc-editor.org/rfc/rfc5280#section-4.2.1.1
@@ -160,6 +162,12 @@ impl<'a> Search<'_, 'a> {
         if let Some(end) = self.anchor_for(&node) {
             return self.finish(end);
         }
+        // A self-signed issuer ends a path as an untrusted root even when same-named
+        // certificates could extend it (a chain of same-name, same-key CAs would otherwise
+        // only ever end at the depth limit); extending goes on, so an anchor still wins.
+        if self.stack.len() > 1 && looks_self_signed(&node) {
+            self.finish(End::SelfIssued);
+        }
         if self.stack.len() >= self.budget.max_depth {
             return self.finish(End::TooDeep);
         }
@@ -179,7 +187,7 @@ impl<'a> Search<'_, 'a> {
             self.stack.pop();
         }
         if !any {
-            self.finish(if node.is_self_issued() {
+            self.finish(if looks_self_signed(&node) {
                 End::SelfIssued
             } else {
                 End::MissingIssuer
@@ -210,13 +218,25 @@ impl<'a> Search<'_, 'a> {
                     _ => true,
                 }
         };
-        let mut out: Vec<Link<'a>> = self
+        let named: Vec<(usize, Skim<'a>)> = self
             .by_subject
             .get(node.issuer)
             .into_iter()
             .flatten()
             .filter_map(|&i| Some((i, (*self.presented.get(i)?)?)))
+            .collect();
+        // webpki matches issuers by name alone; key identifiers only order the search. A
+        // presented same-name certificate with another key is still a candidate (when
+        // nothing better is presented), so that a wrong or outdated intermediate shows up
+        // on the path, where its signature is then found not to verify.
+        let fitting: Vec<(usize, Skim<'a>)> = named
+            .iter()
+            .copied()
             .filter(|(_, skim)| fits(skim))
+            .collect();
+        let chosen = if fitting.is_empty() { named } else { fitting };
+        let mut out: Vec<Link<'a>> = chosen
+            .into_iter()
             .map(|(i, skim)| Link {
                 source: Source::Presented(i),
                 skim,
@@ -261,4 +281,18 @@ impl<'a> Search<'_, 'a> {
             self.best = Some(path);
         }
     }
+}
+
+/// Whether `skim` looks self-signed: self-issued ([RFC 5280 section 3.2]), and its key
+/// identifiers, when both are present, agree. A self-issued certificate whose
+/// authorityKeyIdentifier names another key (a CA key rollover, or a leaf named like its
+/// CA) was issued by someone else, who is missing.
+///
+/// [RFC 5280 section 3.2]: https://www.rfc-editor.org/rfc/rfc5280#section-3.2
+pub(crate) fn looks_self_signed(skim: &Skim<'_>) -> bool {
+    skim.is_self_issued()
+        && match (skim.authority_key_id(), skim.subject_key_id()) {
+            (Some(aki), Some(ski)) => aki == ski,
+            _ => true,
+        }
 }

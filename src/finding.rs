@@ -56,7 +56,8 @@ pub enum Code {
     PathLength,
     /// webpki refused for a reason certdeps has no specific code for (its words are kept).
     Rejected,
-    /// A CRL was supplied but none covers a certificate on the path.
+    /// CRLs were supplied, but none covers a certificate on the path: its revocation status
+    /// is unknown. A warning: certdeps allows unknown status, as rustls does by default.
     RevocationUnknown,
     /// A supplied CRL revokes a certificate on the path.
     Revoked,
@@ -66,7 +67,9 @@ pub enum Code {
     UnsupportedAlgorithm,
     /// The path ends in a root that no configured store trusts.
     UntrustedRoot,
-    /// certdeps' own stages contradict webpki's verdict: a certdeps bug, surfaced.
+    /// certdeps' own stages contradict webpki's verdict: a certdeps bug, surfaced. A warning:
+    /// the verdict stays webpki's, and an untrusted report also carries webpki's reason as an
+    /// error finding.
     VerifierDisagreement,
     /// The leaf's extended key usage excludes TLS server authentication.
     WrongPurpose,
@@ -142,7 +145,11 @@ impl Code {
     /// How serious a finding with this code is.
     pub fn severity(self) -> Severity {
         match self {
-            Self::ChainOutOfOrder | Self::ExpiredInChain | Self::ExpiresSoon => Severity::Warning,
+            Self::ChainOutOfOrder
+            | Self::ExpiredInChain
+            | Self::ExpiresSoon
+            | Self::RevocationUnknown
+            | Self::VerifierDisagreement => Severity::Warning,
             Self::AnchorIncluded | Self::DuplicateCertificate | Self::ExtraCertificates => {
                 Severity::Info
             }
@@ -161,12 +168,10 @@ impl Code {
             | Self::NotYetValid
             | Self::PathLength
             | Self::Rejected
-            | Self::RevocationUnknown
             | Self::Revoked
             | Self::SelfSigned
             | Self::UnsupportedAlgorithm
             | Self::UntrustedRoot
-            | Self::VerifierDisagreement
             | Self::WrongPurpose => Severity::Error,
         }
     }
@@ -321,6 +326,30 @@ pub enum Evidence {
         subject: String,
         /// SHA-256 fingerprint, lowercase hex: compare before importing.
         sha256: String,
+    },
+    /// An issuer's name constraints ([RFC 5280 section 4.2.1.10]) that exclude the leaf.
+    ///
+    /// [RFC 5280 section 4.2.1.10]: https://www.rfc-editor.org/rfc/rfc5280#section-4.2.1.10
+    Constraints {
+        /// The subject of the certificate carrying the constraints.
+        issuer: String,
+        /// Its permitted subtrees, as text (`fabrikam.test`, `192.0.2.0/24`, ...).
+        permitted: Vec<String>,
+        /// Its excluded subtrees.
+        excluded: Vec<String>,
+        /// The leaf's subjectAltNames.
+        san: Vec<San>,
+    },
+    /// A supplied CRL ([RFC 5280 section 5]).
+    ///
+    /// [RFC 5280 section 5]: https://www.rfc-editor.org/rfc/rfc5280#section-5
+    Crl {
+        /// Its position in the list given to the verifier.
+        index: usize,
+        /// Its issuer name, when it parses.
+        issuer: Option<String>,
+        /// The serial number it revokes, lowercase hex (for `revoked`).
+        serial: Option<String>,
     },
     /// A public key clients refuse.
     Key {

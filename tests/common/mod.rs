@@ -48,6 +48,8 @@ use rcgen::{
 };
 use time::OffsetDateTime;
 
+pub mod scenario;
+
 /// The fixed verification time: 2026-06-01T00:00:00Z, in seconds since the Unix epoch.
 pub const NOW: u64 = 1_780_272_000;
 

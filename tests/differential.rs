@@ -1,0 +1,34 @@
+//! Every scenario of `tests/common/scenario.rs`, through certdeps and raw rustls-webpki: the
+//! verdicts agree (except the documented leaf-key case), and each report holds exactly the
+//! expected codes and keeps the invariants.
+
+// Test helpers outside `#[test]` functions: a failed setup should panic.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::scenario;
+
+#[test]
+fn every_scenario_agrees_with_webpki() {
+    let mut failures = Vec::new();
+    for s in scenario::all() {
+        let name = s.name;
+        if let Err(e) = std::panic::catch_unwind(|| {
+            s.run();
+        }) {
+            let msg = e
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| e.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+                .unwrap_or_default();
+            failures.push(format!("{name}: {msg}"));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} failing:\n{}",
+        failures.len(),
+        failures.join("\n\n")
+    );
+}

@@ -1,0 +1,95 @@
+//! What issuers may do: `not-a-ca` (basicConstraints), `path-length` (pathLenConstraint) and
+//! `name-constraints` (nameConstraints), each naming the issuer concerned.
+
+// Test helpers outside `#[test]` functions: a failed setup should panic.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use certdeps::{Code, Evidence, San, Severity};
+use common::scenario::*;
+
+#[test]
+fn not_a_ca_names_the_issuer_and_what_it_issued() {
+    let report = not_a_ca().run();
+    let f = assert_finding(
+        &report,
+        Code::NotACa,
+        Severity::Error,
+        Some(1),
+        &[&cn(INTER), &cn(HOST), "not a CA"],
+        Who::Server,
+    );
+    assert_eq!(
+        f.evidence,
+        Evidence::Certificates {
+            indices: vec![0, 1]
+        }
+    );
+}
+
+#[test]
+fn path_length_names_the_constrained_ca() {
+    let report = path_length().run();
+    let f = assert_finding(
+        &report,
+        Code::PathLength,
+        Severity::Error,
+        Some(2),
+        &["Contoso Policy CA", "allows 0", "has 1"],
+        Who::Server,
+    );
+    assert_eq!(
+        f.evidence,
+        Evidence::Certificates {
+            indices: vec![0, 1, 2]
+        }
+    );
+}
+
+#[test]
+fn name_constraints_name_the_leaf_and_the_constraining_issuer() {
+    let report = name_constraints().run();
+    let f = assert_finding(
+        &report,
+        Code::NameConstraints,
+        Severity::Error,
+        Some(0),
+        &[&cn(HOST), &cn(INTER), "permit only fabrikam.test"],
+        Who::Server,
+    );
+    assert_eq!(
+        f.evidence,
+        Evidence::Constraints {
+            issuer: cn(INTER),
+            permitted: vec!["fabrikam.test".to_owned()],
+            excluded: Vec::new(),
+            san: vec![San::Dns(HOST.to_owned())],
+        }
+    );
+}
+
+#[test]
+fn excluded_subtree() {
+    let report = name_constraints_excluded().run();
+    assert_finding(
+        &report,
+        Code::NameConstraints,
+        Severity::Error,
+        Some(0),
+        &[&cn(HOST), &cn(INTER), "exclude contoso.test"],
+        Who::Server,
+    );
+}
+
+#[test]
+fn absent_when_the_constraints_hold() {
+    let report = healthy_path_len().run();
+    assert_no(&report, Code::PathLength);
+    assert_no(&report, Code::NotACa);
+    assert_no(&healthy_name_constraints().run(), Code::NameConstraints);
+    let report = healthy().run();
+    for code in [Code::NotACa, Code::PathLength, Code::NameConstraints] {
+        assert_no(&report, code);
+    }
+}

@@ -1,0 +1,39 @@
+//! `verifier-disagreement` and `rejected` are certdeps' own alarms: the first says its
+//! stages contradict webpki (a certdeps bug), the second that webpki refused for a reason
+//! certdeps has no code for (impossible with rustls-webpki 0.103.17, whose every error
+//! variant is mapped). Neither may appear for any real server configuration; the unit tests
+//! in `src/diagnose.rs` force both and check their content.
+
+// Test helpers outside `#[test]` functions: a failed setup should panic.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use certdeps::Code;
+use common::scenario::*;
+
+#[test]
+fn never_raised_by_any_scenario() {
+    let scenarios = all();
+    assert!(scenarios.len() > 60, "{} scenarios", scenarios.len());
+    for s in scenarios {
+        let report = s.report();
+        for code in [Code::VerifierDisagreement, Code::Rejected] {
+            assert!(!report.has(code), "{}: `{code}`:\n{report}", s.name);
+        }
+    }
+}
+
+#[test]
+fn every_other_code_is_raised_by_some_scenario() {
+    // The scenarios are the evidence that each code appears where it applies.
+    let mut seen: Vec<Code> = all().iter().flat_map(|s| s.codes.clone()).collect();
+    seen.sort();
+    seen.dedup();
+    let missing: Vec<Code> = Code::ALL
+        .iter()
+        .copied()
+        .filter(|c| !seen.contains(c))
+        .collect();
+    assert_eq!(missing, vec![Code::Rejected, Code::VerifierDisagreement]);
+}

@@ -1,0 +1,206 @@
+//! `incomplete-chain`: the server omitted issuer(s) between what it sent and any anchor.
+
+// Test helpers outside `#[test]` functions: a failed setup should panic.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use certdeps::{Code, Evidence, Severity, decode_certificates};
+use common::scenario::*;
+
+#[test]
+fn names_the_missing_issuer_its_key_id_and_aia() {
+    let s = incomplete_chain();
+    let report = s.run();
+    let f = assert_finding(
+        &report,
+        Code::IncompleteChain,
+        Severity::Error,
+        Some(0),
+        &[&cn(HOST), &cn(INTER), "did not send", AIA_URL],
+        Who::Server,
+    );
+    assert!(f.remediation.contains(AIA_URL), "{f}");
+    assert!(
+        f.remediation.contains("client owner"),
+        "private-root case: {f}"
+    );
+    let Evidence::MissingIssuer {
+        subject,
+        key_id,
+        ca_issuers,
+        add,
+        bundle,
+    } = &f.evidence
+    else {
+        panic!("evidence: {:?}", f.evidence);
+    };
+    assert_eq!(subject, &cn(INTER));
+    let key_id = key_id.as_deref().expect("the leaf has an AKI");
+    assert_eq!(
+        key_id.len(),
+        40,
+        "SHA-256 key id truncated to 20 bytes, hex"
+    );
+    assert!(f.message.contains(key_id), "{f}");
+    assert_eq!(ca_issuers, &[AIA_URL.to_owned()]);
+    assert!(add.is_empty() && bundle.is_none(), "no pool configured");
+}
+
+#[test]
+fn pool_completes_it_with_the_exact_certificates() {
+    let (s, inter) = incomplete_chain_pool();
+    let report = s.run();
+    let f = assert_finding(
+        &report,
+        Code::IncompleteChain,
+        Severity::Error,
+        Some(0),
+        &[
+            &cn(HOST),
+            &cn(INTER),
+            "pool has it",
+            "makes the chain trusted",
+        ],
+        Who::Server,
+    );
+    let Evidence::MissingIssuer { add, bundle, .. } = &f.evidence else {
+        panic!("evidence: {:?}", f.evidence);
+    };
+    assert_eq!(
+        add,
+        &[sha256_hex(&inter)],
+        "exactly the missing intermediate"
+    );
+    assert!(f.remediation.contains(&add[0]), "{f}");
+    let bundle = bundle.as_deref().expect("a bundle to append");
+    assert_eq!(bundle, common::pem_bundle(&[&inter]));
+    // The path shown runs through the pool to the anchor.
+    let path = report.path();
+    assert_eq!(path.len(), 3, "{report}");
+    assert_eq!(path[1].source, certdeps::PathSource::Pool);
+    assert_eq!(path[2].source, certdeps::PathSource::Anchor);
+    // The fix works: the server adds the bundle and a strict client trusts it.
+    let mut fixed = s.clone();
+    fixed.name = "incomplete-chain-pool-fixed";
+    fixed
+        .presented
+        .extend(decode_certificates(bundle.as_bytes()).unwrap());
+    fixed.trusted = true;
+    fixed.codes = Vec::new();
+    fixed.run();
+}
+
+#[test]
+fn pool_without_the_issuer_says_so() {
+    let report = incomplete_chain_pool_misses().run();
+    let f = assert_finding(
+        &report,
+        Code::IncompleteChain,
+        Severity::Error,
+        Some(0),
+        &[&cn(INTER), "pool does not have it"],
+        Who::Server,
+    );
+    let Evidence::MissingIssuer { add, bundle, .. } = &f.evidence else {
+        panic!("evidence: {:?}", f.evidence);
+    };
+    assert!(add.is_empty() && bundle.is_none());
+    assert!(f.remediation.contains("ask the issuing CA"), "no AIA: {f}");
+}
+
+#[test]
+fn gap_higher_up_names_the_intermediate_whose_issuer_is_missing() {
+    let report = incomplete_chain_deep().run();
+    assert_finding(
+        &report,
+        Code::IncompleteChain,
+        Severity::Error,
+        Some(1),
+        &[&cn(INTER), "Contoso Policy CA"],
+        Who::Server,
+    );
+}
+
+#[test]
+fn wrong_intermediate_is_missing_issuer_plus_extra() {
+    let report = incomplete_chain_wrong_intermediate().run();
+    assert_finding(
+        &report,
+        Code::IncompleteChain,
+        Severity::Error,
+        Some(0),
+        &[&cn(HOST), &cn(INTER)],
+        Who::Server,
+    );
+    assert_finding(
+        &report,
+        Code::ExtraCertificates,
+        Severity::Info,
+        Some(1),
+        &["Fabrikam Issuing CA"],
+        Who::Server,
+    );
+}
+
+#[test]
+fn private_root_not_sent_tells_the_client_owner_to_import_it() {
+    let report = incomplete_chain_private_root().run();
+    let f = assert_finding(
+        &report,
+        Code::IncompleteChain,
+        Severity::Error,
+        Some(1),
+        &[&cn(INTER), &cn(ROOT)],
+        Who::Both,
+    );
+    assert!(f.remediation.contains("private root"), "{f}");
+}
+
+#[test]
+fn self_issued_leaf_named_like_its_ca_is_a_missing_issuer_not_self_signed() {
+    let report = self_issued_leaf().run();
+    assert_finding(
+        &report,
+        Code::IncompleteChain,
+        Severity::Error,
+        Some(0),
+        &[&cn(HOST)],
+        Who::Server,
+    );
+    assert_no(&report, Code::SelfSigned);
+}
+
+#[test]
+fn expired_leaf_without_its_intermediate_reports_both() {
+    let report = expired_and_incomplete().run();
+    assert_finding(
+        &report,
+        Code::Expired,
+        Severity::Error,
+        Some(0),
+        &[&cn(HOST)],
+        Who::Server,
+    );
+    assert_finding(
+        &report,
+        Code::IncompleteChain,
+        Severity::Error,
+        Some(0),
+        &[&cn(INTER)],
+        Who::Server,
+    );
+}
+
+#[test]
+fn absent_from_complete_chains() {
+    for s in [
+        healthy(),
+        healthy_pool_unused(),
+        healthy_path_len(),
+        anchor_included(),
+    ] {
+        let report = s.run();
+        assert_no(&report, Code::IncompleteChain);
+    }
+}

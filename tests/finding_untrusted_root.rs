@@ -1,0 +1,80 @@
+//! `untrusted-root`: the path ends in a root that no configured store trusts.
+
+// Test helpers outside `#[test]` functions: a failed setup should panic.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use certdeps::{Code, Evidence, Severity};
+use common::scenario::*;
+
+#[test]
+fn names_the_root_and_its_fingerprint_for_the_client_owner() {
+    let s = untrusted_root();
+    let report = s.run();
+    let f = assert_finding(
+        &report,
+        Code::UntrustedRoot,
+        Severity::Error,
+        Some(2),
+        &[&cn(ROOT), "custom"],
+        Who::Client,
+    );
+    let sha = sha256_hex(&s.presented[2]);
+    assert!(f.remediation.contains(&sha), "{f}");
+    assert!(
+        f.remediation.contains("server operator"),
+        "alternative: {f}"
+    );
+    assert_eq!(
+        f.evidence,
+        Evidence::Root {
+            subject: cn(ROOT),
+            sha256: sha
+        }
+    );
+}
+
+#[test]
+fn root_found_in_the_pool_is_named_too() {
+    let s = untrusted_root_via_pool();
+    let report = s.run();
+    let f = assert_finding(
+        &report,
+        Code::UntrustedRoot,
+        Severity::Error,
+        None,
+        &[&cn(ROOT), "pool"],
+        Who::Client,
+    );
+    assert_eq!(
+        f.evidence,
+        Evidence::Root {
+            subject: cn(ROOT),
+            sha256: sha256_hex(&s.pool[1])
+        }
+    );
+    assert_finding(
+        &report,
+        Code::IncompleteChain,
+        Severity::Error,
+        Some(0),
+        &[&cn(INTER), "lead to a root no store trusts"],
+        Who::Server,
+    );
+}
+
+#[test]
+fn absent_when_the_root_is_trusted() {
+    // The same shape of chain, root included, against a store that holds the root.
+    let report = anchor_included().run();
+    assert_no(&report, Code::UntrustedRoot);
+    assert_no(&healthy().run(), Code::UntrustedRoot);
+}
+
+#[test]
+fn absent_when_the_root_is_not_sent() {
+    // Without the root, the gap is what the report names (with the private-root advice).
+    let report = incomplete_chain_private_root().run();
+    assert_no(&report, Code::UntrustedRoot);
+}
