@@ -28,6 +28,7 @@ use crate::name::San;
 const CA_ISSUERS: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.48.2");
 const SUBJECT_KEY_ID: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.14");
 const AUTHORITY_KEY_ID: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.35");
+const SUBJECT_ALT_NAME: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.17");
 const ANY_EKU: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.37.0");
 
 /// The fields of a certificate that chain assembly and the healthy path need, borrowed from
@@ -409,9 +410,12 @@ impl Description {
     pub fn new(der: &CertificateDer<'_>) -> Result<Self, der::Error> {
         let cert = x509_cert::Certificate::from_der(der.as_ref())?;
         let tbs = cert.tbs_certificate();
-        let san = match tbs.get_extension::<SubjectAltName>()? {
-            Some((_, sans)) => sans.0.iter().map(san_from).collect(),
-            None => Vec::new(),
+        let san = match tbs.get_extension::<SubjectAltName>() {
+            Ok(Some((_, sans))) => sans.0.iter().map(san_from).collect(),
+            Ok(None) => Vec::new(),
+            // x509-cert refuses entries webpki reads (a non-ASCII dNSName, a registeredID it
+            // cannot represent): read them one by one rather than lose the whole description.
+            Err(e) => lenient_sans(tbs.extensions()).ok_or(e)?,
         };
         let (is_ca, path_len) = match tbs.get_extension::<BasicConstraints>()? {
             Some((_, bc)) => (bc.ca, bc.path_len_constraint),
@@ -541,19 +545,7 @@ fn directory_string(value: &der::Any) -> Option<String> {
 fn san_from(name: &GeneralName) -> San {
     match name {
         GeneralName::DnsName(dns) => San::Dns(dns.to_string()),
-        GeneralName::IpAddress(ip) => match ip.as_bytes().len() {
-            4 => {
-                let mut octets = [0u8; 4];
-                octets.copy_from_slice(ip.as_bytes());
-                San::Ip(IpAddr::from(octets))
-            }
-            16 => {
-                let mut octets = [0u8; 16];
-                octets.copy_from_slice(ip.as_bytes());
-                San::Ip(IpAddr::from(octets))
-            }
-            _ => San::Other(format!("malformed iPAddress {}", hex(ip.as_bytes()))),
-        },
+        GeneralName::IpAddress(ip) => ip_san(ip.as_bytes()),
         GeneralName::Rfc822Name(email) => San::Email(email.to_string()),
         GeneralName::UniformResourceIdentifier(uri) => San::Uri(uri.to_string()),
         GeneralName::DirectoryName(dn) => San::Other(format!("dirName:{dn}")),
@@ -561,6 +553,49 @@ fn san_from(name: &GeneralName) -> San {
         GeneralName::RegisteredId(oid) => San::Other(format!("registeredID:{oid}")),
         GeneralName::EdiPartyName(_) => San::Other("ediPartyName".to_owned()),
     }
+}
+
+fn ip_san(octets: &[u8]) -> San {
+    if let Ok(v4) = <[u8; 4]>::try_from(octets) {
+        San::Ip(IpAddr::from(v4))
+    } else if let Ok(v6) = <[u8; 16]>::try_from(octets) {
+        San::Ip(IpAddr::from(v6))
+    } else {
+        San::Other(format!("malformed iPAddress {}", hex(octets)))
+    }
+}
+
+/// The subjectAltName entries read one `GeneralName` at a time ([RFC 5280 section 4.2.1.6]),
+/// keeping what webpki keeps: dNSName and the other IA5String forms as their bytes (lossily as
+/// UTF-8 where they are not ASCII), iPAddress as octets, anything else as
+/// [`San::Other`]. `None` when the extension is absent, repeated, or not a SEQUENCE of
+/// TLVs.
+///
+/// [RFC 5280 section 4.2.1.6]: https://www.rfc-editor.org/rfc/rfc5280#section-4.2.1.6
+fn lenient_sans(extensions: Option<&x509_cert::ext::Extensions>) -> Option<Vec<San>> {
+    let mut found = extensions?.iter().filter(|e| e.extn_id == SUBJECT_ALT_NAME);
+    let extension = found.next()?;
+    if found.next().is_some() {
+        return None;
+    }
+    let names = AnyRef::from_der(extension.extn_value.as_bytes()).ok()?;
+    if names.tag() != Tag::Sequence {
+        return None;
+    }
+    let mut reader = SliceReader::new(names.value()).ok()?;
+    let mut sans = Vec::new();
+    while !reader.is_finished() {
+        let name = AnyRef::decode(&mut reader).ok()?;
+        let text = || String::from_utf8_lossy(name.value()).into_owned();
+        sans.push(match name.tag() {
+            t if t == context_tag(1, false) => San::Email(text()),
+            t if t == context_tag(2, false) => San::Dns(text()),
+            t if t == context_tag(6, false) => San::Uri(text()),
+            t if t == context_tag(7, false) => ip_san(name.value()),
+            other => San::Other(format!("undecodable {other} entry")),
+        });
+    }
+    Some(sans)
 }
 
 fn eku_name(oid: &ObjectIdentifier) -> String {
@@ -698,6 +733,26 @@ mod tests {
         ] {
             assert_eq!(fast::time(bad), None);
         }
+    }
+
+    #[test]
+    fn lenient_sans_keep_what_x509_cert_refuses() {
+        // SEQUENCE { [2] "\u{1f61c}.example.com" (not IA5), [7] 1.2.3.4, [8] OID 2.47.0.0.1 }
+        let dns = "\u{1f61c}.example.com".as_bytes();
+        let mut names = vec![0x82, dns.len() as u8];
+        names.extend_from_slice(dns);
+        names.extend_from_slice(&[0x87, 4, 1, 2, 3, 4, 0x88, 4, 0x7f, 0, 0, 1]);
+        let extension = x509_cert::ext::Extension {
+            extn_id: SUBJECT_ALT_NAME,
+            critical: false,
+            extn_value: der::asn1::OctetString::new(sequence_tlv(&names)).unwrap(),
+        };
+        let sans = lenient_sans(Some(&vec![extension.clone()])).unwrap();
+        assert_eq!(sans[0], San::Dns("\u{1f61c}.example.com".to_owned()));
+        assert_eq!(sans[1], San::Ip(IpAddr::from([1, 2, 3, 4])));
+        assert!(matches!(sans[2], San::Other(_)));
+        assert_eq!(lenient_sans(Some(&vec![extension.clone(), extension])), None);
+        assert_eq!(lenient_sans(None), None);
     }
 
     #[test]
