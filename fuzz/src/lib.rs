@@ -1,0 +1,261 @@
+//! What the fuzz targets share: the fixture certificates, the framing that turns fuzzer bytes
+//! into certificate lists, the raw-webpki oracle, and the properties every report must keep.
+//!
+//! The fixtures (`fuzz/fixtures/*.der`) and seeds (`fuzz/seeds/<target>/`) are written by
+//! `tests/properties.rs` (`CERTDEPS_WRITE_FUZZ_SEEDS=1 cargo test --test properties
+//! fuzz_fixtures`), from the same rcgen PKI as the test suite.
+#![forbid(unsafe_code)]
+
+use std::time::Duration;
+
+use certdeps::{Code, MAX_PRESENTED, MAX_PRESENTED_BYTES, Report, Severity};
+use pki_types::{CertificateDer, ServerName, TrustAnchor, UnixTime};
+
+/// The verification time of every target: 2026-06-01T00:00:00Z, as in `tests/common`.
+pub const NOW: u64 = 1_780_272_000;
+
+/// [`NOW`] as webpki and certdeps take it.
+pub fn now() -> UnixTime {
+    UnixTime::since_unix_epoch(Duration::from_secs(NOW))
+}
+
+/// The fixture certificates, by index; the framing refers to them by that index. Index 0 is
+/// the one trust anchor of the fuzz verifier.
+pub static FIXTURES: &[&[u8]] = &[
+    include_bytes!("../fixtures/00-root-a.der"),
+    include_bytes!("../fixtures/01-inter-a.der"),
+    include_bytes!("../fixtures/02-leaf-a.der"),
+    include_bytes!("../fixtures/03-root-b.der"),
+    include_bytes!("../fixtures/04-inter-b.der"),
+    include_bytes!("../fixtures/05-leaf-b.der"),
+    include_bytes!("../fixtures/06-a-by-b.der"),
+    include_bytes!("../fixtures/07-b-by-a.der"),
+    include_bytes!("../fixtures/08-self-signed.der"),
+    include_bytes!("../fixtures/09-expired-leaf.der"),
+    include_bytes!("../fixtures/10-client-auth-leaf.der"),
+    include_bytes!("../fixtures/11-inter-pathlen0.der"),
+    include_bytes!("../fixtures/12-sub-inter.der"),
+    include_bytes!("../fixtures/13-leaf-too-deep.der"),
+    include_bytes!("../fixtures/14-leaf-ed25519.der"),
+    include_bytes!("../fixtures/15-leaf-rsa1024.der"),
+    include_bytes!("../fixtures/16-inter-constrained.der"),
+    include_bytes!("../fixtures/17-leaf-excluded.der"),
+];
+
+/// Hosts the framing's first byte chooses from; one past the end means "no endpoint".
+pub const HOSTS: &[&str] = &["a.test", "x.w.test", "192.0.2.1", "b.test", "other.test"];
+
+/// At most this many certificates per list, so that one input stays fast to check; still
+/// past [`MAX_PRESENTED`], so the presented-list cap is exercised.
+const MAX_ITEMS: usize = 40;
+
+/// What one fuzz input describes.
+#[derive(Debug, Default)]
+pub struct Lists {
+    /// The host the endpoint names, if any.
+    pub host: Option<&'static str>,
+    /// What the server presents, leaf first.
+    pub presented: Vec<CertificateDer<'static>>,
+    /// The intermediate pool.
+    pub pool: Vec<CertificateDer<'static>>,
+}
+
+/// Reads fuzzer bytes as: a host selector byte, then items, each starting with a tag:
+///
+/// - `0x00..=0x7f`: fixture `tag % FIXTURES.len()`;
+/// - `0x80..=0xbf`: a mutated fixture, then 4 bytes `[index, pos_hi, pos_lo, xor]`: the byte
+///   at `pos` xor-ed with `xor`, or, when `xor` is 0, the fixture cut at `pos`;
+/// - `0xc0..=0xfe`: an inline certificate, a 2-byte big-endian length then that many bytes;
+/// - `0xff`: later items go to the pool instead of the presented list.
+pub fn frame(data: &[u8]) -> Lists {
+    let mut lists = Lists::default();
+    let Some((&host, mut rest)) = data.split_first() else {
+        return lists;
+    };
+    lists.host = HOSTS.get(usize::from(host) % (HOSTS.len() + 1)).copied();
+    let mut to_pool = false;
+    while let Some((&tag, after)) = rest.split_first() {
+        rest = after;
+        let cert = match tag {
+            0x00..=0x7f => FIXTURES[usize::from(tag) % FIXTURES.len()].to_vec(),
+            0x80..=0xbf => {
+                let Some((args, after)) = rest.split_first_chunk::<4>() else {
+                    break;
+                };
+                rest = after;
+                let mut der = FIXTURES[usize::from(args[0]) % FIXTURES.len()].to_vec();
+                let pos = usize::from(u16::from_be_bytes([args[1], args[2]])) % der.len();
+                if args[3] == 0 {
+                    der.truncate(pos);
+                } else {
+                    der[pos] ^= args[3];
+                }
+                der
+            }
+            0xc0..=0xfe => {
+                let Some((len, after)) = rest.split_first_chunk::<2>() else {
+                    break;
+                };
+                let len = usize::from(u16::from_be_bytes(*len)).min(after.len());
+                let (der, after) = after.split_at(len);
+                rest = after;
+                der.to_vec()
+            }
+            0xff => {
+                to_pool = true;
+                continue;
+            }
+        };
+        let list = if to_pool {
+            &mut lists.pool
+        } else {
+            &mut lists.presented
+        };
+        if list.len() < MAX_ITEMS {
+            list.push(CertificateDer::from(cert));
+        }
+    }
+    lists
+}
+
+/// The certificate signature algorithms of rustls' default provider (ring): the oracle is a
+/// strict client's own webpki call, independent of certdeps' list.
+static ALGS: &[&dyn pki_types::SignatureVerificationAlgorithm] = &[
+    webpki::ring::ECDSA_P256_SHA256,
+    webpki::ring::ECDSA_P256_SHA384,
+    webpki::ring::ECDSA_P384_SHA256,
+    webpki::ring::ECDSA_P384_SHA384,
+    webpki::ring::ED25519,
+    webpki::ring::RSA_PKCS1_2048_8192_SHA256,
+    webpki::ring::RSA_PKCS1_2048_8192_SHA384,
+    webpki::ring::RSA_PKCS1_2048_8192_SHA512,
+    webpki::ring::RSA_PSS_2048_8192_SHA256_LEGACY_KEY,
+    webpki::ring::RSA_PSS_2048_8192_SHA384_LEGACY_KEY,
+    webpki::ring::RSA_PSS_2048_8192_SHA512_LEGACY_KEY,
+];
+
+/// Raw rustls-webpki on exactly what was presented, as a rustls client calls it.
+pub fn raw_webpki(
+    presented: &[CertificateDer<'_>],
+    anchors: &[TrustAnchor<'_>],
+    name: Option<&ServerName<'_>>,
+) -> Result<(), webpki::Error> {
+    let (leaf, rest) = presented.split_first().ok_or(webpki::Error::BadDer)?;
+    let leaf = webpki::EndEntityCert::try_from(leaf)?;
+    leaf.verify_for_usage(
+        ALGS,
+        anchors,
+        rest,
+        now(),
+        webpki::KeyUsage::server_auth(),
+        None,
+        None,
+    )?;
+    if let Some(name) = name {
+        leaf.verify_is_valid_for_subject_name(name)?;
+    }
+    Ok(())
+}
+
+/// The fuzz trust anchor (fixture 0), as webpki takes it.
+pub fn anchors() -> Vec<TrustAnchor<'static>> {
+    let root = CertificateDer::from(FIXTURES[0]);
+    match webpki::anchor_from_trusted_cert(&root) {
+        Ok(anchor) => vec![anchor.to_owned()],
+        Err(e) => panic!("fixture 0 is not a usable anchor: {e:?}; regenerate the fixtures"),
+    }
+}
+
+/// Whether `presented` is over certdeps' presented-list limits (then webpki is not run).
+pub fn over_limits(presented: &[CertificateDer<'_>]) -> bool {
+    let bytes = presented
+        .iter()
+        .fold(3usize, |sum, c| sum.saturating_add(3 + c.len()));
+    presented.len() > MAX_PRESENTED || bytes > MAX_PRESENTED_BYTES
+}
+
+/// The properties every report keeps, against raw webpki's verdict on the same input (`raw`
+/// is `None` when the list is over certdeps' limits and webpki was not run):
+///
+/// - the verdict is webpki's, except that certdeps may refuse a leaf key no rustls handshake
+///   can use (`unsupported-algorithm`, with the key named) and refuses oversized lists
+///   (`budget-exceeded`);
+/// - a trusted report has no error finding; an untrusted one has at least one;
+/// - the report renders as text and JSON.
+pub fn assert_report(report: &Report, raw: Option<&Result<(), webpki::Error>>) {
+    match raw {
+        None => {
+            assert!(
+                !report.is_trusted(),
+                "over the limits, yet trusted:\n{report}"
+            );
+            assert!(report.has(Code::BudgetExceeded), "{report}");
+        }
+        Some(Ok(())) if !report.is_trusted() => {
+            let rejection = report.verdict().rejection();
+            assert!(
+                rejection
+                    .is_some_and(|r| r.code == Code::UnsupportedAlgorithm && r.leaf_key.is_some()),
+                "webpki trusts it, certdeps does not:\n{report}"
+            );
+        }
+        Some(Err(e)) => assert!(
+            !report.is_trusted(),
+            "certdeps trusts what webpki rejects ({e:?}):\n{report}"
+        ),
+        Some(Ok(())) => {}
+    }
+    let errors: Vec<Code> = report
+        .findings()
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .map(|f| f.code)
+        .collect();
+    if report.is_trusted() {
+        assert!(
+            errors.is_empty(),
+            "trusted with errors {errors:?}:\n{report}"
+        );
+    } else {
+        assert!(
+            !errors.is_empty(),
+            "untrusted with no error finding:\n{report}"
+        );
+    }
+    let _ = report.to_string();
+    let _ = report.to_json().to_string();
+}
+
+/// PEM text of `certs`, 64 columns, with `eol` as the line ending: the encoder the decode
+/// target round-trips through, independent of certdeps' decoder.
+pub fn pem(certs: &[CertificateDer<'_>], eol: &str) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for cert in certs {
+        out.push_str("-----BEGIN CERTIFICATE-----");
+        out.push_str(eol);
+        let mut b64 = String::new();
+        for chunk in cert.chunks(3) {
+            let b = [
+                chunk[0],
+                chunk.get(1).copied().unwrap_or(0),
+                chunk.get(2).copied().unwrap_or(0),
+            ];
+            let n = u32::from(b[0]) << 16 | u32::from(b[1]) << 8 | u32::from(b[2]);
+            for i in 0..4 {
+                if i <= chunk.len() {
+                    b64.push(char::from(ALPHABET[(n >> (18 - 6 * i) & 63) as usize]));
+                } else {
+                    b64.push('=');
+                }
+            }
+        }
+        for line in b64.as_bytes().chunks(64) {
+            out.push_str(&String::from_utf8_lossy(line));
+            out.push_str(eol);
+        }
+        out.push_str("-----END CERTIFICATE-----");
+        out.push_str(eol);
+    }
+    out
+}
