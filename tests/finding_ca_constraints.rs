@@ -83,6 +83,25 @@ fn excluded_subtree() {
 }
 
 #[test]
+fn constraints_on_the_trust_anchor() {
+    let report = name_constraints_anchor().run();
+    let f = assert_finding(
+        &report,
+        Code::NameConstraints,
+        Severity::Error,
+        Some(0),
+        &[
+            &cn(HOST),
+            "trust anchor",
+            &cn(ROOT),
+            "permit only fabrikam.test",
+        ],
+        Who::Server,
+    );
+    assert!(matches!(&f.evidence, Evidence::Constraints { issuer, .. } if issuer == &cn(ROOT)));
+}
+
+#[test]
 fn absent_when_the_constraints_hold() {
     let report = healthy_path_len().run();
     assert_no(&report, Code::PathLength);

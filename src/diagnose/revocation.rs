@@ -1,5 +1,6 @@
-//! The supplied CRLs, read with x509-cert to name what webpki's revocation verdict is about
-//! ([RFC 5280 section 5]). webpki alone decides; this only explains.
+//! Revocation: which certificate a supplied CRL revokes, which CRL cannot be used, and which
+//! path certificate no CRL covers. The CRLs are read with x509-cert to name what webpki's
+//! revocation verdict is about ([RFC 5280 section 5]); webpki alone decides.
 //!
 //! [RFC 5280 section 5]: https://www.rfc-editor.org/rfc/rfc5280#section-5
 
@@ -11,6 +12,188 @@ use x509_cert::certificate::Rfc5280;
 use x509_cert::crl::CertificateList;
 
 use crate::cert::hex;
+use crate::chain::{Path, looks_self_signed};
+use crate::finding::{Code, Evidence};
+use crate::report::{format_time, name_to_string};
+use crate::verify::Rejection;
+
+use super::{Diagnosis, presented_indices};
+
+impl<'p> Diagnosis<'p> {
+    /// [RFC 5280 section 6.3]: which certificate on the path a supplied CRL revokes.
+    ///
+    /// [RFC 5280 section 6.3]: https://www.rfc-editor.org/rfc/rfc5280#section-6.3
+    pub(super) fn revoked(&mut self, path: Option<&Path<'p>>) {
+        let crls = Crls::parse(&self.verifier.crls);
+        for i in presented_indices(path) {
+            let Some(desc) = self.desc(i).cloned() else {
+                continue;
+            };
+            let Some((k, at)) = crls.revoking(&desc.issuer, &desc.serial) else {
+                continue;
+            };
+            let label = self.label(i);
+            let who = if i == 0 {
+                "server operator: replace the revoked certificate with a newly issued one"
+            } else {
+                "server operator: this intermediate is revoked; get the CA's current chain and \
+                 a leaf issued under it"
+            };
+            self.push(
+                Code::Revoked,
+                Some(i),
+                format!(
+                    "{label} (serial {}) is revoked by the supplied CRL [{k}] of \"{}\" \
+                     (revoked at {})",
+                    desc.serial,
+                    desc.issuer,
+                    format_time(at)
+                ),
+                who.to_owned(),
+                Evidence::Crl {
+                    index: k,
+                    issuer: Some(desc.issuer.clone()),
+                    serial: Some(desc.serial.clone()),
+                },
+            );
+            return;
+        }
+    }
+
+    /// A supplied CRL that webpki cannot use: one that does not parse, else the one issued
+    /// in the name of a path certificate's issuer.
+    pub(super) fn crl_unusable(&mut self, path: Option<&Path<'p>>, rejection: &Rejection) {
+        let crls = Crls::parse(&self.verifier.crls);
+        let mut any = false;
+        for (k, error) in crls.unparsable() {
+            any = true;
+            self.push(
+                Code::CrlUnusable,
+                None,
+                format!("the supplied CRL [{k}] does not parse: {error}"),
+                "client owner: supply the CRL exactly as the CA publishes it (DER or PEM \
+                 X509 CRL)"
+                    .to_owned(),
+                Evidence::Crl {
+                    index: k,
+                    issuer: None,
+                    serial: None,
+                },
+            );
+        }
+        if any || rejection.code != Code::CrlUnusable {
+            return;
+        }
+        let why = crl_error_text(&rejection.webpki);
+        for i in presented_indices(path) {
+            let Some(desc) = self.desc(i).cloned() else {
+                continue;
+            };
+            let Some(k) = crls.issued_by(&desc.issuer) else {
+                continue;
+            };
+            let label = self.label(i);
+            self.push(
+                Code::CrlUnusable,
+                Some(i),
+                format!(
+                    "the supplied CRL [{k}] of \"{}\", needed to check {label}, cannot be \
+                     used: {why} (webpki: {})",
+                    desc.issuer, rejection.webpki
+                ),
+                format!(
+                    "client owner: supply the current CRL published and signed by \"{}\", or \
+                     remove this one",
+                    desc.issuer
+                ),
+                Evidence::Crl {
+                    index: k,
+                    issuer: Some(desc.issuer.clone()),
+                    serial: None,
+                },
+            );
+            return;
+        }
+    }
+
+    /// CRLs were supplied but none is issued by the issuer of a certificate on the path:
+    /// its revocation status is unknown, which certdeps (like rustls) allows.
+    pub(super) fn revocation_coverage(&mut self, on_path: &[usize]) {
+        if self.verifier.crls.is_empty() {
+            return;
+        }
+        let crls = Crls::parse(&self.verifier.crls);
+        if crls.unparsable().next().is_some() {
+            // Whom an unreadable CRL was meant to cover is unknown; `crl-unusable` says it.
+            return;
+        }
+        for &i in on_path {
+            let Some(skim) = self.skim(i) else { continue };
+            if looks_self_signed(&skim) {
+                continue;
+            }
+            let issuer = name_to_string(skim.issuer);
+            if crls.issued_by(&issuer).is_some() {
+                continue;
+            }
+            let label = self.label(i);
+            self.push(
+                Code::RevocationUnknown,
+                Some(i),
+                format!(
+                    "no supplied CRL is issued by \"{issuer}\", so whether {label} is revoked is \
+                     unknown (allowed, as rustls allows it by default)"
+                ),
+                format!(
+                    "client owner: also supply the current CRL of \"{issuer}\" to check {label}"
+                ),
+                Evidence::Certificates { indices: vec![i] },
+            );
+        }
+    }
+}
+
+/// webpki's CRL errors in words.
+fn crl_error_text(webpki: &str) -> &'static str {
+    let table: &[(&str, &str)] = &[
+        (
+            "InvalidCrlSignatureForPublicKey",
+            "its signature does not verify with the issuer's key",
+        ),
+        (
+            "IssuerNotCrlSigner",
+            "the issuer's key usage does not allow signing CRLs",
+        ),
+        ("CrlExpired", "it is past its nextUpdate"),
+        (
+            "UnsupportedCrlSignatureAlgorithm",
+            "it is signed with an algorithm webpki does not support",
+        ),
+        (
+            "UnsupportedDeltaCrl",
+            "it is a delta CRL, which webpki does not support",
+        ),
+        (
+            "UnsupportedIndirectCrl",
+            "it is an indirect CRL, which webpki does not support",
+        ),
+        (
+            "UnsupportedCrlIssuingDistributionPoint",
+            "its issuing distribution point is of a form webpki does not support",
+        ),
+        (
+            "UnsupportedRevocationReason",
+            "it uses a revocation reason webpki does not support",
+        ),
+        ("UnsupportedCrlVersion", "it is not a version 2 CRL"),
+        ("InvalidCrlNumber", "its CRL number is invalid"),
+    ];
+    table
+        .iter()
+        .find(|(key, _)| webpki.contains(key))
+        .map(|(_, text)| *text)
+        .unwrap_or("webpki refuses it")
+}
 
 /// Every supplied CRL, parsed or with the reason it does not parse, in the order given.
 pub(super) struct Crls {

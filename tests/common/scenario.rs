@@ -962,6 +962,23 @@ pub fn unsupported_leaf_key() -> Scenario {
         .stricter()
 }
 
+/// The root itself carries the name constraints.
+pub fn name_constraints_anchor() -> Scenario {
+    let root = Ca::root_with(CertSpec {
+        include_aki: false,
+        permitted_dns: vec!["fabrikam.test".to_owned()],
+        ..CertSpec::ca(ROOT)
+    });
+    let inter = root.intermediate(INTER);
+    let presented = vec![inter.leaf(&[HOST]), inter.der().clone()];
+    Scenario::new(
+        "name-constraints-anchor",
+        presented,
+        vec![root.der().clone()],
+    )
+    .untrusted(&[Code::NameConstraints])
+}
+
 /// The leaf is signed with ecdsa-with-SHA512 by a P-521 intermediate.
 pub fn unsupported_signature() -> Scenario {
     let root = Ca::root(ROOT);
@@ -1278,6 +1295,7 @@ pub fn all() -> Vec<Scenario> {
         path_length(),
         name_constraints(),
         name_constraints_excluded(),
+        name_constraints_anchor(),
         bad_signature(),
         bad_signature_rekeyed_root(),
         unsupported_leaf_key(),

@@ -1,0 +1,468 @@
+//! How the path ends, when webpki found none: the three everyday causes of `UnknownIssuer`
+//! (missing intermediate, self-signed leaf, private root), with the exact fix from the pool;
+//! which signature on the path fails; and webpki's own path limits.
+
+use pki_types::{CertificateDer, TrustAnchor};
+
+use crate::anchor::{AnchorMatch, classify};
+use crate::cert::{Description, Skim, hex, sequence_tlv, sha256_hex};
+use crate::chain::{Assembly, End, Link, Path, Source, assemble};
+use crate::endpoint::Endpoint;
+use crate::finding::{Code, Evidence};
+use crate::key::PublicKey;
+use crate::report::{AnchorEntry, name_to_string};
+use crate::store::TrustStore;
+use crate::verify::{self, Rejection};
+
+use super::Diagnosis;
+
+impl<'p> Diagnosis<'p> {
+    /// How assembly's best path ends, when it does not end at an anchor: the three everyday
+    /// causes of webpki's `UnknownIssuer` (missing intermediate, self-signed, private root),
+    /// or a chain too long to follow. `primary` is set when webpki said `UnknownIssuer`;
+    /// then an anchored path contradicts webpki, and that is reported too.
+    ///
+    /// Returns the path to show instead, when the pool completes it.
+    pub(super) fn chain_end(
+        &mut self,
+        assembly: &Assembly<'p>,
+        primary: bool,
+    ) -> Option<(Path<'p>, Option<AnchorEntry>)> {
+        let path = &assembly.best;
+        match classify(path) {
+            AnchorMatch::SelfSignedLeaf => {
+                self.self_signed();
+                None
+            }
+            AnchorMatch::UntrustedRoot { source } => {
+                self.untrusted_root(source, path, false);
+                None
+            }
+            AnchorMatch::MissingIssuer { source } => self.missing_issuer(source, path),
+            AnchorMatch::TooDeep => {
+                let leaf = self.label(0);
+                self.push(
+                    Code::BudgetExceeded,
+                    Some(0),
+                    format!(
+                        "the chain from {leaf} was followed for {} certificates (the assembly \
+                         budget) without reaching a root; the explanation may be incomplete",
+                        self.verifier.budget.max_depth
+                    ),
+                    "client owner: raise the assembly budget (Budget::max_depth) to see the \
+                     whole explanation; if the chain really is this long, the server operator \
+                     must serve a shorter one"
+                        .to_owned(),
+                    Evidence::None,
+                );
+                None
+            }
+            AnchorMatch::Anchored { .. } => {
+                if primary {
+                    let top = path.links.last().map(|l| l.skim);
+                    let issuer = top.map(|s| name_to_string(s.issuer)).unwrap_or_default();
+                    self.push(
+                        Code::VerifierDisagreement,
+                        None,
+                        format!(
+                            "webpki found no issuer (UnknownIssuer), yet certdeps' assembly \
+                             reaches the trust anchor \"{issuer}\" by name"
+                        ),
+                        "client owner: the verdict stays webpki's; compare the anchor's key \
+                         with the chain's issuer, and report this case to certdeps if they \
+                         match"
+                            .to_owned(),
+                        Evidence::None,
+                    );
+                }
+                if assembly.exhausted {
+                    self.push(
+                        Code::BudgetExceeded,
+                        None,
+                        format!(
+                            "chain assembly stopped after {} candidate issuers; the explanation \
+                             may be incomplete",
+                            self.verifier.budget.max_candidates
+                        ),
+                        "server operator: serve a short, direct chain".to_owned(),
+                        Evidence::None,
+                    );
+                }
+                None
+            }
+        }
+    }
+
+    fn self_signed(&mut self) {
+        let sha = self.sha(0);
+        let leaf = self.label(0);
+        self.push(
+            Code::SelfSigned,
+            Some(0),
+            format!("{leaf} is self-signed: no CA vouches for it, and no trust store holds it"),
+            format!(
+                "server operator: install a certificate issued by a CA the clients trust; or, \
+                 for a private service only, client owner: trust this exact certificate \
+                 (sha256 {sha}) as an anchor"
+            ),
+            Evidence::Root {
+                subject: self.subject(0),
+                sha256: sha,
+            },
+        );
+    }
+
+    fn untrusted_root(&mut self, source: Source, path: &Path<'p>, via_pool: bool) {
+        let Some(root) = path.links.last().map(|l| l.skim) else {
+            return;
+        };
+        let index = match source {
+            Source::Presented(i) => Some(i),
+            Source::Pool(_) => None,
+        };
+        let subject = name_to_string(root.subject);
+        let sha = sha256_hex(root.der);
+        let stores: Vec<&str> = self.verifier.stores.iter().map(|s| s.name()).collect();
+        let whence = match index {
+            Some(i) => format!("the chain ends in root {} \"{subject}\"", self.role(i)),
+            None if via_pool => {
+                format!("completed from the pool, the chain ends in root \"{subject}\"")
+            }
+            None => format!("the chain ends in root \"{subject}\""),
+        };
+        self.push(
+            Code::UntrustedRoot,
+            index,
+            format!(
+                "{whence}, which no configured trust store ({}) holds",
+                stores.join(", ")
+            ),
+            format!(
+                "client owner: if this private/enterprise root is meant to be trusted, import \
+                 it (sha256 {sha}), e.g. with --add-roots; otherwise the server operator must \
+                 use a certificate from a publicly trusted CA"
+            ),
+            Evidence::Root {
+                subject,
+                sha256: sha,
+            },
+        );
+    }
+
+    /// [RFC 8446 section 4.4.2]: the server sends "the sender's certificate followed by any
+    /// certificates that support it"; the issuer of the last one it sent is missing.
+    ///
+    /// [RFC 8446 section 4.4.2]: https://www.rfc-editor.org/rfc/rfc8446#section-4.4.2
+    fn missing_issuer(
+        &mut self,
+        source: Source,
+        path: &Path<'p>,
+    ) -> Option<(Path<'p>, Option<AnchorEntry>)> {
+        let child = path.links.last()?.skim;
+        let index = match source {
+            Source::Presented(i) => Some(i),
+            Source::Pool(_) => None,
+        };
+        let child_desc = match index {
+            Some(i) => self.desc(i).cloned(),
+            None => describe_skim(&child),
+        };
+        let child_label = match index {
+            Some(i) => self.label(i),
+            None => format!("pool certificate \"{}\"", name_to_string(child.subject)),
+        };
+        let issuer = name_to_string(child.issuer);
+        let key_id = child.authority_key_id().map(hex);
+        let ca_issuers = child_desc.map(|d| d.ca_issuers).unwrap_or_default();
+        let mut add = Vec::new();
+        let mut bundle = None;
+        let mut completed = None;
+        let mut pool_note = String::new();
+        if let Some(pool) = &self.verifier.pool {
+            let with_pool = assemble(
+                &self.skims,
+                Some(pool),
+                &self.verifier.stores,
+                self.verifier.budget,
+            );
+            let best = with_pool.map(|a| a.best);
+            let extra: Vec<&[u8]> = best
+                .iter()
+                .flat_map(|b| b.links.iter())
+                .filter(|l| matches!(l.source, Source::Pool(_)))
+                .map(|l| l.skim.der)
+                .collect();
+            match best.as_ref().map(|b| (classify(b), b)) {
+                Some((AnchorMatch::Anchored { store, anchor }, best)) if !extra.is_empty() => {
+                    // Confirm the fix with the authority before offering it.
+                    let mut fixed: Vec<CertificateDer<'_>> = self.presented.to_vec();
+                    fixed.extend(extra.iter().map(|d| CertificateDer::from(*d)));
+                    let name = self.endpoint.map(Endpoint::server_name);
+                    let check = verify::verify(
+                        &fixed,
+                        &self.verifier.anchors,
+                        name.as_ref(),
+                        &self.verifier.crls,
+                        self.now,
+                    );
+                    add = extra.iter().map(|d| sha256_hex(d)).collect();
+                    bundle = Some(pem_bundle(&extra));
+                    pool_note = match check.rejection() {
+                        None => format!(
+                            "; the intermediate pool has it: adding {} certificate(s) makes the \
+                             chain trusted",
+                            extra.len()
+                        ),
+                        Some(r) => format!(
+                            "; the intermediate pool completes the path, but webpki still \
+                             refuses it ({})",
+                            r.code
+                        ),
+                    };
+                    completed = Some((best.clone(), self.anchor_entry((store, anchor))));
+                }
+                Some((AnchorMatch::UntrustedRoot { .. }, best)) if !extra.is_empty() => {
+                    pool_note = "; the pool has the missing issuer(s), but they lead to a root \
+                                 no store trusts"
+                        .to_owned();
+                    self.untrusted_root(Source::Pool(0), best, true);
+                    completed = Some((best.clone(), None));
+                }
+                _ => pool_note = "; the intermediate pool does not have it either".to_owned(),
+            }
+        }
+        let fetch = if !add.is_empty() {
+            format!(
+                "append the {} certificate(s) the pool completes it with (sha256 {})",
+                add.len(),
+                add.join(", ")
+            )
+        } else if ca_issuers.is_empty() {
+            "it carries no AIA caIssuers URL; ask the issuing CA for its intermediate".to_owned()
+        } else {
+            format!("download it from {}", ca_issuers.join(" or "))
+        };
+        let mut about: Vec<String> = key_id.iter().map(|k| format!("key id {k}")).collect();
+        about.extend(ca_issuers.iter().map(|url| format!("AIA caIssuers {url}")));
+        let key = match about.is_empty() {
+            true => String::new(),
+            false => format!(" ({})", about.join(", ")),
+        };
+        self.push(
+            Code::IncompleteChain,
+            index,
+            format!(
+                "{child_label} is issued by \"{issuer}\"{key}, which the server did not send \
+                 and no trust store holds{pool_note}"
+            ),
+            format!(
+                "server operator: serve the full chain (leaf, then each intermediate up to the \
+                 root) — {fetch}; browsers may fetch missing intermediates, strict clients do \
+                 not. If \"{issuer}\" is a private root, the client owner must import it instead"
+            ),
+            Evidence::MissingIssuer {
+                subject: issuer,
+                key_id,
+                ca_issuers,
+                add,
+                bundle,
+            },
+        );
+        completed
+    }
+
+    /// Names the certificate whose signature does not verify. webpki checks signatures only
+    /// once a path reaches an anchor and does not say which one failed, so each link of the
+    /// assembled path is asked of webpki on its own, leaf side first: the child with its
+    /// issuer as the only anchor.
+    pub(super) fn bad_signature(&mut self, path: Option<&Path<'p>>) {
+        let Some(path) = path else { return };
+        for (k, pair) in path.links.windows(2).enumerate() {
+            let (child, issuer) = (&pair[0], &pair[1]);
+            if !self.signature_fails(&path.links[..=k], issuer.skim.der) {
+                continue;
+            }
+            let (Source::Presented(c), Source::Presented(i)) = (child.source, issuer.source) else {
+                continue;
+            };
+            let child_label = self.label(c);
+            let issuer_label = self.label(i);
+            if self.signer_key_refused(c, &child_label, &issuer_label, issuer.skim.spki) {
+                return;
+            }
+            let same_key = child.skim.authority_key_id().is_some()
+                && child.skim.authority_key_id() == issuer.skim.subject_key_id();
+            let why = if same_key {
+                "another key claiming the same name and key id signed it (forged or corrupted)"
+            } else {
+                "it was signed by another key with the same name (an outdated or wrong \
+                 intermediate?)"
+            };
+            self.push(
+                Code::BadSignature,
+                Some(c),
+                format!(
+                    "{child_label} names \"{}\" as issuer, but its signature does not verify \
+                     with the key of {issuer_label}: {why}",
+                    name_to_string(child.skim.issuer)
+                ),
+                format!(
+                    "server operator: serve the intermediate that actually issued {child_label} \
+                     (get the current one from the CA), or reissue the certificate"
+                ),
+                Evidence::Certificates {
+                    indices: vec![c, i],
+                },
+            );
+            return;
+        }
+        // Every presented link verifies: the top one is signed by another key than the
+        // trusted anchor of that name.
+        let (End::Anchor { store, anchor }, Some(top)) = (path.end, path.links.last()) else {
+            return;
+        };
+        let Source::Presented(i) = top.source else {
+            return;
+        };
+        let label = self.label(i);
+        let issuer = name_to_string(top.skim.issuer);
+        let anchor_spki = self
+            .verifier
+            .stores
+            .get(store)
+            .and_then(|s| s.anchors().get(anchor))
+            .map(|a| sequence_tlv(a.trust_anchor().subject_public_key_info.as_ref()));
+        let anchor_label = format!("the trust anchor \"{issuer}\"");
+        if let Some(spki) = anchor_spki {
+            if self.signer_key_refused(i, &label, &anchor_label, &spki) {
+                return;
+            }
+        }
+        let store_name = self
+            .verifier
+            .stores
+            .get(store)
+            .map(|s| s.name().to_owned())
+            .unwrap_or_default();
+        let anchor_sha = self
+            .verifier
+            .stores
+            .get(store)
+            .and_then(|s| s.anchors().get(anchor))
+            .and_then(|a| a.certificate())
+            .map(|c| format!(" (sha256 {})", sha256_hex(c.as_ref())))
+            .unwrap_or_default();
+        self.push(
+            Code::BadSignature,
+            Some(i),
+            format!(
+                "{label} names \"{issuer}\" as issuer, but its signature does not verify with \
+                 the key of the trust anchor of that name in the {store_name} store{anchor_sha}: \
+                 another key with the same name (a re-keyed or look-alike root)"
+            ),
+            format!(
+                "client owner: import the \"{issuer}\" root that actually issued this chain \
+                 (compare fingerprints with the CA); or server operator: serve a chain that \
+                 leads to the trusted root"
+            ),
+            Evidence::Certificates { indices: vec![i] },
+        );
+    }
+
+    /// A signature "does not verify" also when the signer's key is one the verifier refuses
+    /// outright (RSA under 2048 bits, DSA, P-192, ...): then say that, not "another key".
+    /// The signer key set is rustls' handshake set ([`PublicKey::handshake_capable`]), which
+    /// is also the key set of the certificate signature algorithms webpki is given.
+    fn signer_key_refused(
+        &mut self,
+        signed: usize,
+        signed_label: &str,
+        signer_label: &str,
+        signer_spki: &[u8],
+    ) -> bool {
+        let key = PublicKey::from_spki(signer_spki);
+        // An unreadable key is a broken issuer, not a refused algorithm: stays bad-signature.
+        if key.handshake_capable() || matches!(key, PublicKey::Other { .. }) {
+            return false;
+        }
+        self.push(
+            Code::UnsupportedAlgorithm,
+            Some(signed),
+            format!(
+                "{signed_label} is signed by {signer_label}, whose {key} key strict clients \
+                 refuse to verify signatures with"
+            ),
+            "server operator: get the chain reissued under a CA with an RSA 2048-8192, ECDSA \
+             P-256/P-384 or Ed25519 key"
+                .to_owned(),
+            Evidence::Key { key },
+        );
+        true
+    }
+
+    /// Whether webpki, given `links` (leaf first) and `issuer` as the only anchor, refuses
+    /// with a bad signature.
+    fn signature_fails(&self, links: &[Link<'p>], issuer: &[u8]) -> bool {
+        let Ok(store) =
+            TrustStore::from_certificates("probe", [CertificateDer::from(issuer.to_vec())])
+        else {
+            return false;
+        };
+        let anchors: Vec<TrustAnchor<'static>> = store
+            .anchors()
+            .iter()
+            .map(|a| a.trust_anchor().clone())
+            .collect();
+        let chain: Vec<CertificateDer<'_>> = links
+            .iter()
+            .map(|l| CertificateDer::from(l.skim.der))
+            .collect();
+        verify::verify(&chain, &anchors, None, &[], self.now)
+            .rejection()
+            .is_some_and(|r| r.code == Code::BadSignature)
+    }
+
+    /// webpki's own path limits: at most 6 intermediates (`MAX_SUB_CA_COUNT`), and budgets
+    /// on path-building calls and signature checks (after CVE-2018-16875).
+    pub(super) fn path_budget(&mut self, path: Option<&Path<'p>>, rejection: &Rejection) {
+        let leaf = self.label(0);
+        let message = match path {
+            Some(p) if rejection.webpki.contains("MaximumPathDepthExceeded") => format!(
+                "the chain from {leaf} has {} intermediates; webpki (like most clients) follows \
+                 at most 6",
+                p.links.len().saturating_sub(1)
+            ),
+            _ => format!(
+                "webpki gave up building a path from {leaf}: too many candidate issuers or \
+                 signatures ({})",
+                rejection.webpki
+            ),
+        };
+        self.push(
+            Code::BudgetExceeded,
+            Some(0),
+            message,
+            "server operator: serve a short, direct chain: the leaf, then only the \
+             intermediates up to one root"
+                .to_owned(),
+            Evidence::Webpki {
+                error: rejection.webpki.clone(),
+            },
+        );
+    }
+}
+
+fn describe_skim(skim: &Skim<'_>) -> Option<Description> {
+    Description::new(&CertificateDer::from(skim.der)).ok()
+}
+
+/// PEM text of DER certificates, ready to append to a chain file.
+fn pem_bundle(ders: &[&[u8]]) -> String {
+    ders.iter()
+        .map(|d| {
+            let config = pem::EncodeConfig::new().set_line_ending(pem::LineEnding::LF);
+            pem::encode_config(&pem::Pem::new("CERTIFICATE", d.to_vec()), config)
+        })
+        .collect::<Vec<_>>()
+        .join("")
+}
