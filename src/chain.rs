@@ -23,11 +23,23 @@ pub struct Budget {
     pub max_candidates: usize,
 }
 
+impl Budget {
+    /// The default [`Budget::max_depth`]: webpki allows at most 6 intermediates
+    /// (`MAX_SUB_CA_COUNT`), so a leaf, 6 intermediates and one more for a presented root.
+    pub const DEFAULT_MAX_DEPTH: usize = 8;
+
+    /// The default [`Budget::max_candidates`]: a tenth of webpki's 200,000 path-building
+    /// calls (its budget since CVE-2018-16875), since assembly checks no signature. With pool
+    /// lookups capped per node, the 100,000-certificate pool of `tests/adversarial.rs` is
+    /// assembled in under a second in a debug build.
+    pub const DEFAULT_MAX_CANDIDATES: usize = 20_000;
+}
+
 impl Default for Budget {
     fn default() -> Self {
         Self {
-            max_depth: 8,
-            max_candidates: 20_000,
+            max_depth: Self::DEFAULT_MAX_DEPTH,
+            max_candidates: Self::DEFAULT_MAX_CANDIDATES,
         }
     }
 }
