@@ -596,11 +596,18 @@ impl<'p> Diagnosis<'p> {
                 "server operator: serve the full chain up to a root the clients trust; or \
                  client owner: import the private root",
             ),
-            Code::MalformedCertificate => (
-                format!("a certificate or CRL involved in checking {leaf} is malformed"),
-                "server operator: re-export the certificates as valid DER X.509; client \
-                 owner: check the supplied CRLs",
-            ),
+            Code::MalformedCertificate => match malformed_text(webpki) {
+                Some(what) => (
+                    format!("{leaf} or a certificate on its path {what}"),
+                    "server operator: get the certificate reissued in a form strict clients \
+                     accept",
+                ),
+                None => (
+                    format!("a certificate or CRL involved in checking {leaf} is malformed"),
+                    "server operator: re-export the certificates as valid DER X.509; client \
+                     owner: check the supplied CRLs",
+                ),
+            },
             Code::NameConstraints => (
                 format!("an issuer's name constraints exclude the names of {leaf}"),
                 "server operator: get a certificate for names the issuing CA may certify",
@@ -799,6 +806,35 @@ fn presented_indices(path: Option<&Path<'_>>) -> Vec<usize> {
             .collect(),
         None => vec![0],
     }
+}
+
+/// webpki's errors about certificates that parse as X.509 but that it refuses, in words.
+fn malformed_text(webpki: &str) -> Option<&'static str> {
+    let table: &[(&str, &str)] = &[
+        (
+            "UnsupportedCriticalExtension",
+            "carries a critical extension webpki does not support (RFC 5280 section 4.2: a \
+             client must then reject the certificate)",
+        ),
+        (
+            "UnsupportedCertVersion",
+            "is not an X.509 version 3 certificate",
+        ),
+        (
+            "InvalidCertValidity",
+            "has a notBefore later than its notAfter",
+        ),
+        ("InvalidSerialNumber", "has an invalid serial number"),
+        ("BadDerTime", "has an unreadable validity time"),
+        ("MalformedDnsIdentifier", "has a malformed DNS name"),
+        ("MalformedExtensions", "has malformed extensions"),
+        ("ExtensionValueInvalid", "has an invalid extension value"),
+        ("TrailingData", "has data after the end of an encoded field"),
+    ];
+    table
+        .iter()
+        .find(|(key, _)| webpki.contains(key))
+        .map(|(_, text)| *text)
 }
 
 fn secs(s: u64) -> UnixTime {

@@ -67,6 +67,14 @@ fn name_constraints_name_the_leaf_and_the_constraining_issuer() {
             san: vec![San::Dns(HOST.to_owned())],
         }
     );
+    #[cfg(feature = "json")]
+    {
+        let json = report.to_json();
+        let evidence = &json["findings"][0]["evidence"];
+        assert_eq!(evidence["kind"], "constraints", "{json:#}");
+        assert_eq!(evidence["permitted"][0], "fabrikam.test");
+        assert_eq!(evidence["san"][0]["value"], HOST, "{json:#}");
+    }
 }
 
 #[test]

@@ -82,6 +82,20 @@ fn unparsable_extra_on_a_trusted_chain_is_only_an_extra() {
 }
 
 #[test]
+fn critical_extension_webpki_does_not_support() {
+    let report = malformed_critical_extension().run();
+    let f = assert_finding(
+        &report,
+        Code::MalformedCertificate,
+        Severity::Error,
+        Some(0),
+        &[&cn(HOST), "critical extension"],
+        Who::Server,
+    );
+    assert!(f.message.contains("UnsupportedCriticalExtension"), "{f}");
+}
+
+#[test]
 fn absent_from_a_healthy_chain() {
     let report = healthy().run();
     assert_no(&report, Code::MalformedCertificate);

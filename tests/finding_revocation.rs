@@ -34,6 +34,14 @@ fn revoked_leaf_names_the_crl_issuer() {
             serial: Some("4242".to_owned()),
         }
     );
+    #[cfg(feature = "json")]
+    {
+        let json = report.to_json();
+        let evidence = &json["findings"][0]["evidence"];
+        assert_eq!(evidence["kind"], "crl", "{json:#}");
+        assert_eq!(evidence["index"], 0);
+        assert_eq!(evidence["serial"], "4242");
+    }
 }
 
 #[test]

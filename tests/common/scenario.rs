@@ -22,7 +22,8 @@ use certdeps::{
 };
 use pki_types::{CertificateDer, ServerName};
 use rcgen::{
-    CertificateRevocationListParams, Issuer, KeyIdMethod, KeyPair, RevokedCertParams, SerialNumber,
+    CertificateRevocationListParams, CustomExtension, Issuer, KeyIdMethod, KeyPair,
+    RevokedCertParams, SerialNumber,
 };
 use webpki::{EndEntityCert, KeyUsage, RevocationOptionsBuilder, UnknownStatusPolicy};
 
@@ -391,13 +392,6 @@ pub fn at(secs: u64) -> UnixTime {
 /// A leaf spec for [`HOST`].
 pub fn leaf_spec() -> CertSpec {
     CertSpec::leaf(&[HOST])
-}
-
-/// A chain whose leaf is made from `spec` (the root and intermediate are healthy).
-pub fn chain_with_leaf(spec: CertSpec) -> (Chain, CertificateDer<'static>) {
-    let chain = Chain::new(KeyType::EcdsaP256, HOST);
-    let leaf = chain.inter.leaf_with(spec);
-    (chain, leaf)
 }
 
 /// A CRL issued by `ca` revoking `serials`, valid around [`NOW`].
@@ -1060,6 +1054,27 @@ pub fn malformed_intermediate() -> Scenario {
     .untrusted(&[Code::MalformedCertificate, Code::IncompleteChain])
 }
 
+/// A leaf carrying a critical extension nobody understands: it parses, webpki refuses it.
+pub fn malformed_critical_extension() -> Scenario {
+    let pki = Pki::new();
+    let spec = leaf_spec();
+    let key = KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).expect("key");
+    let mut p = params(&spec, &key);
+    let mut ext = CustomExtension::from_oid_content(&[1, 3, 6, 1, 4, 1, 55555, 1], vec![5, 0]);
+    ext.set_criticality(true);
+    p.custom_extensions.push(ext);
+    let leaf = p
+        .signed_by(&key, &pki.inter.issuer)
+        .expect("signing")
+        .into();
+    Scenario::new(
+        "malformed-critical-extension",
+        pki.served(leaf),
+        pki.roots(),
+    )
+    .untrusted(&[Code::MalformedCertificate])
+}
+
 /// Garbage after a complete chain: webpki skips it.
 pub fn malformed_extra() -> Scenario {
     let pki = Pki::new();
@@ -1308,6 +1323,7 @@ pub fn all() -> Vec<Scenario> {
         malformed_leaf(),
         malformed_intermediate(),
         malformed_extra(),
+        malformed_critical_extension(),
         leaf_not_first(),
         ca_used_as_leaf(),
         ca_used_as_leaf_root(),
