@@ -456,8 +456,8 @@ impl Description {
                 _ => true,
             };
         Ok(Self {
-            subject: tbs.subject().to_string(),
-            issuer: tbs.issuer().to_string(),
+            subject: name_string(tbs.subject()),
+            issuer: name_string(tbs.issuer()),
             serial: hex(tbs.serial_number().as_bytes()),
             not_before: unix(tbs.validity().not_before.to_unix_duration()),
             not_after: unix(tbs.validity().not_after.to_unix_duration()),
@@ -513,11 +513,12 @@ pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
 
 /// Lowercase hex, no separators.
 pub(crate) fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write;
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    // A table, not `write!`: every description formats several fingerprints and key ids.
     let mut out = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        // Writing to a String cannot fail.
-        let _ = write!(out, "{b:02x}");
+    for &b in bytes {
+        out.push(char::from(DIGITS[usize::from(b >> 4)]));
+        out.push(char::from(DIGITS[usize::from(b & 0xf)]));
     }
     out
 }
@@ -528,6 +529,91 @@ fn unix(duration: Duration) -> UnixTime {
 
 fn const_oid_cn() -> ObjectIdentifier {
     ObjectIdentifier::new_unwrap("2.5.4.3")
+}
+
+/// The attribute types nearly every certificate name uses, with the key x509-cert's
+/// `Display` writes for them: the shortest name the OID database has, uppercased.
+const NAME_KEYS: [(ObjectIdentifier, &str); 10] = [
+    (ObjectIdentifier::new_unwrap("2.5.4.3"), "CN"),
+    (ObjectIdentifier::new_unwrap("2.5.4.10"), "O"),
+    (ObjectIdentifier::new_unwrap("2.5.4.11"), "OU"),
+    (ObjectIdentifier::new_unwrap("2.5.4.6"), "C"),
+    (ObjectIdentifier::new_unwrap("2.5.4.7"), "L"),
+    (ObjectIdentifier::new_unwrap("2.5.4.8"), "ST"),
+    (ObjectIdentifier::new_unwrap("2.5.4.5"), "SERIALNUMBER"),
+    (ObjectIdentifier::new_unwrap("2.5.4.9"), "STREET"),
+    (
+        ObjectIdentifier::new_unwrap("0.9.2342.19200300.100.1.25"),
+        "DC",
+    ),
+    (
+        ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.1"),
+        "EMAIL",
+    ),
+];
+
+/// A name as an [RFC 4514] string, exactly as x509-cert's `Display` writes it, but without
+/// the scan of its whole OID database that `Display` makes for every attribute (most of the
+/// cost of describing a certificate); other attribute types still go through `Display`.
+///
+/// [RFC 4514]: https://www.rfc-editor.org/rfc/rfc4514
+pub(crate) fn name_string(name: &x509_cert::name::Name) -> String {
+    use std::fmt::Write;
+    let rdns: Vec<_> = name.iter_rdn().collect();
+    let mut out = String::new();
+    // RFC 4514 section 2.1: the last RDN first.
+    for (i, rdn) in rdns.iter().rev().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        for (j, atv) in rdn.iter().enumerate() {
+            if j > 0 {
+                out.push('+');
+            }
+            let key = NAME_KEYS.iter().find(|(oid, _)| *oid == atv.oid);
+            match (key, attribute_text(&atv.value)) {
+                (Some((_, key)), Some(text)) => {
+                    out.push_str(key);
+                    out.push('=');
+                    escape_rfc4514(text, &mut out);
+                }
+                // Writing to a String cannot fail.
+                _ => drop(write!(out, "{atv}")),
+            }
+        }
+    }
+    out
+}
+
+/// The string forms x509-cert's `Display` prints as text.
+fn attribute_text(value: &der::Any) -> Option<&str> {
+    use der::asn1::{Ia5StringRef, PrintableStringRef, TeletexStringRef, Utf8StringRef};
+    match value.tag() {
+        Tag::PrintableString => PrintableStringRef::try_from(value).ok().map(|s| s.as_str()),
+        Tag::Utf8String => Utf8StringRef::try_from(value).ok().map(|s| s.as_str()),
+        Tag::Ia5String => Ia5StringRef::try_from(value).ok().map(|s| s.as_str()),
+        Tag::TeletexString => TeletexStringRef::try_from(value).ok().map(|s| s.as_str()),
+        _ => None,
+    }
+}
+
+/// [RFC 4514 section 2.4] escaping, character for character as x509-cert does it.
+///
+/// [RFC 4514 section 2.4]: https://www.rfc-editor.org/rfc/rfc4514#section-2.4
+fn escape_rfc4514(text: &str, out: &mut String) {
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '#' if i == 0 => out.push_str("\\#"),
+            ' ' if i == 0 || chars.peek().is_none() => out.push_str("\\ "),
+            '"' | '+' | ',' | ';' | '<' | '>' | '\\' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\x00'..='\x1f' | '\x7f' => out.push_str(&format!("\\{:02x}", c as u8)),
+            _ => out.push(c),
+        }
+    }
 }
 
 fn directory_string(value: &der::Any) -> Option<String> {
@@ -650,6 +736,65 @@ mod tests {
         );
     }
 
+    #[test]
+    fn lenient_sans_keep_what_x509_cert_refuses() {
+        // SEQUENCE { [2] "\u{1f61c}.example.com" (not IA5), [7] 1.2.3.4, [8] OID 2.47.0.0.1 }
+        let dns = "\u{1f61c}.example.com".as_bytes();
+        let mut names = vec![0x82, dns.len() as u8];
+        names.extend_from_slice(dns);
+        names.extend_from_slice(&[0x87, 4, 1, 2, 3, 4, 0x88, 4, 0x7f, 0, 0, 1]);
+        let extension = x509_cert::ext::Extension {
+            extn_id: SUBJECT_ALT_NAME,
+            critical: false,
+            extn_value: der::asn1::OctetString::new(sequence_tlv(&names)).unwrap(),
+        };
+        let sans = lenient_sans(Some(&vec![extension.clone()])).unwrap();
+        assert_eq!(sans[0], San::Dns("\u{1f61c}.example.com".to_owned()));
+        assert_eq!(sans[1], San::Ip(IpAddr::from([1, 2, 3, 4])));
+        assert!(matches!(sans[2], San::Other(_)));
+        assert_eq!(lenient_sans(Some(&vec![extension.clone(), extension])), None);
+        assert_eq!(lenient_sans(None), None);
+    }
+
+    #[test]
+    fn name_string_writes_what_x509_cert_display_writes() {
+        use std::str::FromStr;
+        let mut names: Vec<x509_cert::name::Name> = [
+            "CN=a.test",
+            "CN=certdeps Test Root,O=Contoso\\, Ltd.,OU=IT+OU=Ops,C=US",
+            "L=K\u{f6}ln,ST=NRW,STREET=Main 1,SERIALNUMBER=0042",
+            "DC=example,DC=com,EMAILADDRESS=ops@example.com",
+            "CN=\\#hash\\ ,O=quote\\\"semi\\;lt\\<gt\\>plus\\+back\\\\",
+            "UID=jdoe,CN=x",
+            "2.5.4.4=Surname,CN=y",
+        ]
+        .iter()
+        .map(|s| x509_cert::name::Name::from_str(s).unwrap_or_else(|e| panic!("{s}: {e}")))
+        .collect();
+        // PrintableString values and a control character, as CAs write them.
+        let mut dn = rcgen::DistinguishedName::new();
+        dn.push(
+            rcgen::DnType::CommonName,
+            rcgen::DnValue::PrintableString("Printable Name".try_into().unwrap()),
+        );
+        dn.push(rcgen::DnType::OrganizationName, "tab\there");
+        let mut params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+        params.distinguished_name = dn;
+        let key = rcgen::KeyPair::generate().unwrap();
+        let cert =
+            x509_cert::Certificate::from_der(params.self_signed(&key).unwrap().der()).unwrap();
+        names.push(cert.tbs_certificate().subject().clone());
+        for (oid, _) in NAME_KEYS {
+            let mut name = x509_cert::name::Name::from_str("CN=v").unwrap();
+            let rdn = format!("{oid}=#0c0176");
+            name = x509_cert::name::Name::from_str(&format!("{rdn},{name}")).unwrap();
+            names.push(name);
+        }
+        for name in names {
+            assert_eq!(name_string(&name), name.to_string());
+        }
+    }
+
     /// The fast reader answers only where the `der` path agrees, field for field.
     fn assert_fast_agrees(der: &[u8]) -> bool {
         let Some(fast) = fast::skim(der) else {
@@ -733,26 +878,6 @@ mod tests {
         ] {
             assert_eq!(fast::time(bad), None);
         }
-    }
-
-    #[test]
-    fn lenient_sans_keep_what_x509_cert_refuses() {
-        // SEQUENCE { [2] "\u{1f61c}.example.com" (not IA5), [7] 1.2.3.4, [8] OID 2.47.0.0.1 }
-        let dns = "\u{1f61c}.example.com".as_bytes();
-        let mut names = vec![0x82, dns.len() as u8];
-        names.extend_from_slice(dns);
-        names.extend_from_slice(&[0x87, 4, 1, 2, 3, 4, 0x88, 4, 0x7f, 0, 0, 1]);
-        let extension = x509_cert::ext::Extension {
-            extn_id: SUBJECT_ALT_NAME,
-            critical: false,
-            extn_value: der::asn1::OctetString::new(sequence_tlv(&names)).unwrap(),
-        };
-        let sans = lenient_sans(Some(&vec![extension.clone()])).unwrap();
-        assert_eq!(sans[0], San::Dns("\u{1f61c}.example.com".to_owned()));
-        assert_eq!(sans[1], San::Ip(IpAddr::from([1, 2, 3, 4])));
-        assert!(matches!(sans[2], San::Other(_)));
-        assert_eq!(lenient_sans(Some(&vec![extension.clone(), extension])), None);
-        assert_eq!(lenient_sans(None), None);
     }
 
     #[test]

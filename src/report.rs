@@ -305,7 +305,7 @@ pub(crate) fn name_to_string(contents: &[u8]) -> String {
     use der::Decode;
     let tlv = crate::cert::sequence_tlv(contents);
     match x509_cert::name::Name::from_der(&tlv) {
-        Ok(name) => name.to_string(),
+        Ok(name) => crate::cert::name_string(&name),
         Err(_) => "(unreadable name)".to_owned(),
     }
 }

@@ -1,0 +1,291 @@
+//! Paired ratios: certdeps against raw rustls-webpki on the same input, in the same process,
+//! alternating in many short rounds, so that a 5 % target can be judged on a noisy machine.
+//!
+//! `cargo bench --bench paired [-- FILTER...]` prints, for each pair, one line
+//!
+//! ```text
+//! pair <group>/<key-type> median=<ratio> ci=[<low>,<high>]
+//! ```
+//!
+//! where the ratio is A's time over B's (below 1: A is faster): per round, the fastest of
+//! A's segments over the fastest of B's, then the median over the rounds and its 95 %
+//! confidence interval (binomial order statistics). A round is `PAIRED_SEGMENTS` short
+//! segments of each side (each the same number of calls, about `PAIRED_SEGMENT_US` long),
+//! interleaved A B B A B A A B ..., so a drift in the machine's speed cancels, and the fastest
+//! segment of each side is one no other process interrupted: on a shared 2-core machine most
+//! longer stretches are. The `null` pairs (webpki against itself) say whether the run can be
+//! believed: it counts only when every one reads 1.00 +/- 0.01, which the last line
+//! (`run valid=...`) reports.
+//!
+//! Groups (A vs B): `null` webpki vs webpki; `healthy` and `healthy-mozilla` certdeps' full
+//! check vs webpki; `diagnose-<cause>` certdeps' diagnosis of a failing chain vs webpki on
+//! the healthy chain; `diagnose-same-<cause>` the same diagnosis vs webpki on that failing
+//! chain; `repeat` a cached certdeps check vs webpki; `describe` a full `Description` of
+//! the leaf and the intermediate vs webpki; `aws-lc-rs-vs-ring` webpki with
+//! aws-lc-rs vs with ring; `assemble` (pool of N vs pool of 10); `openssl` OpenSSL's
+//! `X509_verify_cert` vs webpki (with `--features openssl`).
+//!
+//! Environment: `PAIRED_ROUNDS` (default 101), `PAIRED_SEGMENTS` (per side and round,
+//! default 8), `PAIRED_SEGMENT_US` (default 250). `PAIRED_PROFILE=N` times nothing: it runs A then B N times each, in the
+//! functions `paired::side_a` and `paired::side_b`, for an instruction profile:
+//!
+//! ```text
+//! PAIRED_PROFILE=200 valgrind --tool=callgrind --toggle-collect='paired::side_*' \
+//!     target/release/deps/paired-<hash> healthy/rsa-2048
+//! callgrind_annotate --inclusive=yes callgrind.out.<pid>   # side_a / 200 = A per call
+//! ```
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // benches: a failed setup is a failed run
+
+#[path = "../tests/common/mod.rs"]
+mod common;
+mod fixtures;
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use fixtures::{AWS_LC_RS, CAUSES, Fixture, RING, fixtures};
+
+/// The median of per-round ratios and its 95 % confidence interval.
+struct Ratio {
+    median: f64,
+    low: f64,
+    high: f64,
+}
+
+struct Runner {
+    filters: Vec<String>,
+    rounds: usize,
+    segments: usize,
+    segment: Duration,
+    profile: Option<u64>,
+    nulls: Vec<f64>,
+}
+
+impl Runner {
+    fn from_env() -> Self {
+        // cargo passes `--bench`; anything else not starting with `-` filters pairs.
+        let filters = std::env::args()
+            .skip(1)
+            .filter(|a| !a.starts_with('-'))
+            .collect();
+        let var = |name: &str, default: u64| {
+            std::env::var(name)
+                .ok()
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(default)
+        };
+        Self {
+            filters,
+            rounds: var("PAIRED_ROUNDS", 101).max(11) as usize,
+            segments: var("PAIRED_SEGMENTS", 8).max(1) as usize,
+            segment: Duration::from_micros(var("PAIRED_SEGMENT_US", 250).max(10)),
+            profile: std::env::var("PAIRED_PROFILE")
+                .ok()
+                .and_then(|v| v.parse().ok()),
+            nulls: Vec::new(),
+        }
+    }
+
+    fn selected(&self, id: &str) -> bool {
+        self.filters.is_empty() || self.filters.iter().any(|f| id.contains(f.as_str()))
+    }
+
+    /// Measures A against B and prints the pair line.
+    fn pair<A: FnMut(), B: FnMut()>(&mut self, group: &str, key: &str, mut a: A, mut b: B) {
+        let id = format!("{group}/{key}");
+        if !self.selected(&id) {
+            return;
+        }
+        if let Some(n) = self.profile {
+            side_a(&mut a, n);
+            side_b(&mut b, n);
+            println!("profile {id}: ran A and B {n} times each");
+            return;
+        }
+        let ratio = measure(&mut a, &mut b, self);
+        println!(
+            "pair {id} median={:.3} ci=[{:.3},{:.3}]",
+            ratio.median, ratio.low, ratio.high
+        );
+        if group == "null" {
+            self.nulls.push(ratio.median);
+        }
+    }
+}
+
+#[inline(never)]
+fn side_a(f: &mut dyn FnMut(), n: u64) {
+    (0..n).for_each(|_| f());
+}
+
+#[inline(never)]
+fn side_b(f: &mut dyn FnMut(), n: u64) {
+    (0..n).for_each(|_| f());
+}
+
+/// Runs `f` `n` times and returns the elapsed time.
+fn run(f: &mut impl FnMut(), n: u64) -> Duration {
+    let start = Instant::now();
+    for _ in 0..n {
+        f();
+    }
+    start.elapsed()
+}
+
+fn measure(a: &mut impl FnMut(), b: &mut impl FnMut(), runner: &Runner) -> Ratio {
+    // Warm up both and calibrate: a segment of the slower side should take `segment`.
+    let warm = Instant::now();
+    let (mut n, mut slower) = (1u64, Duration::MAX);
+    while warm.elapsed() < Duration::from_millis(150) {
+        slower = slower.min(run(a, n).max(run(b, n)));
+        if slower < runner.segment {
+            n *= 2;
+            slower = Duration::MAX;
+        }
+    }
+    let per_iter = slower.as_secs_f64() / n as f64;
+    let n = ((runner.segment.as_secs_f64() / per_iter).round() as u64).max(1);
+    let mut ratios: Vec<f64> = (0..runner.rounds)
+        .map(|r| {
+            let (mut fa, mut fb) = (Duration::MAX, Duration::MAX);
+            for s in 0..runner.segments {
+                // A B, B A, B A, A B, ...: the Thue-Morse order, balanced at every scale.
+                if (r + s).count_ones() % 2 == 0 {
+                    fa = fa.min(run(a, n));
+                    fb = fb.min(run(b, n));
+                } else {
+                    fb = fb.min(run(b, n));
+                    fa = fa.min(run(a, n));
+                }
+            }
+            fa.as_secs_f64() / fb.as_secs_f64()
+        })
+        .collect();
+    ratios.sort_by(f64::total_cmp);
+    // Ranks of the 95 % interval of the median: n/2 -/+ 1.96 sqrt(n)/2 (normal approximation
+    // of the binomial, Conover 1999, section 3.2).
+    let len = ratios.len() as f64;
+    let half = 0.98 * len.sqrt();
+    let low = ((len / 2.0 - half).floor() as usize).min(ratios.len() - 1);
+    let high = ((len / 2.0 + half).ceil() as usize).min(ratios.len() - 1);
+    Ratio {
+        median: ratios[ratios.len() / 2],
+        low: ratios[low],
+        high: ratios[high],
+    }
+}
+
+fn key_type_pairs(runner: &mut Runner, f: &Fixture) {
+    let name = f.name;
+    runner.pair(
+        "null",
+        name,
+        || drop(black_box(f.healthy.webpki())),
+        || drop(black_box(f.healthy.webpki())),
+    );
+    runner.pair(
+        "healthy",
+        name,
+        || drop(black_box(f.healthy.certdeps())),
+        || drop(black_box(f.healthy.webpki())),
+    );
+    runner.pair(
+        "healthy-mozilla",
+        name,
+        || drop(black_box(f.mozilla.certdeps())),
+        || drop(black_box(f.mozilla.webpki())),
+    );
+    for cause in CAUSES {
+        let failing = f.failing(cause);
+        runner.pair(
+            &format!("diagnose-{cause}"),
+            name,
+            || drop(black_box(failing.certdeps())),
+            || drop(black_box(f.healthy.webpki())),
+        );
+        runner.pair(
+            &format!("diagnose-same-{cause}"),
+            name,
+            || drop(black_box(failing.certdeps())),
+            || drop(black_box(failing.webpki())),
+        );
+    }
+    // Warm the cache once; every timed check is then a hit.
+    f.cached.certdeps().assert_trusted();
+    runner.pair(
+        "repeat",
+        name,
+        || drop(black_box(f.cached.certdeps())),
+        || drop(black_box(f.healthy.webpki())),
+    );
+    // What explaining costs: a full description of the leaf and the intermediate, as every
+    // failure report makes them.
+    runner.pair(
+        "describe",
+        name,
+        || {
+            for cert in &f.healthy.presented {
+                drop(black_box(certdeps::Description::new(cert)));
+            }
+        },
+        || drop(black_box(f.healthy.webpki())),
+    );
+    runner.pair(
+        "aws-lc-rs-vs-ring",
+        name,
+        || drop(black_box(f.healthy.webpki_with(AWS_LC_RS))),
+        || drop(black_box(f.healthy.webpki_with(RING))),
+    );
+    #[cfg(feature = "openssl")]
+    {
+        let ossl = fixtures::ossl::OpenSsl::new(f);
+        runner.pair(
+            "openssl",
+            name,
+            || {
+                black_box(ossl.verify());
+            },
+            || drop(black_box(f.healthy.webpki())),
+        );
+    }
+}
+
+fn main() {
+    let mut runner = Runner::from_env();
+    println!(
+        "# paired: fastest-segment ratio A/B per round, median and 95% CI over {} rounds of \
+         {} segments of ~{:?} per side; provider {}",
+        runner.rounds,
+        runner.segments,
+        runner.segment,
+        fixtures::PROVIDER
+    );
+    for f in fixtures() {
+        key_type_pairs(&mut runner, f);
+    }
+    if runner.selected("assemble/pool-100000") || runner.selected("assemble/pool-1000") {
+        let small = fixtures::pool_case(10);
+        for size in [1000, 100_000] {
+            if !runner.selected(&format!("assemble/pool-{size}")) {
+                continue;
+            }
+            let big = fixtures::pool_case(size);
+            runner.pair(
+                "assemble",
+                &format!("pool-{size}"),
+                || drop(black_box(big.case.certdeps())),
+                || drop(black_box(small.case.certdeps())),
+            );
+        }
+    }
+    let valid = !runner.nulls.is_empty() && runner.nulls.iter().all(|m| (0.99..=1.01).contains(m));
+    println!(
+        "run valid={valid} (null pairs: {:?})",
+        runner
+            .nulls
+            .iter()
+            .map(|m| format!("{m:.3}"))
+            .collect::<Vec<_>>()
+    );
+}
