@@ -752,7 +752,10 @@ mod tests {
         assert_eq!(sans[0], San::Dns("\u{1f61c}.example.com".to_owned()));
         assert_eq!(sans[1], San::Ip(IpAddr::from([1, 2, 3, 4])));
         assert!(matches!(sans[2], San::Other(_)));
-        assert_eq!(lenient_sans(Some(&vec![extension.clone(), extension])), None);
+        assert_eq!(
+            lenient_sans(Some(&vec![extension.clone(), extension])),
+            None
+        );
         assert_eq!(lenient_sans(None), None);
     }
 
