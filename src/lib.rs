@@ -59,7 +59,7 @@ pub use pool::Pool;
 pub use report::{AnchorSummary, PathElement, PathSource, Report, format_time};
 pub use store::{Anchor, StoreKind, TrustStore};
 pub use verifier::{DEFAULT_EXPIRY_HORIZON, Verifier, VerifierBuilder};
-pub use verify::{MAX_PRESENTED, MAX_PRESENTED_BYTES, Rejection, Verdict, verify};
+pub use verify::{MAX_PRESENTED_BYTES, Rejection, Verdict, verify};
 
 /// The README's examples, compiled and run as doctests so that they cannot drift.
 #[doc = include_str!("../README.md")]

@@ -60,6 +60,7 @@ pub(crate) struct TrustedPath {
 
 /// Why the strict client refused, as webpki said it, translated into a finding code.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Rejection {
     /// The finding code for webpki's error.
     pub code: Code,
@@ -108,7 +109,7 @@ impl Verdict {
 ///
 /// One addition a client makes at the handshake: the leaf key must be one rustls can verify a
 /// handshake signature with ([`PublicKey::handshake_capable`]). And one bound: a list over
-/// [`MAX_PRESENTED_BYTES`] (which no strict client receives) or [`MAX_PRESENTED`] certificates
+/// [`MAX_PRESENTED_BYTES`] (which no strict client receives)
 /// is refused with [`Code::BudgetExceeded`] without running webpki.
 ///
 /// [RFC 5280 section 4.2.1.12]: https://www.rfc-editor.org/rfc/rfc5280#section-4.2.1.12
@@ -137,7 +138,16 @@ pub fn verify(
         .collect()
     {
         Ok(parsed) => parsed,
-        Err(e) => return Verdict::rejected(&e),
+        // webpki says BadDer for a CRL it cannot read; the certificates may be fine.
+        Err(e) => {
+            return Verdict {
+                outcome: Outcome::Untrusted(Rejection {
+                    code: Code::CrlUnusable,
+                    webpki: format!("{e:?} (reading a supplied CRL)"),
+                    leaf_key: None,
+                }),
+            };
+        }
     };
     let crl_refs: Vec<&webpki::CertRevocationList<'_>> = parsed_crls.iter().collect();
     let revocation = RevocationOptionsBuilder::new(&crl_refs)
@@ -206,16 +216,11 @@ pub fn verify(
 /// [RFC 5246 section 7.4.2]: https://www.rfc-editor.org/rfc/rfc5246#section-7.4.2
 pub const MAX_PRESENTED_BYTES: usize = 0xffff;
 
-/// The most certificates [`verify`] hands to webpki. webpki's budget bounds its path-building
-/// calls (200,000), but each call parses every presented certificate, so its work grows with
-/// the list: ten self-issued certificates that cycle, plus 100 unrelated ones, kept it busy
-/// for 54 s in a debug build (`tests/adversarial.rs`, `webpki_cost_of_a_self_issued_cycle`).
-/// 32 is four times the longest path webpki accepts (a leaf, 6 intermediates, a root): room
-/// for cross-signs and stray roots, where real servers send 2 to 4 certificates.
-pub const MAX_PRESENTED: usize = 32;
-
-/// A rejection, without running webpki, of a presented list over [`MAX_PRESENTED`] or
-/// [`MAX_PRESENTED_BYTES`]: failing closed is the one bounded answer.
+/// A rejection, without running webpki, of a presented list over [`MAX_PRESENTED_BYTES`]:
+/// a rustls client never receives it, so refusing it is the strict client's answer, and it
+/// bounds the work webpki is given. There is deliberately no cap on the *number* of
+/// certificates below that size: webpki's own budget bounds path building, and a count cap
+/// would refuse chains webpki and rustls accept (BetterTLS pathbuilding presents 36).
 fn oversized(presented: &[CertificateDer<'_>]) -> Option<Rejection> {
     let bytes = presented
         .iter()
@@ -224,11 +229,6 @@ fn oversized(presented: &[CertificateDer<'_>]) -> Option<Rejection> {
         format!(
             "not run: the {} presented certificates take {bytes} bytes in a TLS Certificate \
              message, over the {MAX_PRESENTED_BYTES} a strict client (rustls) accepts",
-            presented.len()
-        )
-    } else if presented.len() > MAX_PRESENTED {
-        format!(
-            "not run: {} certificates presented, over certdeps' limit of {MAX_PRESENTED}",
             presented.len()
         )
     } else {

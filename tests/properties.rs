@@ -15,8 +15,8 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use certdeps::{
-    Code, Endpoint, MAX_PRESENTED, MAX_PRESENTED_BYTES, Pool, Report, Severity, TrustStore,
-    Verifier, decode_certificates,
+    Code, Endpoint, MAX_PRESENTED_BYTES, Pool, Report, Severity, TrustStore, Verifier,
+    decode_certificates,
 };
 use common::*;
 use pki_types::{CertificateDer, ServerName, TrustAnchor};
@@ -65,7 +65,7 @@ fn raw_webpki(
 
 fn over_limits(presented: &[CertificateDer<'_>]) -> bool {
     let bytes = 3 + presented.iter().map(|c| 3 + c.len()).sum::<usize>();
-    presented.len() > MAX_PRESENTED || bytes > MAX_PRESENTED_BYTES
+    bytes > MAX_PRESENTED_BYTES
 }
 
 /// The verdict is webpki's (modulo the two departures), and the findings match the verdict.
