@@ -287,7 +287,7 @@ fn cycle_with_junk(n: u32, junk: u32) -> (Ca, Vec<CertificateDer<'static>>) {
 #[test]
 #[ignore = "measurement of webpki itself; minutes in a debug build"]
 fn webpki_cost_of_a_self_issued_cycle() {
-    for (n, junk) in [(8, 0), (32, 0), (128, 0), (10, 0), (10, 100), (10, 1_000)] {
+    for (n, junk) in [(8, 0), (32, 0), (128, 0), (10, 0), (10, 100)] {
         let (anchor, presented) = cycle_with_junk(n, junk);
         let raw = timed(&format!("cycle of {n} + {junk} junk: raw webpki"), || {
             raw_webpki(&presented, anchor.der(), Some("a.test"), now())
