@@ -22,6 +22,8 @@
 //! (c) any case panics (caught per case, reported with its id) or hangs;
 //! (d) an untrusted report has no error finding, or a trusted one has an error finding.
 
+#[path = "common/oracle.rs"]
+mod oracle;
 #[path = "limbo/suite.rs"]
 mod suite;
 
@@ -70,21 +72,6 @@ const WEBPKI_MAX_INTERMEDIATES: u32 = 6;
 
 /// No case may run longer than this: a hang, not a slow case (the slowest takes milliseconds).
 const HANG_LIMIT: Duration = Duration::from_secs(120);
-
-/// certdeps' signature algorithms (`src/verify.rs`, `ALGS`), for the raw webpki verdict.
-static ALGS: &[&dyn pki_types::SignatureVerificationAlgorithm] = &[
-    webpki::ring::ECDSA_P256_SHA256,
-    webpki::ring::ECDSA_P256_SHA384,
-    webpki::ring::ECDSA_P384_SHA256,
-    webpki::ring::ECDSA_P384_SHA384,
-    webpki::ring::ED25519,
-    webpki::ring::RSA_PKCS1_2048_8192_SHA256,
-    webpki::ring::RSA_PKCS1_2048_8192_SHA384,
-    webpki::ring::RSA_PKCS1_2048_8192_SHA512,
-    webpki::ring::RSA_PSS_2048_8192_SHA256_LEGACY_KEY,
-    webpki::ring::RSA_PSS_2048_8192_SHA384_LEGACY_KEY,
-    webpki::ring::RSA_PSS_2048_8192_SHA512_LEGACY_KEY,
-];
 
 // ---- skipping: the kinds of case certdeps cannot express -------------------------------------
 
@@ -315,7 +302,6 @@ fn raw_webpki(tc: &Testcase, at: UnixTime) -> Result<(), String> {
             .map_err(|e| format!("PEM: {e}"))
     };
     let leaf_der = CertificateDer::from(der(&tc.peer_certificate)?);
-    let leaf = webpki::EndEntityCert::try_from(&leaf_der).map_err(|e| format!("leaf: {e:?}"))?;
     let intermediates = tc
         .untrusted_intermediates
         .iter()
@@ -347,22 +333,14 @@ fn raw_webpki(tc: &Testcase, at: UnixTime) -> Result<(), String> {
     let revocation = webpki::RevocationOptionsBuilder::new(&crl_refs)
         .ok()
         .map(|b| b.build());
-    leaf.verify_for_usage(
-        ALGS,
-        &anchors,
-        &intermediates,
-        at,
-        webpki::KeyUsage::server_auth(),
-        revocation,
-        None,
-    )
-    .map_err(|e| format!("{e:?}"))?;
-    if let Some(peer) = &tc.expected_peer_name {
-        let name = ServerName::try_from(peer.value.as_str()).map_err(|e| format!("{e}"))?;
-        leaf.verify_is_valid_for_subject_name(&name)
-            .map_err(|e| format!("{e:?}"))?;
-    }
-    Ok(())
+    let name = match &tc.expected_peer_name {
+        Some(peer) => Some(ServerName::try_from(peer.value.as_str()).map_err(|e| format!("{e}"))?),
+        None => None,
+    };
+    let mut presented = vec![leaf_der];
+    presented.extend(intermediates);
+    oracle::raw_webpki(&presented, &anchors, name.as_ref(), revocation, at)
+        .map_err(|e| format!("{e:?}"))
 }
 
 // ---- running the suite -----------------------------------------------------------------------

@@ -48,6 +48,7 @@ use rcgen::{
 };
 use time::OffsetDateTime;
 
+pub mod oracle;
 pub mod scenario;
 
 /// The fixed verification time: 2026-06-01T00:00:00Z, in seconds since the Unix epoch.
