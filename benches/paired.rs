@@ -22,7 +22,8 @@
 //! the healthy chain; `diagnose-same-<cause>` the same diagnosis vs webpki on that failing
 //! chain; `repeat` a cached certdeps check vs webpki; `describe` a full `Description` of
 //! the leaf and the intermediate vs webpki; `aws-lc-rs-vs-ring` webpki with
-//! aws-lc-rs vs with ring; `assemble` (pool of N vs pool of 10); `openssl` OpenSSL's
+//! aws-lc-rs vs with ring; `decode` (PEM bundles of N RSA certificates) certdeps vs
+//! rustls-pki-types' PEM reader; `assemble` (pool of N vs pool of 10); `openssl` OpenSSL's
 //! `X509_verify_cert` vs webpki (with `--features openssl`).
 //!
 //! Environment: `PAIRED_ROUNDS` (default 101), `PAIRED_SEGMENTS` (per side and round,
@@ -263,6 +264,27 @@ fn main() {
     );
     for f in fixtures() {
         key_type_pairs(&mut runner, f);
+    }
+    // PEM decoding: certdeps (typed errors with positions, every block checked) against
+    // rustls-pki-types' own PEM reader, on bundles of leaf and intermediate.
+    let f = &fixtures()[2];
+    for count in [1, 10, 100] {
+        let certs: Vec<&certdeps::CertificateDer<'_>> = [&f.chain.leaf, f.chain.inter.der()]
+            .into_iter()
+            .cycle()
+            .take(count)
+            .collect();
+        let pem = common::pem_bundle(&certs);
+        runner.pair(
+            "decode",
+            &format!("bundle-{count}"),
+            || drop(black_box(certdeps::decode_certificates(pem.as_bytes()))),
+            || {
+                use pki_types::pem::PemObject;
+                let all = certdeps::CertificateDer::pem_slice_iter(pem.as_bytes());
+                drop(black_box(all.collect::<Result<Vec<_>, _>>()));
+            },
+        );
     }
     if runner.selected("assemble/pool-100000") || runner.selected("assemble/pool-1000") {
         let small = fixtures::pool_case(10);
