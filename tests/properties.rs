@@ -280,6 +280,8 @@ fn apply(list: &mut Vec<CertificateDer<'static>>, op: &Op) {
             list.insert(at % (n + 1), cert);
         }
         _ if n == 0 => {}
+        // An earlier truncation may have left nothing to flip or cut.
+        Op::FlipBit(c, _) | Op::Truncate(c, _) if list[c % n].is_empty() => {}
         Op::FlipBit(c, bit) => {
             let mut der = list[c % n].to_vec();
             let bit = bit % (der.len() * 8);
