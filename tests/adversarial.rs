@@ -295,6 +295,26 @@ fn webpki_cost_of_a_self_issued_cycle() {
         println!("  raw webpki: {raw:?}");
         assert!(raw.is_err());
     }
+    // The worst that fits in what a rustls client receives: the cycle of ten, padded with
+    // unrelated certificates up to 64 KiB. certdeps runs webpki on it (the byte limit is
+    // the only one), so this is what one check of a hostile server costs.
+    let (anchor, mut presented) = cycle_with_junk(10, 0);
+    let other = Ca::root("certdeps Junk CA");
+    let mut i = 0;
+    while 3 + presented.iter().map(|c| 3 + c.len()).sum::<usize>() + 3 + other.der().len()
+        <= MAX_PRESENTED_BYTES
+    {
+        presented.push(variant(other.der(), i, true));
+        i += 1;
+    }
+    let v = verifier(&anchor);
+    let ep = Endpoint::parse("a.test").unwrap();
+    let report = timed(
+        &format!("cycle of 10 + {i} junk (64 KiB): certdeps"),
+        || v.check(Some(&ep), &presented, now()),
+    );
+    assert_bounded(&report);
+    assert!(!report.is_trusted());
 }
 
 /// 10,000 presented certificates in a self-issued cycle.
