@@ -432,6 +432,11 @@ impl<'p> Diagnosis<'p> {
                  at most 6",
                 p.links.len().saturating_sub(1)
             ),
+            // verify() refused the list before webpki ran; its text says why.
+            _ if rejection.webpki.starts_with("not run:") => format!(
+                "the certificates presented with {leaf} were not checked: {}",
+                rejection.webpki.trim_start_matches("not run: ")
+            ),
             _ => format!(
                 "webpki gave up building a path from {leaf}: too many candidate issuers or \
                  signatures ({})",
