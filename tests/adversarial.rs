@@ -22,23 +22,8 @@ use certdeps::{
 use common::*;
 use pki_types::{CertificateDer, ServerName, TrustAnchor, UnixTime};
 
-/// The certificate signature algorithms of rustls' default provider: the oracle below is a
-/// strict client's raw webpki call, independent of certdeps' own list.
-static ALGS: &[&dyn pki_types::SignatureVerificationAlgorithm] = &[
-    webpki::ring::ECDSA_P256_SHA256,
-    webpki::ring::ECDSA_P256_SHA384,
-    webpki::ring::ECDSA_P384_SHA256,
-    webpki::ring::ECDSA_P384_SHA384,
-    webpki::ring::ED25519,
-    webpki::ring::RSA_PKCS1_2048_8192_SHA256,
-    webpki::ring::RSA_PKCS1_2048_8192_SHA384,
-    webpki::ring::RSA_PKCS1_2048_8192_SHA512,
-    webpki::ring::RSA_PSS_2048_8192_SHA256_LEGACY_KEY,
-    webpki::ring::RSA_PSS_2048_8192_SHA384_LEGACY_KEY,
-    webpki::ring::RSA_PSS_2048_8192_SHA512_LEGACY_KEY,
-];
-
-/// Raw rustls-webpki on exactly what was presented, as a rustls client calls it.
+/// Raw rustls-webpki on exactly what was presented, as a rustls client calls it
+/// ([`oracle`]), with `root` as the only anchor.
 fn raw_webpki(
     presented: &[CertificateDer<'_>],
     root: &CertificateDer<'_>,
@@ -46,22 +31,10 @@ fn raw_webpki(
     now: UnixTime,
 ) -> Result<(), webpki::Error> {
     let anchor: TrustAnchor<'_> = webpki::anchor_from_trusted_cert(root)?;
-    let (leaf, rest) = presented.split_first().ok_or(webpki::Error::BadDer)?;
-    let leaf = webpki::EndEntityCert::try_from(leaf)?;
-    leaf.verify_for_usage(
-        ALGS,
-        &[anchor],
-        rest,
-        now,
-        webpki::KeyUsage::server_auth(),
-        None,
-        None,
-    )?;
-    if let Some(host) = host {
-        let name = ServerName::try_from(host).map_err(|_| webpki::Error::BadDer)?;
-        leaf.verify_is_valid_for_subject_name(&name)?;
-    }
-    Ok(())
+    let name = host
+        .map(|h| ServerName::try_from(h).map_err(|_| webpki::Error::BadDer))
+        .transpose()?;
+    oracle::raw_webpki(presented, &[anchor], name.as_ref(), None, now)
 }
 
 fn verifier(root: &Ca) -> Verifier {

@@ -24,43 +24,23 @@ use proptest::prelude::*;
 
 // ---- the oracle ------------------------------------------------------------------------
 
-/// The certificate signature algorithms of rustls' default provider (ring).
-static ALGS: &[&dyn pki_types::SignatureVerificationAlgorithm] = &[
-    webpki::ring::ECDSA_P256_SHA256,
-    webpki::ring::ECDSA_P256_SHA384,
-    webpki::ring::ECDSA_P384_SHA256,
-    webpki::ring::ECDSA_P384_SHA384,
-    webpki::ring::ED25519,
-    webpki::ring::RSA_PKCS1_2048_8192_SHA256,
-    webpki::ring::RSA_PKCS1_2048_8192_SHA384,
-    webpki::ring::RSA_PKCS1_2048_8192_SHA512,
-    webpki::ring::RSA_PSS_2048_8192_SHA256_LEGACY_KEY,
-    webpki::ring::RSA_PSS_2048_8192_SHA384_LEGACY_KEY,
-    webpki::ring::RSA_PSS_2048_8192_SHA512_LEGACY_KEY,
-];
-
-/// Raw rustls-webpki on exactly what was presented, as a rustls client calls it.
+/// Raw rustls-webpki on exactly what was presented, as a rustls client calls it
+/// ([`oracle`]).
 fn raw_webpki(
     presented: &[CertificateDer<'_>],
     anchor: &TrustAnchor<'_>,
     host: Option<&str>,
 ) -> Result<(), webpki::Error> {
-    let (leaf, rest) = presented.split_first().ok_or(webpki::Error::BadDer)?;
-    let leaf = webpki::EndEntityCert::try_from(leaf)?;
-    leaf.verify_for_usage(
-        ALGS,
+    let name = host
+        .map(|h| ServerName::try_from(h).map_err(|_| webpki::Error::BadDer))
+        .transpose()?;
+    oracle::raw_webpki(
+        presented,
         std::slice::from_ref(anchor),
-        rest,
+        name.as_ref(),
+        None,
         now(),
-        webpki::KeyUsage::server_auth(),
-        None,
-        None,
-    )?;
-    if let Some(host) = host {
-        let name = ServerName::try_from(host).map_err(|_| webpki::Error::BadDer)?;
-        leaf.verify_is_valid_for_subject_name(&name)?;
-    }
-    Ok(())
+    )
 }
 
 fn over_limits(presented: &[CertificateDer<'_>]) -> bool {
