@@ -194,6 +194,9 @@ pub(crate) enum ValidityAt {
     Valid,
 }
 
+/// The fast path's DER reader, shared with [`crate::key`]'s fast path.
+pub(crate) use fast::tlv as fast_tlv;
+
 /// The common shape of a certificate read without the `der` crate's general machinery, which
 /// costs several times more than the rest of a healthy check's own work.
 ///
@@ -203,8 +206,8 @@ pub(crate) enum ValidityAt {
 mod fast {
     use super::Skim;
 
-    /// One TLV with tag `tag`: its contents and what follows it.
-    fn tlv(input: &[u8], tag: u8) -> Option<(&[u8], &[u8])> {
+    /// One TLV with tag `tag`, DER lengths up to two bytes: its contents and what follows it.
+    pub(crate) fn tlv(input: &[u8], tag: u8) -> Option<(&[u8], &[u8])> {
         let (&found, rest) = input.split_first()?;
         if found != tag {
             return None;

@@ -108,7 +108,9 @@ impl fmt::Display for PublicKey {
 /// of what [`read_spki`] accepts, with the same answer; `None` on anything else, and then
 /// [`read_spki`] decides.
 mod fast {
+    // The same strict subset of DER that the certificate fast path reads.
     use super::PublicKey;
+    use crate::cert::fast_tlv as tlv;
 
     /// AlgorithmIdentifier TLVs ([RFC 5480 section 2.1.1], [RFC 8410 section 3],
     /// [RFC 3279 section 2.3.1]).
@@ -128,28 +130,6 @@ mod fast {
     const RSA: &[u8] = &[
         0x30, 0x0d, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01, 0x05, 0x00,
     ];
-
-    /// One TLV with tag `tag`, DER lengths up to two bytes: its contents and what follows.
-    fn tlv(input: &[u8], tag: u8) -> Option<(&[u8], &[u8])> {
-        let (&found, rest) = input.split_first()?;
-        if found != tag {
-            return None;
-        }
-        let (&first, rest) = rest.split_first()?;
-        let (len, rest) = match first {
-            0..=0x7f => (usize::from(first), rest),
-            0x81 => match rest.split_first()? {
-                (&len, rest) if len >= 0x80 => (usize::from(len), rest),
-                _ => return None,
-            },
-            0x82 => match rest.split_first_chunk::<2>()? {
-                (&len, rest) if len[0] != 0 => (usize::from(u16::from_be_bytes(len)), rest),
-                _ => return None,
-            },
-            _ => return None,
-        };
-        rest.split_at_checked(len)
-    }
 
     /// A positive INTEGER in its minimal encoding, without a leading zero octet.
     fn positive(integer: &[u8]) -> Option<&[u8]> {
