@@ -8,6 +8,7 @@ use std::net::IpAddr;
 use std::time::Duration;
 
 use der::asn1::{AnyRef, ObjectIdentifier};
+use der::oid::AssociatedOid;
 use der::{Decode, Encode, Reader, SliceReader, Tag, TagNumber, Tagged};
 use pki_types::{CertificateDer, UnixTime};
 use sha2::{Digest, Sha256};
@@ -22,14 +23,14 @@ use x509_cert::time::Validity;
 use crate::key::PublicKey;
 use crate::name::San;
 
+mod fast;
+
 /// id-ad-caIssuers ([RFC 5280 section 4.2.2.1]).
 ///
 /// [RFC 5280 section 4.2.2.1]: https://www.rfc-editor.org/rfc/rfc5280#section-4.2.2.1
 const CA_ISSUERS: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.48.2");
 const SUBJECT_KEY_ID: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.14");
 const AUTHORITY_KEY_ID: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.35");
-const SUBJECT_ALT_NAME: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.17");
-const ANY_EKU: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.37.0");
 
 /// The fields of a certificate that chain assembly and the healthy path need, borrowed from
 /// the DER without decoding anything else.
@@ -117,21 +118,8 @@ impl<'a> Skim<'a> {
     ///
     /// [RFC 5280 section 4.1.2.9]: https://www.rfc-editor.org/rfc/rfc5280#section-4.1.2.9
     pub(crate) fn extension(&self, oid: &ObjectIdentifier) -> Option<&'a [u8]> {
-        let mut reader = SliceReader::new(self.extensions?).ok()?;
-        while !reader.is_finished() {
-            let found = reader
-                .sequence(|ext| {
-                    let id = ObjectIdentifier::decode(ext)?;
-                    let _critical = Option::<bool>::decode(ext)?;
-                    let value = <&der::asn1::OctetStringRef>::decode(ext)?;
-                    Ok::<_, der::Error>((id == *oid).then(|| value.as_bytes()))
-                })
-                .ok()?;
-            if found.is_some() {
-                return found;
-            }
-        }
-        None
+        let extensions = self.extensions?;
+        fast::extension(extensions, oid).unwrap_or_else(|| decoded_extension(extensions, oid))
     }
 
     /// subjectKeyIdentifier ([RFC 5280 section 4.2.1.2]).
@@ -186,6 +174,95 @@ impl<'a> Skim<'a> {
     }
 }
 
+/// What the failure path reads of a certificate, each from its own extension's bytes rather
+/// than from a full [`Description`].
+#[allow(
+    dead_code,
+    reason = "diagnosis switches to these in a change in flight; drop this once it lands"
+)]
+impl<'a> Skim<'a> {
+    /// The extension `T` read from its own extnValue by `decode` (one of the `*_in`
+    /// functions [`Description::new`] uses too); `None` when absent or unreadable.
+    fn read<T: AssociatedOid, V>(&self, decode: impl Fn(&[u8]) -> der::Result<V>) -> Option<V> {
+        decode(self.extension(&T::OID)?).ok()
+    }
+
+    /// basicConstraints cA ([RFC 5280 section 4.2.1.9]): the subject is a CA. `false` when
+    /// the extension is absent or unreadable, as [`Description::is_ca`] reads it.
+    ///
+    /// [RFC 5280 section 4.2.1.9]: https://www.rfc-editor.org/rfc/rfc5280#section-4.2.1.9
+    pub(crate) fn is_ca(&self) -> bool {
+        self.basic_constraints().0
+    }
+
+    /// basicConstraints pathLenConstraint ([RFC 5280 section 4.2.1.9]): how many
+    /// non-self-issued intermediates may follow this CA. `None` when absent or unreadable.
+    ///
+    /// [RFC 5280 section 4.2.1.9]: https://www.rfc-editor.org/rfc/rfc5280#section-4.2.1.9
+    pub(crate) fn path_len(&self) -> Option<u8> {
+        self.basic_constraints().1
+    }
+
+    fn basic_constraints(&self) -> (bool, Option<u8>) {
+        self.read::<BasicConstraints, _>(basic_constraints_in)
+            .unwrap_or_default()
+    }
+
+    /// subjectAltName entries in certificate order ([RFC 5280 section 4.2.1.6]), exactly
+    /// [`Description::san`]; empty when the extension is absent or unreadable.
+    ///
+    /// [RFC 5280 section 4.2.1.6]: https://www.rfc-editor.org/rfc/rfc5280#section-4.2.1.6
+    pub(crate) fn sans(&self) -> Vec<San> {
+        self.read::<SubjectAltName, _>(sans_in).unwrap_or_default()
+    }
+
+    /// AIA caIssuers URIs ([RFC 5280 section 4.2.2.1]), exactly [`Description::ca_issuers`];
+    /// empty when the extension is absent or unreadable.
+    ///
+    /// [RFC 5280 section 4.2.2.1]: https://www.rfc-editor.org/rfc/rfc5280#section-4.2.2.1
+    pub(crate) fn ca_issuers(&self) -> Vec<String> {
+        self.read::<AuthorityInfoAccessSyntax, _>(ca_issuers_in)
+            .unwrap_or_default()
+    }
+
+    /// extendedKeyUsage purposes ([RFC 5280 section 4.2.1.12]), exactly
+    /// [`Description::extended_key_usage`]: `None` when absent (any purpose). An extension
+    /// that does not decode admits no purpose (`Some` of nothing): webpki refuses it too.
+    ///
+    /// [RFC 5280 section 4.2.1.12]: https://www.rfc-editor.org/rfc/rfc5280#section-4.2.1.12
+    pub(crate) fn extended_key_usage(&self) -> Option<Vec<String>> {
+        let value = self.extension(&ExtendedKeyUsage::OID)?;
+        Some(eku_in(value).unwrap_or_default())
+    }
+
+    /// Whether extendedKeyUsage admits TLS server authentication ([RFC 5280 section
+    /// 4.2.1.12]), exactly [`Description::allows_server_auth`].
+    ///
+    /// [RFC 5280 section 4.2.1.12]: https://www.rfc-editor.org/rfc/rfc5280#section-4.2.1.12
+    pub(crate) fn allows_server_auth(&self) -> bool {
+        allows_server_auth(self.extended_key_usage().as_deref())
+    }
+
+    /// The subject's common names ([RFC 5280 section 4.1.2.6]), exactly
+    /// [`Description::common_names`]; empty when the subject does not decode.
+    ///
+    /// [RFC 5280 section 4.1.2.6]: https://www.rfc-editor.org/rfc/rfc5280#section-4.1.2.6
+    pub(crate) fn common_names(&self) -> Vec<String> {
+        fast::common_names(self.subject).unwrap_or_else(|| {
+            x509_cert::name::Name::from_der(&sequence_tlv(self.subject))
+                .map(|name| common_names_in(&name))
+                .unwrap_or_default()
+        })
+    }
+
+    /// The subject name as an [RFC 4514] string: [`name_text`] of [`Skim::subject`].
+    ///
+    /// [RFC 4514]: https://www.rfc-editor.org/rfc/rfc4514
+    pub(crate) fn subject_text(&self) -> String {
+        name_text(self.subject)
+    }
+}
+
 /// Where a time falls relative to a certificate's validity period.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum ValidityAt {
@@ -197,145 +274,23 @@ pub(crate) enum ValidityAt {
 /// The fast path's DER reader, shared with [`crate::key`]'s fast path.
 pub(crate) use fast::tlv as fast_tlv;
 
-/// The common shape of a certificate read without the `der` crate's general machinery, which
-/// costs several times more than the rest of a healthy check's own work.
-///
-/// It accepts a strict subset of what [`Skim::new`]'s `der` path accepts (the usual tags, DER
-/// lengths up to two bytes, `Z` times from 1970) and returns the same fields; on anything
-/// else it answers `None` and the `der` path decides, so the two can never disagree.
-mod fast {
-    use super::Skim;
-
-    /// One TLV with tag `tag`, DER lengths up to two bytes: its contents and what follows it.
-    pub(crate) fn tlv(input: &[u8], tag: u8) -> Option<(&[u8], &[u8])> {
-        let (&found, rest) = input.split_first()?;
-        if found != tag {
-            return None;
+/// [`Skim::extension`] with the `der` crate's general reader, for every shape of input.
+fn decoded_extension<'a>(extensions: &'a [u8], oid: &ObjectIdentifier) -> Option<&'a [u8]> {
+    let mut reader = SliceReader::new(extensions).ok()?;
+    while !reader.is_finished() {
+        let found = reader
+            .sequence(|ext| {
+                let id = ObjectIdentifier::decode(ext)?;
+                let _critical = Option::<bool>::decode(ext)?;
+                let value = <&der::asn1::OctetStringRef>::decode(ext)?;
+                Ok::<_, der::Error>((id == *oid).then(|| value.as_bytes()))
+            })
+            .ok()?;
+        if found.is_some() {
+            return found;
         }
-        let (&first, rest) = rest.split_first()?;
-        let (len, rest) = match first {
-            0..=0x7f => (usize::from(first), rest),
-            // X.690 section 10.1: the long form only when needed, in the fewest octets.
-            0x81 => match rest.split_first()? {
-                (&len, rest) if len >= 0x80 => (usize::from(len), rest),
-                _ => return None,
-            },
-            0x82 => match rest.split_first_chunk::<2>()? {
-                (&len, rest) if len[0] != 0 => (usize::from(u16::from_be_bytes(len)), rest),
-                _ => return None,
-            },
-            _ => return None,
-        };
-        rest.split_at_checked(len)
     }
-
-    pub(super) fn skim(der: &[u8]) -> Option<Skim<'_>> {
-        let (cert, trailing) = tlv(der, 0x30)?;
-        let (tbs, signature) = tlv(cert, 0x30)?;
-        let (_, signature) = tlv(signature, 0x30)?; // signatureAlgorithm
-        let (_, signature) = tlv(signature, 0x03)?; // signatureValue
-        if !trailing.is_empty() || !signature.is_empty() {
-            return None;
-        }
-        let mut tbs = tbs;
-        if tbs.first() == Some(&0xa0) {
-            tbs = tlv(tbs, 0xa0)?.1; // version
-        }
-        let (_, tbs) = tlv(tbs, 0x02)?; // serialNumber
-        let (_, tbs) = tlv(tbs, 0x30)?; // signature
-        let (issuer, tbs) = tlv(tbs, 0x30)?;
-        let (validity, tbs) = tlv(tbs, 0x30)?;
-        let (subject, tbs) = tlv(tbs, 0x30)?;
-        let (_, mut rest) = tlv(tbs, 0x30)?;
-        let spki = tbs.get(..tbs.len() - rest.len())?;
-        let (not_before, validity) = time(validity)?;
-        let (not_after, validity) = time(validity)?;
-        if !validity.is_empty() {
-            return None;
-        }
-        let mut extensions = None;
-        while let Some(&tag) = rest.first() {
-            // issuerUniqueID [1], subjectUniqueID [2], extensions [3] EXPLICIT.
-            if !matches!(tag, 0x81 | 0x82 | 0xa3) {
-                return None;
-            }
-            let (field, after) = tlv(rest, tag)?;
-            if tag == 0xa3 {
-                match tlv(field, 0x30)? {
-                    (exts, []) => extensions = Some(exts),
-                    _ => return None,
-                }
-            }
-            rest = after;
-        }
-        Some(Skim {
-            der,
-            issuer,
-            subject,
-            spki,
-            not_before,
-            not_after,
-            extensions,
-        })
-    }
-
-    /// A UTCTime `YYMMDDHHMMSSZ` or GeneralizedTime `YYYYMMDDHHMMSSZ` ([RFC 5280 section
-    /// 4.1.2.5]) as Unix seconds, from 1970 on, as the `der` crate reads it.
-    ///
-    /// [RFC 5280 section 4.1.2.5]: https://www.rfc-editor.org/rfc/rfc5280#section-4.1.2.5
-    pub(super) fn time(input: &[u8]) -> Option<(u64, &[u8])> {
-        let (year, digits, rest) = match input.first()? {
-            0x17 => {
-                let (t, rest) = tlv(input, 0x17)?;
-                let (&[y1, y2], digits) = t.split_first_chunk::<2>()?;
-                let yy = u64::from(decimal(y1, y2)?);
-                (if yy >= 50 { 1900 + yy } else { 2000 + yy }, digits, rest)
-            }
-            0x18 => {
-                let (t, rest) = tlv(input, 0x18)?;
-                let (&[y1, y2, y3, y4], digits) = t.split_first_chunk::<4>()?;
-                let year = u64::from(decimal(y1, y2)?) * 100 + u64::from(decimal(y3, y4)?);
-                (year, digits, rest)
-            }
-            _ => return None,
-        };
-        let &[m1, m2, d1, d2, h1, h2, n1, n2, s1, s2, b'Z'] = digits else {
-            return None;
-        };
-        let (month, day) = (decimal(m1, m2)?, decimal(d1, d2)?);
-        let (hour, minute, second) = (decimal(h1, h2)?, decimal(n1, n2)?, decimal(s1, s2)?);
-        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
-        let month_days = match month {
-            2 if leap => 29,
-            2 => 28,
-            4 | 6 | 9 | 11 => 30,
-            1..=12 => 31,
-            _ => return None,
-        };
-        if year < 1970 || day == 0 || day > month_days || hour > 23 || minute > 59 || second > 59 {
-            return None;
-        }
-        let days = days_from_civil(year, u64::from(month), u64::from(day));
-        let secs =
-            days * 86_400 + u64::from(hour) * 3600 + u64::from(minute) * 60 + u64::from(second);
-        Some((secs, rest))
-    }
-
-    fn decimal(hi: u8, lo: u8) -> Option<u8> {
-        (hi.is_ascii_digit() && lo.is_ascii_digit()).then(|| (hi - b'0') * 10 + (lo - b'0'))
-    }
-
-    /// Days from 1970-01-01 to a proleptic Gregorian date on or after it (H. Hinnant,
-    /// "chrono-Compatible Low-Level Date Algorithms", `days_from_civil`).
-    fn days_from_civil(year: u64, month: u64, day: u64) -> u64 {
-        let y = if month <= 2 { year - 1 } else { year };
-        let era = y / 400;
-        let yoe = y - era * 400;
-        let mp = (month + 9) % 12;
-        let doy = (153 * mp + 2) / 5 + day - 1;
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-        era * 146_097 + doe - 719_468
-    }
+    None
 }
 
 fn context_tag(number: u32, constructed: bool) -> Tag {
@@ -413,15 +368,13 @@ impl Description {
     pub fn new(der: &CertificateDer<'_>) -> Result<Self, der::Error> {
         let cert = x509_cert::Certificate::from_der(der.as_ref())?;
         let tbs = cert.tbs_certificate();
-        let san = match tbs.get_extension::<SubjectAltName>() {
-            Ok(Some((_, sans))) => sans.0.iter().map(san_from).collect(),
-            Ok(None) => Vec::new(),
-            // x509-cert refuses entries webpki reads (a non-ASCII dNSName, a registeredID it
-            // cannot represent): read them one by one rather than lose the whole description.
-            Err(e) => lenient_sans(tbs.extensions()).ok_or(e)?,
+        let extension = |oid| only_extension(tbs.extensions(), oid);
+        let san = match extension(&SubjectAltName::OID)? {
+            Some(value) => sans_in(value)?,
+            None => Vec::new(),
         };
-        let (is_ca, path_len) = match tbs.get_extension::<BasicConstraints>()? {
-            Some((_, bc)) => (bc.ca, bc.path_len_constraint),
+        let (is_ca, path_len) = match extension(&BasicConstraints::OID)? {
+            Some(value) => basic_constraints_in(value)?,
             None => (false, None),
         };
         let subject_key_id = tbs
@@ -430,27 +383,12 @@ impl Description {
         let authority_key_id = tbs
             .get_extension::<AuthorityKeyIdentifier>()?
             .and_then(|(_, aki)| aki.key_identifier.map(|id| hex(id.as_bytes())));
-        let ca_issuers = match tbs.get_extension::<AuthorityInfoAccessSyntax>()? {
-            Some((_, aia)) => aia
-                .0
-                .iter()
-                .filter(|ad| ad.access_method == CA_ISSUERS)
-                .filter_map(|ad| match &ad.access_location {
-                    GeneralName::UniformResourceIdentifier(uri) => Some(uri.to_string()),
-                    _ => None,
-                })
-                .collect(),
+        let ca_issuers = match extension(&AuthorityInfoAccessSyntax::OID)? {
+            Some(value) => ca_issuers_in(value)?,
             None => Vec::new(),
         };
-        let extended_key_usage = tbs
-            .get_extension::<ExtendedKeyUsage>()?
-            .map(|(_, eku)| eku.0.iter().map(eku_name).collect());
-        let common_names = tbs
-            .subject()
-            .iter()
-            .filter(|atv| atv.oid == const_oid_cn())
-            .filter_map(|atv| directory_string(&atv.value))
-            .collect();
+        let extended_key_usage = extension(&ExtendedKeyUsage::OID)?.map(eku_in).transpose()?;
+        let common_names = common_names_in(tbs.subject());
         let spki = tbs.subject_public_key_info().to_der()?;
         let self_issued = tbs.subject() == tbs.issuer();
         let self_signed = self_issued
@@ -484,10 +422,34 @@ impl Description {
     ///
     /// [RFC 5280 section 4.2.1.12]: https://www.rfc-editor.org/rfc/rfc5280#section-4.2.1.12
     pub fn allows_server_auth(&self) -> bool {
-        match &self.extended_key_usage {
-            None => true,
-            Some(ekus) => ekus.iter().any(|eku| eku == "serverAuth"),
-        }
+        allows_server_auth(self.extended_key_usage.as_deref())
+    }
+}
+
+/// The one rule behind both `allows_server_auth`s ([RFC 5280 section 4.2.1.12]): no
+/// extension, or one listing serverAuth.
+///
+/// [RFC 5280 section 4.2.1.12]: https://www.rfc-editor.org/rfc/rfc5280#section-4.2.1.12
+fn allows_server_auth(ekus: Option<&[String]>) -> bool {
+    ekus.is_none_or(|ekus| ekus.iter().any(|eku| eku == "serverAuth"))
+}
+
+/// The extnValue of the extension with this OID, as x509-cert's `get_extension` finds it:
+/// an error when it occurs more than once ([RFC 5280 section 4.2]: "MUST NOT include more
+/// than one instance of a particular extension").
+///
+/// [RFC 5280 section 4.2]: https://www.rfc-editor.org/rfc/rfc5280#section-4.2
+fn only_extension<'e>(
+    extensions: Option<&'e x509_cert::ext::Extensions>,
+    oid: &ObjectIdentifier,
+) -> der::Result<Option<&'e [u8]>> {
+    let mut found = extensions
+        .into_iter()
+        .flatten()
+        .filter(|e| e.extn_id == *oid);
+    match (found.next(), found.next()) {
+        (Some(_), Some(_)) => Err(der::ErrorKind::Failed.into()),
+        (first, _) => Ok(first.map(|e| e.extn_value.as_bytes())),
     }
 }
 
@@ -530,14 +492,15 @@ fn unix(duration: Duration) -> UnixTime {
     UnixTime::since_unix_epoch(duration)
 }
 
-fn const_oid_cn() -> ObjectIdentifier {
-    ObjectIdentifier::new_unwrap("2.5.4.3")
-}
+/// id-at-commonName ([RFC 5280 appendix A.1]).
+///
+/// [RFC 5280 appendix A.1]: https://www.rfc-editor.org/rfc/rfc5280#appendix-A.1
+const COMMON_NAME: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.4.3");
 
 /// The attribute types nearly every certificate name uses, with the key x509-cert's
 /// `Display` writes for them: the shortest name the OID database has, uppercased.
-const NAME_KEYS: [(ObjectIdentifier, &str); 10] = [
-    (ObjectIdentifier::new_unwrap("2.5.4.3"), "CN"),
+static NAME_KEYS: [(ObjectIdentifier, &str); 10] = [
+    (COMMON_NAME, "CN"),
     (ObjectIdentifier::new_unwrap("2.5.4.10"), "O"),
     (ObjectIdentifier::new_unwrap("2.5.4.11"), "OU"),
     (ObjectIdentifier::new_unwrap("2.5.4.6"), "C"),
@@ -554,6 +517,26 @@ const NAME_KEYS: [(ObjectIdentifier, &str); 10] = [
         "EMAIL",
     ),
 ];
+
+/// A Name's contents (webpki's form, without the SEQUENCE header: [`Skim::subject`],
+/// [`Skim::issuer`]) as an [RFC 4514] string, exactly as [`name_string`] writes the name
+/// x509-cert decodes from them, or `(unreadable name)` when x509-cert refuses them.
+///
+/// Names whose every attribute is one [`NAME_KEYS`] lists, with a string value valid for
+/// its type, are written straight from the DER; only the rest are decoded.
+///
+/// [RFC 4514]: https://www.rfc-editor.org/rfc/rfc4514
+pub(crate) fn name_text(contents: &[u8]) -> String {
+    fast::name_text(contents).unwrap_or_else(|| decoded_name_text(contents))
+}
+
+/// [`name_text`] through x509-cert: decode the whole name, then [`name_string`].
+fn decoded_name_text(contents: &[u8]) -> String {
+    match x509_cert::name::Name::from_der(&sequence_tlv(contents)) {
+        Ok(name) => name_string(&name),
+        Err(_) => "(unreadable name)".to_owned(),
+    }
+}
 
 /// A name as an [RFC 4514] string, exactly as x509-cert's `Display` writes it, but without
 /// the scan of its whole OID database that `Display` makes for every attribute (most of the
@@ -604,6 +587,22 @@ fn attribute_text(value: &der::Any) -> Option<&str> {
 ///
 /// [RFC 4514 section 2.4]: https://www.rfc-editor.org/rfc/rfc4514#section-2.4
 fn escape_rfc4514(text: &str, out: &mut String) {
+    // Most values need no escape: say so from the bytes (all the special characters are
+    // ASCII) and copy them at once.
+    let special = |b: &u8| {
+        matches!(
+            b,
+            b'"' | b'+' | b',' | b';' | b'<' | b'>' | b'\\' | 0..=0x1f | 0x7f
+        )
+    };
+    let bytes = text.as_bytes();
+    if !bytes.iter().any(special)
+        && !matches!(bytes.first(), Some(b'#' | b' '))
+        && bytes.last() != Some(&b' ')
+    {
+        out.push_str(text);
+        return;
+    }
     let mut chars = text.char_indices().peekable();
     while let Some((i, c)) = chars.next() {
         match c {
@@ -617,6 +616,16 @@ fn escape_rfc4514(text: &str, out: &mut String) {
             _ => out.push(c),
         }
     }
+}
+
+/// The common names of `name` ([RFC 5280 section 4.1.2.6]) that read as text.
+///
+/// [RFC 5280 section 4.1.2.6]: https://www.rfc-editor.org/rfc/rfc5280#section-4.1.2.6
+fn common_names_in(name: &x509_cert::name::Name) -> Vec<String> {
+    name.iter()
+        .filter(|atv| atv.oid == COMMON_NAME)
+        .filter_map(|atv| directory_string(&atv.value))
+        .collect()
 }
 
 fn directory_string(value: &der::Any) -> Option<String> {
@@ -654,20 +663,37 @@ fn ip_san(octets: &[u8]) -> San {
     }
 }
 
-/// The subjectAltName entries read one `GeneralName` at a time ([RFC 5280 section 4.2.1.6]),
-/// keeping what webpki keeps: dNSName and the other IA5String forms as their bytes (lossily as
-/// UTF-8 where they are not ASCII), iPAddress as octets, anything else as
-/// [`San::Other`]. `None` when the extension is absent, repeated, or not a SEQUENCE of
-/// TLVs.
+/// A subjectAltName extnValue's entries in order ([RFC 5280 section 4.2.1.6]), the way
+/// [`Description::san`] reports them: x509-cert's reading, or [`lenient_sans`]'s where
+/// x509-cert refuses an entry webpki reads (a non-ASCII dNSName, a registeredID it cannot
+/// represent) rather than lose the whole description. When every entry is one
+/// [`lenient_sans`] reads exactly as x509-cert does (ASCII dNSName, rfc822Name and URI; a
+/// 4- or 16-octet iPAddress), its reading is the answer and x509-cert is not asked.
 ///
 /// [RFC 5280 section 4.2.1.6]: https://www.rfc-editor.org/rfc/rfc5280#section-4.2.1.6
-fn lenient_sans(extensions: Option<&x509_cert::ext::Extensions>) -> Option<Vec<San>> {
-    let mut found = extensions?.iter().filter(|e| e.extn_id == SUBJECT_ALT_NAME);
-    let extension = found.next()?;
-    if found.next().is_some() {
-        return None;
+fn sans_in(value: &[u8]) -> der::Result<Vec<San>> {
+    let plain = |san: &San| match san {
+        San::Dns(text) | San::Email(text) | San::Uri(text) => text.is_ascii(),
+        San::Ip(_) => true,
+        San::Other(_) => false,
+    };
+    match lenient_sans(value) {
+        Some(sans) if sans.iter().all(plain) => Ok(sans),
+        lenient => match SubjectAltName::from_der(value) {
+            Ok(names) => Ok(names.0.iter().map(san_from).collect()),
+            Err(e) => lenient.ok_or(e),
+        },
     }
-    let names = AnyRef::from_der(extension.extn_value.as_bytes()).ok()?;
+}
+
+/// A subjectAltName extnValue read one `GeneralName` at a time ([RFC 5280 section
+/// 4.2.1.6]), keeping what webpki keeps: dNSName and the other IA5String forms as their
+/// bytes (lossily as UTF-8 where they are not ASCII), iPAddress as octets, anything else as
+/// [`San::Other`]. `None` when it is not a SEQUENCE of TLVs.
+///
+/// [RFC 5280 section 4.2.1.6]: https://www.rfc-editor.org/rfc/rfc5280#section-4.2.1.6
+fn lenient_sans(value: &[u8]) -> Option<Vec<San>> {
+    let names = AnyRef::from_der(value).ok()?;
     if names.tag() != Tag::Sequence {
         return None;
     }
@@ -687,16 +713,87 @@ fn lenient_sans(extensions: Option<&x509_cert::ext::Extensions>) -> Option<Vec<S
     Some(sans)
 }
 
+/// basicConstraints (cA, pathLenConstraint) from its extnValue ([RFC 5280 section
+/// 4.2.1.9]), as x509-cert decodes it.
+///
+/// [RFC 5280 section 4.2.1.9]: https://www.rfc-editor.org/rfc/rfc5280#section-4.2.1.9
+fn basic_constraints_in(value: &[u8]) -> der::Result<(bool, Option<u8>)> {
+    match fast::basic_constraints(value) {
+        Some(found) => Ok(found),
+        None => BasicConstraints::from_der(value).map(|bc| (bc.ca, bc.path_len_constraint)),
+    }
+}
+
+/// The caIssuers URIs of an AIA extnValue ([RFC 5280 section 4.2.2.1]), in order, as
+/// x509-cert decodes it.
+///
+/// [RFC 5280 section 4.2.2.1]: https://www.rfc-editor.org/rfc/rfc5280#section-4.2.2.1
+fn ca_issuers_in(value: &[u8]) -> der::Result<Vec<String>> {
+    if let Some(uris) = fast::ca_issuers(value) {
+        return Ok(uris);
+    }
+    let aia = AuthorityInfoAccessSyntax::from_der(value)?;
+    Ok(aia
+        .0
+        .iter()
+        .filter(|ad| ad.access_method == CA_ISSUERS)
+        .filter_map(|ad| match &ad.access_location {
+            GeneralName::UniformResourceIdentifier(uri) => Some(uri.to_string()),
+            _ => None,
+        })
+        .collect())
+}
+
+/// The purposes of an extendedKeyUsage extnValue ([RFC 5280 section 4.2.1.12]), by name,
+/// as x509-cert decodes it.
+///
+/// [RFC 5280 section 4.2.1.12]: https://www.rfc-editor.org/rfc/rfc5280#section-4.2.1.12
+fn eku_in(value: &[u8]) -> der::Result<Vec<String>> {
+    match fast::eku_names(value) {
+        Some(names) => Ok(names),
+        None => ExtendedKeyUsage::from_der(value).map(|eku| eku.0.iter().map(eku_name).collect()),
+    }
+}
+
+/// The key purposes with a name ([RFC 5280 section 4.2.1.12]); others are written dotted.
+///
+/// [RFC 5280 section 4.2.1.12]: https://www.rfc-editor.org/rfc/rfc5280#section-4.2.1.12
+static EKU_NAMES: [(ObjectIdentifier, &str); 7] = [
+    (
+        ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.3.1"),
+        "serverAuth",
+    ),
+    (
+        ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.3.2"),
+        "clientAuth",
+    ),
+    (
+        ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.3.3"),
+        "codeSigning",
+    ),
+    (
+        ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.3.4"),
+        "emailProtection",
+    ),
+    (
+        ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.3.8"),
+        "timeStamping",
+    ),
+    (
+        ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.3.9"),
+        "OCSPSigning",
+    ),
+    (
+        ObjectIdentifier::new_unwrap("2.5.29.37.0"),
+        "anyExtendedKeyUsage",
+    ),
+];
+
 fn eku_name(oid: &ObjectIdentifier) -> String {
-    match oid.to_string().as_str() {
-        "1.3.6.1.5.5.7.3.1" => "serverAuth".to_owned(),
-        "1.3.6.1.5.5.7.3.2" => "clientAuth".to_owned(),
-        "1.3.6.1.5.5.7.3.3" => "codeSigning".to_owned(),
-        "1.3.6.1.5.5.7.3.4" => "emailProtection".to_owned(),
-        "1.3.6.1.5.5.7.3.8" => "timeStamping".to_owned(),
-        "1.3.6.1.5.5.7.3.9" => "OCSPSigning".to_owned(),
-        _ if *oid == ANY_EKU => "anyExtendedKeyUsage".to_owned(),
-        other => other.to_owned(),
+    // A table of OIDs, not `oid.to_string()` first: formatting the arcs costs more than the rest.
+    match EKU_NAMES.iter().find(|(known, _)| known == oid) {
+        Some((_, name)) => (*name).to_owned(),
+        None => oid.to_string(),
     }
 }
 
@@ -746,20 +843,29 @@ mod tests {
         let mut names = vec![0x82, dns.len() as u8];
         names.extend_from_slice(dns);
         names.extend_from_slice(&[0x87, 4, 1, 2, 3, 4, 0x88, 4, 0x7f, 0, 0, 1]);
-        let extension = x509_cert::ext::Extension {
-            extn_id: SUBJECT_ALT_NAME,
-            critical: false,
-            extn_value: der::asn1::OctetString::new(sequence_tlv(&names)).unwrap(),
-        };
-        let sans = lenient_sans(Some(&vec![extension.clone()])).unwrap();
+        let value = sequence_tlv(&names);
+        assert!(
+            SubjectAltName::from_der(&value).is_err(),
+            "x509-cert refuses it"
+        );
+        let sans = sans_in(&value).unwrap();
+        assert_eq!(sans, lenient_sans(&value).unwrap());
         assert_eq!(sans[0], San::Dns("\u{1f61c}.example.com".to_owned()));
         assert_eq!(sans[1], San::Ip(IpAddr::from([1, 2, 3, 4])));
         assert!(matches!(sans[2], San::Other(_)));
-        assert_eq!(
-            lenient_sans(Some(&vec![extension.clone(), extension])),
-            None
-        );
-        assert_eq!(lenient_sans(None), None);
+        assert_eq!(lenient_sans(&[0x04, 0x00]), None, "not a SEQUENCE");
+        assert_eq!(lenient_sans(&[0x30, 0x02, 0x82]), None, "not TLVs");
+        let extension = x509_cert::ext::Extension {
+            extn_id: SubjectAltName::OID,
+            critical: false,
+            extn_value: der::asn1::OctetString::new(value.clone()).unwrap(),
+        };
+        let once = vec![extension.clone()];
+        let twice = vec![extension.clone(), extension];
+        let oid = SubjectAltName::OID;
+        assert_eq!(only_extension(Some(&once), &oid), Ok(Some(&value[..])));
+        assert!(only_extension(Some(&twice), &oid).is_err(), "repeated");
+        assert_eq!(only_extension(None, &oid), Ok(None));
     }
 
     #[test]
@@ -790,7 +896,7 @@ mod tests {
         let cert =
             x509_cert::Certificate::from_der(params.self_signed(&key).unwrap().der()).unwrap();
         names.push(cert.tbs_certificate().subject().clone());
-        for (oid, _) in NAME_KEYS {
+        for (oid, _) in &NAME_KEYS {
             let mut name = x509_cert::name::Name::from_str("CN=v").unwrap();
             let rdn = format!("{oid}=#0c0176");
             name = x509_cert::name::Name::from_str(&format!("{rdn},{name}")).unwrap();
@@ -830,14 +936,23 @@ mod tests {
             assert_fast_agrees(&der),
             "the usual shape takes the fast path"
         );
-        for i in 0..der.len() {
-            for flip in [0x01, 0x02, 0x10, 0x80, 0xff] {
-                let mut mutated = der.clone();
-                mutated[i] ^= flip;
-                assert_fast_agrees(&mutated);
-            }
-            assert_fast_agrees(&der[..i]);
+        for mutated in mutations(&der) {
+            assert_fast_agrees(&mutated);
         }
+    }
+
+    /// Every single-byte flip (by 0x01, 0x02, 0x10, 0x80, 0xff) and every truncation of `der`.
+    fn mutations(der: &[u8]) -> impl Iterator<Item = Vec<u8>> + '_ {
+        (0..der.len()).flat_map(move |i| {
+            [0x01, 0x02, 0x10, 0x80, 0xff]
+                .into_iter()
+                .map(move |flip| {
+                    let mut mutated = der.to_vec();
+                    mutated[i] ^= flip;
+                    mutated
+                })
+                .chain([der[..i].to_vec()])
+        })
     }
 
     #[test]
@@ -896,6 +1011,529 @@ mod tests {
             &[0x04, 0x00],
         ] {
             assert!(Skim::new(input).is_err(), "{input:?}");
+        }
+    }
+
+    /// A DER TLV with minimal length octets.
+    fn tlv(tag: u8, contents: &[u8]) -> Vec<u8> {
+        let mut tlv = sequence_tlv(contents);
+        tlv[0] = tag;
+        tlv
+    }
+
+    /// One AttributeTypeAndValue: `oid` with a value of type `tag`.
+    fn atv(oid: &str, tag: u8, value: &[u8]) -> Vec<u8> {
+        let oid = ObjectIdentifier::new(oid).unwrap();
+        tlv(0x30, &[tlv(0x06, oid.as_bytes()), tlv(tag, value)].concat())
+    }
+
+    /// `der` with its subject Name replaced by one with these contents (the signature no
+    /// longer verifies; nothing here checks it).
+    fn with_subject(der: &[u8], subject: &[u8]) -> Vec<u8> {
+        let skim = Skim::new(der).unwrap();
+        let (cert, _) = fast::tlv(der, 0x30).unwrap();
+        let (tbs, signature) = fast::tlv(cert, 0x30).unwrap();
+        let at = skim.subject.as_ptr() as usize - tbs.as_ptr() as usize;
+        let header = sequence_tlv(skim.subject).len() - skim.subject.len();
+        let rest = &tbs[at + skim.subject.len()..];
+        let tbs = [&tbs[..at - header], &tlv(0x30, subject), rest].concat();
+        tlv(0x30, &[tlv(0x30, &tbs), signature.to_vec()].concat())
+    }
+
+    /// Certificates covering what the accessors read: SANs of every kind (one that only the
+    /// lenient reader takes), AIA, EKU present and absent, CAs with and without a path
+    /// length, names with escapes, UTF-8, every string type and multi-valued RDNs.
+    fn varied_certificates() -> Vec<Vec<u8>> {
+        use rcgen::{
+            BasicConstraints as Bc, CertificateParams, CustomExtension, DnType, DnValue,
+            ExtendedKeyUsagePurpose as Eku, IsCa, Issuer, KeyPair, SanType,
+        };
+        let ec = || KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).unwrap();
+        let name = |entries: Vec<(DnType, DnValue)>| {
+            let mut dn = rcgen::DistinguishedName::new();
+            for (ty, value) in entries {
+                dn.push(ty, value);
+            }
+            dn
+        };
+        let email = DnType::CustomDnType(vec![1, 2, 840, 113_549, 1, 9, 1]);
+        let mut certs = Vec::new();
+
+        let mut root = CertificateParams::new(Vec::<String>::new()).unwrap();
+        root.is_ca = IsCa::Ca(Bc::Unconstrained);
+        root.distinguished_name = name(vec![
+            (
+                DnType::CountryName,
+                DnValue::PrintableString("US".try_into().unwrap()),
+            ),
+            (
+                DnType::OrganizationName,
+                "Contoso, Ltd. + \"Friends\"".into(),
+            ),
+            (DnType::CommonName, " #certdeps Root; <1> \\ ".into()),
+        ]);
+        let root_key = ec();
+        certs.push(root.self_signed(&root_key).unwrap().der().to_vec());
+        let root = Issuer::new(root, root_key);
+
+        let mut intermediate = CertificateParams::new(Vec::<String>::new()).unwrap();
+        intermediate.is_ca = IsCa::Ca(Bc::Constrained(2));
+        intermediate.distinguished_name = name(vec![
+            (
+                DnType::StateOrProvinceName,
+                DnValue::TeletexString("NRW".try_into().unwrap()),
+            ),
+            (DnType::LocalityName, "K\u{f6}ln \u{1f61c}".into()),
+            (
+                DnType::OrganizationalUnitName,
+                DnValue::Ia5String("ops@x".try_into().unwrap()),
+            ),
+            (
+                DnType::CommonName,
+                DnValue::BmpString("BMP Intermediate".try_into().unwrap()),
+            ),
+        ]);
+        intermediate.extended_key_usages = vec![Eku::ServerAuth, Eku::ClientAuth];
+        let intermediate_key = ec();
+        certs.push(
+            intermediate
+                .signed_by(&intermediate_key, &root)
+                .unwrap()
+                .der()
+                .to_vec(),
+        );
+
+        let mut leaf = CertificateParams::new(vec!["a.test".to_owned()]).unwrap();
+        leaf.subject_alt_names.extend([
+            SanType::DnsName("*.wild.test".try_into().unwrap()),
+            SanType::IpAddress("192.0.2.7".parse().unwrap()),
+            SanType::IpAddress("2001:db8::1".parse().unwrap()),
+            SanType::Rfc822Name("ops@a.test".try_into().unwrap()),
+            SanType::URI("https://a.test/x".try_into().unwrap()),
+            SanType::OtherName((
+                vec![1, 3, 6, 1, 4, 1, 311, 20, 2, 3],
+                rcgen::OtherNameValue::Utf8String("upn@a.test".to_owned()),
+            )),
+        ]);
+        leaf.distinguished_name = name(vec![
+            (DnType::CommonName, "a.test".into()),
+            (
+                email.clone(),
+                DnValue::Ia5String("ops@a.test".try_into().unwrap()),
+            ),
+            (DnType::CustomDnType(vec![2, 5, 4, 4]), "Surname".into()),
+            (DnType::OrganizationName, "tab\there\u{7f}".into()),
+        ]);
+        leaf.extended_key_usages = vec![Eku::ServerAuth, Eku::Other(vec![1, 3, 6, 1, 4, 1, 99])];
+        // AIA: caIssuers, OCSP, a second caIssuers, and a caIssuers that is not a URI.
+        let access = |method: &str, location: Vec<u8>| {
+            let oid = ObjectIdentifier::new(method).unwrap();
+            tlv(0x30, &[tlv(0x06, oid.as_bytes()), location].concat())
+        };
+        let aia = tlv(
+            0x30,
+            &[
+                access("1.3.6.1.5.5.7.48.2", tlv(0x86, b"http://ca.test/ca.der")),
+                access("1.3.6.1.5.5.7.48.1", tlv(0x86, b"http://ocsp.test")),
+                access("1.3.6.1.5.5.7.48.2", tlv(0x86, b"http://ca.test/2.p7c")),
+                access("1.3.6.1.5.5.7.48.2", tlv(0x82, b"dns.test")),
+            ]
+            .concat(),
+        );
+        leaf.custom_extensions = vec![CustomExtension::from_oid_content(
+            &[1, 3, 6, 1, 5, 5, 7, 1, 1],
+            aia,
+        )];
+        let leaf_der = leaf.signed_by(&ec(), &root).unwrap().der().to_vec();
+        certs.push(leaf_der.clone());
+
+        let mut client = CertificateParams::new(Vec::<String>::new()).unwrap();
+        client.extended_key_usages = vec![Eku::ClientAuth, Eku::Any];
+        // A non-ASCII dNSName x509-cert refuses, an iPAddress of 5 octets, a registeredID.
+        let dns = "\u{1f61c}.example.com".as_bytes();
+        let sans = tlv(
+            0x30,
+            &[
+                tlv(0x82, dns),
+                tlv(0x87, &[1, 2, 3, 4, 5]),
+                tlv(0x88, &[0x2a, 3, 4]),
+            ]
+            .concat(),
+        );
+        client.custom_extensions = vec![CustomExtension::from_oid_content(&[2, 5, 29, 17], sans)];
+        certs.push(client.self_signed(&ec()).unwrap().der().to_vec());
+
+        // Multi-valued RDNs, in x509-cert's order and not, and an empty RDN.
+        let (cn, ou) = ("2.5.4.3", "2.5.4.11");
+        for subject in [
+            [
+                tlv(
+                    0x31,
+                    &[atv(ou, 0x0c, b"IT"), atv(ou, 0x0c, b"Ops")].concat(),
+                ),
+                tlv(0x31, &[atv(cn, 0x13, b"b"), atv(ou, 0x0c, b"a")].concat()),
+            ]
+            .concat(),
+            [
+                tlv(
+                    0x31,
+                    &[atv(ou, 0x0c, b"Ops"), atv(ou, 0x0c, b"IT")].concat(),
+                ),
+                tlv(0x31, &[atv(cn, 0x0c, b"x"), atv(cn, 0x13, b"x")].concat()),
+                tlv(0x31, &[]),
+            ]
+            .concat(),
+            Vec::new(),
+        ] {
+            certs.push(with_subject(&leaf_der, &subject));
+        }
+        certs
+    }
+
+    /// Where [`Description::new`] decodes `der`, every accessor answers what it says;
+    /// [`name_text`] always answers what the x509-cert route does, and the fast extension
+    /// lookup what the `der` one does. Whether it decoded.
+    fn assert_accessors_agree(der: &[u8]) -> bool {
+        let Ok(skim) = Skim::new(der) else {
+            assert!(Description::new(&CertificateDer::from(der)).is_err());
+            return false;
+        };
+        if let Some(extensions) = skim.extensions {
+            for oid in [
+                &SUBJECT_KEY_ID,
+                &AUTHORITY_KEY_ID,
+                &BasicConstraints::OID,
+                &UNKNOWN,
+            ] {
+                if let Some(found) = fast::extension(extensions, oid) {
+                    assert_eq!(found, decoded_extension(extensions, oid));
+                }
+            }
+        }
+        let Ok(description) = Description::new(&CertificateDer::from(der)) else {
+            for name in [skim.subject, skim.issuer] {
+                assert_eq!(name_text(name), decoded_name_text(name), "{name:02x?}");
+            }
+            return false;
+        };
+        // The description's names are the x509-cert route's.
+        assert_eq!(skim.subject_text(), description.subject);
+        assert_eq!(name_text(skim.issuer), description.issuer);
+        assert_eq!(skim.is_ca(), description.is_ca);
+        assert_eq!(skim.path_len(), description.path_len);
+        assert_eq!(skim.sans(), description.san);
+        assert_eq!(skim.ca_issuers(), description.ca_issuers);
+        assert_eq!(skim.extended_key_usage(), description.extended_key_usage);
+        assert_eq!(skim.allows_server_auth(), description.allows_server_auth());
+        assert_eq!(skim.common_names(), description.common_names);
+        true
+    }
+
+    const UNKNOWN: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.6.1.4.1.99.99");
+
+    /// The extension readers answer what x509-cert does, error for error, on the extension
+    /// values of [`varied_certificates`], a few odd shapes, and every mutation of them.
+    #[test]
+    fn extension_readers_agree_with_x509_cert() {
+        let mut values: Vec<(ObjectIdentifier, Vec<u8>)> = [
+            (BasicConstraints::OID, &[0x30, 0x03, 0x01, 0x01, 0x00][..]), // explicit FALSE
+            (
+                BasicConstraints::OID,
+                &[0x30, 0x06, 0x01, 0x01, 0xff, 0x02, 0x01, 0x80],
+            ),
+            (
+                BasicConstraints::OID,
+                &[0x30, 0x07, 0x01, 0x01, 0xff, 0x02, 0x02, 0x00, 0x80],
+            ),
+            (BasicConstraints::OID, &[0x30, 0x03, 0x02, 0x01, 0x00]),
+            (AuthorityInfoAccessSyntax::OID, &[0x30, 0x00]),
+            (ExtendedKeyUsage::OID, &[0x30, 0x00]),
+            (SubjectAltName::OID, &[0x30, 0x00]),
+        ]
+        .map(|(oid, value)| (oid, value.to_vec()))
+        .to_vec();
+        // The usual AIA: OCSP, then caIssuers.
+        let ocsp = ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.48.1");
+        let access = |oid: ObjectIdentifier, uri: &[u8]| {
+            tlv(0x30, &[tlv(0x06, oid.as_bytes()), tlv(0x86, uri)].concat())
+        };
+        let usual = [
+            access(ocsp, b"http://o.test"),
+            access(CA_ISSUERS, b"http://i.test/"),
+        ];
+        values.push((AuthorityInfoAccessSyntax::OID, tlv(0x30, &usual.concat())));
+        let (mut fast_bc, mut fast_aia, mut fast_eku) = (0, 0, 0);
+        for der in varied_certificates() {
+            let skim = Skim::new(&der).unwrap();
+            for oid in [
+                BasicConstraints::OID,
+                AuthorityInfoAccessSyntax::OID,
+                ExtendedKeyUsage::OID,
+                SubjectAltName::OID,
+            ] {
+                if let Some(value) = skim.extension(&oid) {
+                    values.push((oid, value.to_vec()));
+                }
+            }
+        }
+        for (oid, original) in values {
+            for value in mutations(&original).chain([original.clone()]) {
+                let value = &value[..];
+                if oid == BasicConstraints::OID {
+                    let x509 = BasicConstraints::from_der(value);
+                    let x509 = x509.map(|bc| (bc.ca, bc.path_len_constraint));
+                    assert_eq!(basic_constraints_in(value).ok(), x509.ok(), "{value:02x?}");
+                    fast_bc += usize::from(fast::basic_constraints(value).is_some());
+                } else if oid == AuthorityInfoAccessSyntax::OID {
+                    let x509 = AuthorityInfoAccessSyntax::from_der(value).map(|aia| {
+                        aia.0
+                            .iter()
+                            .filter(|ad| ad.access_method == CA_ISSUERS)
+                            .filter_map(|ad| match &ad.access_location {
+                                GeneralName::UniformResourceIdentifier(uri) => {
+                                    Some(uri.to_string())
+                                }
+                                _ => None,
+                            })
+                            .collect::<Vec<_>>()
+                    });
+                    assert_eq!(ca_issuers_in(value).ok(), x509.ok(), "{value:02x?}");
+                    fast_aia += usize::from(fast::ca_issuers(value).is_some());
+                } else if oid == ExtendedKeyUsage::OID {
+                    let x509 = ExtendedKeyUsage::from_der(value)
+                        .map(|eku| eku.0.iter().map(eku_name).collect::<Vec<_>>());
+                    assert_eq!(eku_in(value).ok(), x509.ok(), "{value:02x?}");
+                    fast_eku += usize::from(fast::eku_names(value).is_some());
+                } else {
+                    let x509 = match SubjectAltName::from_der(value) {
+                        Ok(names) => Some(names.0.iter().map(san_from).collect()),
+                        Err(_) => lenient_sans(value),
+                    };
+                    assert_eq!(sans_in(value).ok(), x509, "{value:02x?}");
+                }
+            }
+        }
+        // The fast readers do take the usual shapes.
+        assert!(
+            fast_bc > 4 && fast_aia > 4 && fast_eku > 4,
+            "{fast_bc} {fast_aia} {fast_eku}"
+        );
+    }
+
+    #[test]
+    fn accessors_agree_with_description_on_certificates_and_their_mutations() {
+        let certs = varied_certificates();
+        for der in &certs {
+            assert!(
+                assert_accessors_agree(der),
+                "x509-cert decodes the originals"
+            );
+            let decoded = mutations(der).filter(|m| assert_accessors_agree(m)).count();
+            assert!(decoded > der.len(), "{decoded} mutations decoded");
+        }
+        let descriptions: Vec<_> = certs
+            .iter()
+            .map(|der| Description::new(&CertificateDer::from(&der[..])).unwrap())
+            .collect();
+        // The cases are what they claim to be, so the agreement above means something.
+        let [root, intermediate, leaf, client, sorted, unsorted, empty] = &descriptions[..] else {
+            panic!("{} certificates", descriptions.len());
+        };
+        assert_eq!((root.is_ca, root.path_len), (true, None));
+        assert_eq!((intermediate.is_ca, intermediate.path_len), (true, Some(2)));
+        assert_eq!(
+            root.subject,
+            "CN=\\ #certdeps Root\\; \\<1\\> \\\\\\ ,O=Contoso\\, Ltd. \\+ \\\"Friends\\\",C=US"
+        );
+        assert!(
+            intermediate.subject.starts_with("2.5.4.3=#1e"),
+            "{}",
+            intermediate.subject
+        );
+        assert_eq!(leaf.san.len(), 7);
+        assert!(leaf.san.contains(&San::Ip("2001:db8::1".parse().unwrap())));
+        assert_eq!(
+            leaf.ca_issuers,
+            ["http://ca.test/ca.der", "http://ca.test/2.p7c"]
+        );
+        assert!(leaf.allows_server_auth() && !client.allows_server_auth());
+        assert_eq!(root.extended_key_usage, None);
+        assert_eq!(client.san[0], San::Dns("\u{1f61c}.example.com".to_owned()));
+        assert_eq!(sorted.subject, "CN=b+OU=a,OU=IT+OU=Ops");
+        assert_eq!(unsorted.subject, ",CN=x+CN=x,OU=IT+OU=Ops");
+        assert_eq!(empty.subject, "");
+        // Which names the fast path writes: escapes, a default name, x509-cert's order and
+        // the empty name; not a BMPString, a surname, or a SET OF out of x509-cert's order.
+        let fast = |i: usize| fast::name_text(Skim::new(&certs[i]).unwrap().subject).is_some();
+        assert_eq!(
+            (0..7).map(fast).collect::<Vec<_>>(),
+            [true, false, false, true, true, false, true]
+        );
+    }
+
+    /// `$LIMBO_JSON`, else `../shared/x509-limbo/limbo.json` (as tests/limbo/suite.rs finds it).
+    fn limbo_path() -> Result<std::path::PathBuf, String> {
+        match std::env::var_os("LIMBO_JSON") {
+            Some(path) => Ok(path.into()),
+            None => {
+                let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                    .join("../shared/x509-limbo/limbo.json");
+                if path.is_file() {
+                    Ok(path)
+                } else {
+                    Err(format!(
+                        "LIMBO_JSON is not set and {} does not exist",
+                        path.display()
+                    ))
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn accessors_agree_with_description_on_limbo_certificates() {
+        #[derive(serde::Deserialize)]
+        struct Limbo {
+            testcases: Vec<Testcase>,
+        }
+        #[derive(serde::Deserialize)]
+        struct Testcase {
+            peer_certificate: String,
+            untrusted_intermediates: Vec<String>,
+            trusted_certs: Vec<String>,
+        }
+        let path = match limbo_path() {
+            Ok(path) => path,
+            Err(why) => {
+                println!("skipping the x509-limbo agreement: {why}");
+                return;
+            }
+        };
+        let text = std::fs::read_to_string(&path).unwrap();
+        let limbo: Limbo = serde_json::from_str(&text).unwrap();
+        let mut seen = std::collections::HashSet::new();
+        let pems: Vec<&str> = limbo
+            .testcases
+            .iter()
+            .flat_map(|tc| {
+                std::iter::once(&tc.peer_certificate)
+                    .chain(&tc.untrusted_intermediates)
+                    .chain(&tc.trusted_certs)
+            })
+            .map(String::as_str)
+            .filter(|pem| seen.insert(*pem))
+            .collect();
+        // Two threads: a debug build takes about 0.5 ms a certificate.
+        let total = pems.len();
+        let decoded: usize = std::thread::scope(|scope| {
+            let agree = |pems: &[&str]| {
+                pems.iter()
+                    .map(|pem| pem::parse(pem).unwrap().into_contents())
+                    .filter(|der| assert_accessors_agree(der))
+                    .count()
+            };
+            let (first, second) = pems.split_at(total / 2);
+            let first = scope.spawn(move || agree(first));
+            agree(second) + first.join().unwrap()
+        });
+        println!("{decoded} of {total} distinct x509-limbo certificates decode and agree");
+        assert!(decoded * 10 > total * 9, "{decoded} of {total}");
+    }
+
+    mod names {
+        use super::*;
+        use proptest::prelude::*;
+        use proptest::strategy::ValueTree;
+
+        /// Attribute types: every NAME_KEYS one, two the database knows but NAME_KEYS does
+        /// not (surname, UID), one it does not know, and a malformed OID.
+        fn oid() -> impl Strategy<Value = Vec<u8>> {
+            let known = NAME_KEYS.map(|(oid, _)| oid.as_bytes().to_vec());
+            prop_oneof![
+                6 => proptest::sample::select(known.to_vec()),
+                1 => Just(ObjectIdentifier::new_unwrap("2.5.4.4").as_bytes().to_vec()),
+                1 => Just(
+                    ObjectIdentifier::new_unwrap("0.9.2342.19200300.100.1.1").as_bytes().to_vec()
+                ),
+                1 => Just(ObjectIdentifier::new_unwrap("1.3.6.1.4.1.99.1").as_bytes().to_vec()),
+                1 => Just(vec![0x2a, 0x80]),
+            ]
+        }
+
+        /// Value bytes: mostly text with the characters escaping and the string types care
+        /// about, sometimes any bytes.
+        fn value() -> impl Strategy<Value = Vec<u8>> {
+            prop_oneof![
+                4 => proptest::collection::vec(
+                    proptest::sample::select(
+                        b"aZ09 '()+,-./:=?#\"\\;<>*@_\t\x00\x7f\xc3\xb6\xe2\x82\xac\xff".to_vec()
+                    ),
+                    0..12,
+                ),
+                1 => proptest::collection::vec(any::<u8>(), 0..12),
+            ]
+        }
+
+        /// String tags x509-cert writes as text, others it writes as hex, and a few more.
+        fn tag() -> impl Strategy<Value = u8> {
+            prop_oneof![
+                6 => proptest::sample::select(vec![0x13, 0x0c, 0x16, 0x14]),
+                1 => proptest::sample::select(vec![0x1e, 0x1c, 0x04, 0x02, 0x33, 0x1f]),
+            ]
+        }
+
+        /// A Name's contents: RDNs of 0 to 3 attributes, sometimes damaged.
+        fn name() -> impl Strategy<Value = Vec<u8>> {
+            let attribute = (oid(), tag(), value()).prop_map(|(oid, tag, value)| {
+                tlv(0x30, &[tlv(0x06, &oid), tlv(tag, &value)].concat())
+            });
+            let rdn = proptest::collection::vec(attribute, 0..4)
+                .prop_map(|atvs| tlv(0x31, &atvs.concat()));
+            let contents = proptest::collection::vec(rdn, 0..6).prop_map(|rdns| rdns.concat());
+            (contents, 0..8u8, any::<usize>(), any::<u8>()).prop_map(
+                |(mut der, damage, at, byte)| {
+                    if !der.is_empty() {
+                        let at = at % der.len();
+                        match damage {
+                            0 => der.truncate(at),
+                            1 => der[at] = byte,
+                            2 => der.insert(at, byte),
+                            _ => {}
+                        }
+                    }
+                    der
+                },
+            )
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig {
+                cases: 2048,
+                failure_persistence: None,
+                ..ProptestConfig::default()
+            })]
+
+            /// name_text writes what the x509-cert route writes, whichever path it takes.
+            #[test]
+            fn name_text_agrees_with_x509_cert(contents in name()) {
+                let expected = decoded_name_text(&contents);
+                if let Some(fast) = fast::name_text(&contents) {
+                    prop_assert_eq!(&fast, &expected);
+                }
+                prop_assert_eq!(name_text(&contents), expected);
+            }
+        }
+
+        #[test]
+        fn the_fast_path_takes_common_names() {
+            let runner = &mut proptest::test_runner::TestRunner::deterministic();
+            let (mut fast, mut all) = (0, 0);
+            for _ in 0..2000 {
+                let contents = name().new_tree(runner).unwrap().current();
+                all += 1;
+                fast += usize::from(fast::name_text(&contents).is_some());
+            }
+            assert!(fast * 5 > all, "{fast} of {all} names took the fast path");
         }
     }
 }

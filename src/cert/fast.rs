@@ -1,0 +1,360 @@
+//! The common shapes of a certificate and of the parts the failure path reads (extensions,
+//! names), read without the `der` crate's general machinery, which costs several times more
+//! than the rest of a healthy check's own work.
+//!
+//! Each reader accepts a strict subset of what its general counterpart in [`super`] accepts
+//! ([`Skim::new`]'s `der` path: the usual tags, DER lengths up to two bytes, `Z` times from
+//! 1970; x509-cert for extension values and names) and returns the same answer; on anything
+//! else it answers `None` and the general path decides, so the two can never disagree.
+
+use der::asn1::ObjectIdentifier;
+
+use super::{CA_ISSUERS, COMMON_NAME, NAME_KEYS, Skim, eku_name, escape_rfc4514};
+
+/// One TLV with tag `tag`, DER lengths up to two bytes: its contents and what follows it.
+pub(crate) fn tlv(input: &[u8], tag: u8) -> Option<(&[u8], &[u8])> {
+    let (&found, rest) = input.split_first()?;
+    if found != tag {
+        return None;
+    }
+    let (&first, rest) = rest.split_first()?;
+    let (len, rest) = match first {
+        0..=0x7f => (usize::from(first), rest),
+        // X.690 section 10.1: the long form only when needed, in the fewest octets.
+        0x81 => match rest.split_first()? {
+            (&len, rest) if len >= 0x80 => (usize::from(len), rest),
+            _ => return None,
+        },
+        0x82 => match rest.split_first_chunk::<2>()? {
+            (&len, rest) if len[0] != 0 => (usize::from(u16::from_be_bytes(len)), rest),
+            _ => return None,
+        },
+        _ => return None,
+    };
+    rest.split_at_checked(len)
+}
+
+/// The most RDNs [`name_text`] writes here; longer names take the x509-cert route.
+const MAX_RDNS: usize = 16;
+
+/// [`super::name_text`] read straight from the DER, allocating only the answer, when
+/// every attribute type is one [`NAME_KEYS`] lists and every value a PrintableString,
+/// UTF8String, IA5String or TeletexString valid as x509-cert checks it, and each
+/// multi-valued RDN is stored in the order x509-cert's decoder sorts a SET OF into (the
+/// order of [`Attribute::order`]). `None` for anything else.
+pub(super) fn name_text(contents: &[u8]) -> Option<String> {
+    let mut rdns = [&[][..]; MAX_RDNS];
+    let mut count = 0;
+    let mut rest = contents;
+    while !rest.is_empty() {
+        let (rdn, after) = tlv(rest, 0x31)?;
+        *rdns.get_mut(count)? = rdn;
+        count += 1;
+        rest = after;
+    }
+    let mut out = String::with_capacity(contents.len());
+    // RFC 4514 section 2.1: the last RDN first.
+    for (i, rdn) in rdns.get(..count)?.iter().rev().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        let mut previous: Option<Attribute<'_>> = None;
+        let mut rest = *rdn;
+        while !rest.is_empty() {
+            let (atv, after) = tlv(rest, 0x30)?;
+            let attribute = Attribute::read(atv)?;
+            if let Some(previous) = previous {
+                if previous.order() > attribute.order() {
+                    return None;
+                }
+                out.push('+');
+            }
+            out.push_str(attribute.key);
+            out.push('=');
+            escape_rfc4514(attribute.text, &mut out);
+            previous = Some(attribute);
+            rest = after;
+        }
+    }
+    Some(out)
+}
+
+/// [`Skim::common_names`] for names of single-valued RDNs (no SET OF for x509-cert to
+/// reorder) whose common names are strings [`Attribute::read`] takes.
+pub(super) fn common_names(mut contents: &[u8]) -> Option<Vec<String>> {
+    let mut names = Vec::new();
+    while !contents.is_empty() {
+        let (rdn, rest) = tlv(contents, 0x31)?;
+        let (atv, []) = tlv(rdn, 0x30)? else {
+            return None;
+        };
+        if tlv(atv, 0x06)?.0 == COMMON_NAME.as_bytes() {
+            names.push(Attribute::read(atv)?.text.to_owned());
+        }
+        contents = rest;
+    }
+    Some(names)
+}
+
+/// One AttributeTypeAndValue ([RFC 5280 section 4.1.2.4]) of a kind [`name_text`] writes.
+///
+/// [RFC 5280 section 4.1.2.4]: https://www.rfc-editor.org/rfc/rfc5280#section-4.1.2.4
+#[derive(Clone, Copy)]
+struct Attribute<'a> {
+    /// The SEQUENCE contents.
+    atv: &'a [u8],
+    /// The OID contents.
+    oid: &'a [u8],
+    key: &'static str,
+    tag: u8,
+    /// The string value's contents.
+    value: &'a [u8],
+    text: &'a str,
+}
+
+impl<'a> Attribute<'a> {
+    fn read(atv: &'a [u8]) -> Option<Self> {
+        let (oid, value) = tlv(atv, 0x06)?;
+        let &(_, key) = NAME_KEYS
+            .iter()
+            .find(|(known, _)| known.as_bytes() == oid)?;
+        let tag = *value.first()?;
+        let (value, []) = tlv(value, tag)? else {
+            return None;
+        };
+        // The checks der's string types make (PrintableStringRef::new and the like).
+        let valid = match tag {
+            0x13 => value
+                .iter()
+                .all(|&c| c.is_ascii_alphanumeric() || b" '()+,-./:=?".contains(&c)),
+            0x16 | 0x14 => value.is_ascii(), // IA5String, TeletexString
+            0x0c => true,                    // UTF8String: from_utf8 below
+            _ => false,
+        };
+        if !valid {
+            return None;
+        }
+        let text = std::str::from_utf8(value).ok()?;
+        Some(Self {
+            atv,
+            oid,
+            key,
+            tag,
+            value,
+            text,
+        })
+    }
+
+    /// The order the `der` crate's `DerOrd` puts AttributeTypeAndValues in when it sorts
+    /// a decoded SET OF: SEQUENCE length, then OID length and bytes, then the value's
+    /// tag, length and bytes.
+    fn order(&self) -> (usize, usize, &'a [u8], u8, usize, &'a [u8]) {
+        let Self {
+            atv,
+            oid,
+            tag,
+            value,
+            ..
+        } = *self;
+        (atv.len(), oid.len(), oid, tag, value.len(), value)
+    }
+}
+
+/// [`Skim::extension`] over `Extension`s of the usual shape ([RFC 5280 section
+/// 4.1.2.9]): `Some(found)` where the `der` path answers the same, `None` where only it
+/// can tell.
+///
+/// [RFC 5280 section 4.1.2.9]: https://www.rfc-editor.org/rfc/rfc5280#section-4.1.2.9
+pub(super) fn extension<'a>(
+    mut extensions: &'a [u8],
+    oid: &ObjectIdentifier,
+) -> Option<Option<&'a [u8]>> {
+    while !extensions.is_empty() {
+        let (extension, rest) = tlv(extensions, 0x30)?;
+        let (id, mut fields) = tlv(extension, 0x06)?;
+        if fields.first() == Some(&0x01) {
+            // critical: DER writes a BOOLEAN as 0x00 or 0xff.
+            match tlv(fields, 0x01)? {
+                ([0x00 | 0xff], after) => fields = after,
+                _ => return None,
+            }
+        }
+        let (value, []) = tlv(fields, 0x04)? else {
+            return None;
+        };
+        if id == oid.as_bytes() {
+            return Some(Some(value));
+        }
+        // The `der` path decodes every OID it passes, and stops at one that is invalid;
+        // id-ce's (2.5.29.n, n < 128: RFC 5280's own extensions) are valid.
+        if !matches!(id, [0x55, 0x1d, 0..=0x7f]) {
+            ObjectIdentifier::from_bytes(id).ok()?;
+        }
+        extensions = rest;
+    }
+    Some(None)
+}
+
+/// basicConstraints ([RFC 5280 section 4.2.1.9]) as (cA, pathLenConstraint) in the three
+/// shapes CAs write: no fields, cA TRUE, cA TRUE with a length under 128.
+///
+/// [RFC 5280 section 4.2.1.9]: https://www.rfc-editor.org/rfc/rfc5280#section-4.2.1.9
+pub(super) fn basic_constraints(value: &[u8]) -> Option<(bool, Option<u8>)> {
+    match tlv(value, 0x30)? {
+        ([], []) => Some((false, None)),
+        ([0x01, 0x01, 0xff], []) => Some((true, None)),
+        ([0x01, 0x01, 0xff, 0x02, 0x01, len @ 0..=0x7f], []) => Some((true, Some(*len))),
+        _ => None,
+    }
+}
+
+/// The caIssuers URIs of an AIA extension ([RFC 5280 section 4.2.2.1]) whose every
+/// accessLocation is an ASCII uniformResourceIdentifier.
+///
+/// [RFC 5280 section 4.2.2.1]: https://www.rfc-editor.org/rfc/rfc5280#section-4.2.2.1
+pub(super) fn ca_issuers(value: &[u8]) -> Option<Vec<String>> {
+    let (mut descriptions, []) = tlv(value, 0x30)? else {
+        return None;
+    };
+    let mut uris = Vec::new();
+    while !descriptions.is_empty() {
+        let (description, rest) = tlv(descriptions, 0x30)?;
+        let (method, location) = tlv(description, 0x06)?;
+        let (uri, []) = tlv(location, 0x86)? else {
+            return None;
+        };
+        if !uri.is_ascii() {
+            return None; // x509-cert's IA5String refuses it
+        }
+        if method == CA_ISSUERS.as_bytes() {
+            uris.push(std::str::from_utf8(uri).ok()?.to_owned());
+        } else {
+            ObjectIdentifier::from_bytes(method).ok()?;
+        }
+        descriptions = rest;
+    }
+    Some(uris)
+}
+
+/// The purposes of an extendedKeyUsage extension ([RFC 5280 section 4.2.1.12]), by name.
+///
+/// [RFC 5280 section 4.2.1.12]: https://www.rfc-editor.org/rfc/rfc5280#section-4.2.1.12
+pub(super) fn eku_names(value: &[u8]) -> Option<Vec<String>> {
+    let (mut oids, []) = tlv(value, 0x30)? else {
+        return None;
+    };
+    let mut names = Vec::new();
+    while !oids.is_empty() {
+        let (oid, rest) = tlv(oids, 0x06)?;
+        names.push(eku_name(&ObjectIdentifier::from_bytes(oid).ok()?));
+        oids = rest;
+    }
+    Some(names)
+}
+
+pub(super) fn skim(der: &[u8]) -> Option<Skim<'_>> {
+    let (cert, trailing) = tlv(der, 0x30)?;
+    let (tbs, signature) = tlv(cert, 0x30)?;
+    let (_, signature) = tlv(signature, 0x30)?; // signatureAlgorithm
+    let (_, signature) = tlv(signature, 0x03)?; // signatureValue
+    if !trailing.is_empty() || !signature.is_empty() {
+        return None;
+    }
+    let mut tbs = tbs;
+    if tbs.first() == Some(&0xa0) {
+        tbs = tlv(tbs, 0xa0)?.1; // version
+    }
+    let (_, tbs) = tlv(tbs, 0x02)?; // serialNumber
+    let (_, tbs) = tlv(tbs, 0x30)?; // signature
+    let (issuer, tbs) = tlv(tbs, 0x30)?;
+    let (validity, tbs) = tlv(tbs, 0x30)?;
+    let (subject, tbs) = tlv(tbs, 0x30)?;
+    let (_, mut rest) = tlv(tbs, 0x30)?;
+    let spki = tbs.get(..tbs.len() - rest.len())?;
+    let (not_before, validity) = time(validity)?;
+    let (not_after, validity) = time(validity)?;
+    if !validity.is_empty() {
+        return None;
+    }
+    let mut extensions = None;
+    while let Some(&tag) = rest.first() {
+        // issuerUniqueID [1], subjectUniqueID [2], extensions [3] EXPLICIT.
+        if !matches!(tag, 0x81 | 0x82 | 0xa3) {
+            return None;
+        }
+        let (field, after) = tlv(rest, tag)?;
+        if tag == 0xa3 {
+            match tlv(field, 0x30)? {
+                (exts, []) => extensions = Some(exts),
+                _ => return None,
+            }
+        }
+        rest = after;
+    }
+    Some(Skim {
+        der,
+        issuer,
+        subject,
+        spki,
+        not_before,
+        not_after,
+        extensions,
+    })
+}
+
+/// A UTCTime `YYMMDDHHMMSSZ` or GeneralizedTime `YYYYMMDDHHMMSSZ` ([RFC 5280 section
+/// 4.1.2.5]) as Unix seconds, from 1970 on, as the `der` crate reads it.
+///
+/// [RFC 5280 section 4.1.2.5]: https://www.rfc-editor.org/rfc/rfc5280#section-4.1.2.5
+pub(super) fn time(input: &[u8]) -> Option<(u64, &[u8])> {
+    let (year, digits, rest) = match input.first()? {
+        0x17 => {
+            let (t, rest) = tlv(input, 0x17)?;
+            let (&[y1, y2], digits) = t.split_first_chunk::<2>()?;
+            let yy = u64::from(decimal(y1, y2)?);
+            (if yy >= 50 { 1900 + yy } else { 2000 + yy }, digits, rest)
+        }
+        0x18 => {
+            let (t, rest) = tlv(input, 0x18)?;
+            let (&[y1, y2, y3, y4], digits) = t.split_first_chunk::<4>()?;
+            let year = u64::from(decimal(y1, y2)?) * 100 + u64::from(decimal(y3, y4)?);
+            (year, digits, rest)
+        }
+        _ => return None,
+    };
+    let &[m1, m2, d1, d2, h1, h2, n1, n2, s1, s2, b'Z'] = digits else {
+        return None;
+    };
+    let (month, day) = (decimal(m1, m2)?, decimal(d1, d2)?);
+    let (hour, minute, second) = (decimal(h1, h2)?, decimal(n1, n2)?, decimal(s1, s2)?);
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let month_days = match month {
+        2 if leap => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        1..=12 => 31,
+        _ => return None,
+    };
+    if year < 1970 || day == 0 || day > month_days || hour > 23 || minute > 59 || second > 59 {
+        return None;
+    }
+    let days = days_from_civil(year, u64::from(month), u64::from(day));
+    let secs = days * 86_400 + u64::from(hour) * 3600 + u64::from(minute) * 60 + u64::from(second);
+    Some((secs, rest))
+}
+
+fn decimal(hi: u8, lo: u8) -> Option<u8> {
+    (hi.is_ascii_digit() && lo.is_ascii_digit()).then(|| (hi - b'0') * 10 + (lo - b'0'))
+}
+
+/// Days from 1970-01-01 to a proleptic Gregorian date on or after it (H. Hinnant,
+/// "chrono-Compatible Low-Level Date Algorithms", `days_from_civil`).
+fn days_from_civil(year: u64, month: u64, day: u64) -> u64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y / 400;
+    let yoe = y - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
