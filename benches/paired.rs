@@ -19,8 +19,9 @@
 //!
 //! Groups (A vs B): `null` webpki vs webpki; `healthy` and `healthy-mozilla` certdeps' full
 //! check vs webpki; `diagnose-<cause>` certdeps' diagnosis of a failing chain vs webpki on
-//! the healthy chain; `diagnose-same-<cause>` the same diagnosis vs webpki on that failing
-//! chain; `repeat` a cached certdeps check vs webpki; `describe` a full `Description` of
+//! the healthy chain; `diagnose-read-<cause>` that diagnosis with every finding's words
+//! written (they are rendered on first read) vs the same; `diagnose-same-<cause>` the
+//! diagnosis vs webpki on that failing chain; `repeat` a cached certdeps check vs webpki; `describe` a full `Description` of
 //! the leaf and the intermediate vs webpki; `aws-lc-rs-vs-ring` webpki with
 //! aws-lc-rs vs with ring; `decode` (PEM bundles of N RSA certificates) certdeps vs
 //! rustls-pki-types' PEM reader; `assemble` (pool of N vs pool of 10); `openssl` OpenSSL's
@@ -203,6 +204,18 @@ fn key_type_pairs(runner: &mut Runner, f: &Fixture) {
             &format!("diagnose-{cause}"),
             name,
             || drop(black_box(failing.certdeps())),
+            || drop(black_box(f.healthy.webpki())),
+        );
+        // What a reader pays: the same diagnosis with every finding's words written.
+        runner.pair(
+            &format!("diagnose-read-{cause}"),
+            name,
+            || {
+                let report = failing.certdeps();
+                for finding in report.findings() {
+                    black_box((finding.message(), finding.remediation()));
+                }
+            },
             || drop(black_box(f.healthy.webpki())),
         );
         runner.pair(

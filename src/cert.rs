@@ -176,10 +176,6 @@ impl<'a> Skim<'a> {
 
 /// What the failure path reads of a certificate, each from its own extension's bytes rather
 /// than from a full [`Description`].
-#[allow(
-    dead_code,
-    reason = "diagnosis switches to these in a change in flight; drop this once it lands"
-)]
 impl<'a> Skim<'a> {
     /// The extension `T` read from its own extnValue by `decode` (one of the `*_in`
     /// functions [`Description::new`] uses too); `None` when absent or unreadable.
@@ -209,11 +205,15 @@ impl<'a> Skim<'a> {
     }
 
     /// subjectAltName entries in certificate order ([RFC 5280 section 4.2.1.6]), exactly
-    /// [`Description::san`]; empty when the extension is absent or unreadable.
+    /// [`Description::san`]; empty when the extension is absent, `None` when it is present
+    /// but does not read (then a client cannot know the names either).
     ///
     /// [RFC 5280 section 4.2.1.6]: https://www.rfc-editor.org/rfc/rfc5280#section-4.2.1.6
-    pub(crate) fn sans(&self) -> Vec<San> {
-        self.read::<SubjectAltName, _>(sans_in).unwrap_or_default()
+    pub(crate) fn sans(&self) -> Option<Vec<San>> {
+        match self.extension(&SubjectAltName::OID) {
+            None => Some(Vec::new()),
+            Some(value) => sans_in(value).ok(),
+        }
     }
 
     /// AIA caIssuers URIs ([RFC 5280 section 4.2.2.1]), exactly [`Description::ca_issuers`];
@@ -1221,7 +1221,7 @@ mod tests {
         assert_eq!(name_text(skim.issuer), description.issuer);
         assert_eq!(skim.is_ca(), description.is_ca);
         assert_eq!(skim.path_len(), description.path_len);
-        assert_eq!(skim.sans(), description.san);
+        assert_eq!(skim.sans(), Some(description.san.clone()));
         assert_eq!(skim.ca_issuers(), description.ca_issuers);
         assert_eq!(skim.extended_key_usage(), description.extended_key_usage);
         assert_eq!(skim.allows_server_auth(), description.allows_server_auth());

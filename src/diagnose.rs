@@ -15,6 +15,8 @@ mod issuer;
 mod revocation;
 
 use std::cell::OnceCell;
+use std::fmt;
+use std::sync::Arc;
 
 use pki_types::{CertificateDer, UnixTime};
 
@@ -22,9 +24,9 @@ use crate::anchor::{AnchorMatch, classify};
 use crate::cert::{Description, Skim, ValidityAt, sha256_hex};
 use crate::chain::{End, Path, Source, assemble};
 use crate::endpoint::{Endpoint, Host};
-use crate::finding::{Code, Evidence, Finding, Severity};
+use crate::finding::{Code, Evidence, Finding, Severity, Text};
 use crate::key::PublicKey;
-use crate::name::{NameMatch, match_host};
+use crate::name::{NameMatch, San, match_host};
 use crate::report::{AnchorEntry, PathEntry, PathSource, format_time};
 use crate::verifier::Verifier;
 use crate::verify::{Rejection, Verdict};
@@ -32,7 +34,9 @@ use crate::verify::{Rejection, Verdict};
 pub(crate) struct Diagnosis<'p> {
     verifier: &'p Verifier,
     endpoint: Option<&'p Endpoint>,
-    presented: &'p [CertificateDer<'p>],
+    presented: &'p [CertificateDer<'static>],
+    /// The same certificates, shared with the report and with the findings' deferred text.
+    shared: &'p Arc<[CertificateDer<'static>]>,
     skims: Vec<Option<Skim<'p>>>,
     verdict: &'p Verdict,
     now: UnixTime,
@@ -57,7 +61,7 @@ impl<'p> Diagnosis<'p> {
     pub(crate) fn new(
         verifier: &'p Verifier,
         endpoint: Option<&'p Endpoint>,
-        presented: &'p [CertificateDer<'p>],
+        presented: &'p Arc<[CertificateDer<'static>]>,
         verdict: &'p Verdict,
         now: UnixTime,
     ) -> Self {
@@ -65,6 +69,7 @@ impl<'p> Diagnosis<'p> {
             verifier,
             endpoint,
             presented,
+            shared: presented,
             skims: presented
                 .iter()
                 .map(|c| Skim::new(c.as_ref()).ok())
@@ -213,14 +218,18 @@ impl<'p> Diagnosis<'p> {
                 .links
                 .iter()
                 .map(|l| {
-                    let (source, index) = match l.source {
-                        Source::Presented(i) => (PathSource::Presented, i),
-                        Source::Pool(i) => (PathSource::Pool, i),
+                    let (source, index, der) = match l.source {
+                        Source::Presented(i) => (PathSource::Presented, i, None),
+                        Source::Pool(i) => (
+                            PathSource::Pool,
+                            i,
+                            Some(CertificateDer::from(l.skim.der.to_vec())),
+                        ),
                     };
                     PathEntry {
                         source,
                         index: Some(index),
-                        der: CertificateDer::from(l.skim.der.to_vec()),
+                        der,
                     }
                 })
                 .collect(),
@@ -264,35 +273,37 @@ impl<'p> Diagnosis<'p> {
                 ValidityAt::NotYetValid => Code::NotYetValid,
             };
             let label = self.label(i);
-            let (nb, na) = (secs(skim.not_before), secs(skim.not_after));
-            let checked = format_time(self.now);
-            let message = if code == Code::Expired {
-                let ago = self.now.as_secs().saturating_sub(skim.not_after);
-                format!(
-                    "{label} expired at {} ({} ago); checked at {checked}",
-                    format_time(na),
-                    human(ago)
-                )
+            let (nb, na, now) = (secs(skim.not_before), secs(skim.not_after), self.now);
+            let message = Text::lazy(move || {
+                let checked = format_time(now);
+                if code == Code::Expired {
+                    let ago = now.as_secs().saturating_sub(na.as_secs());
+                    format!(
+                        "{label} expired at {} ({} ago); checked at {checked}",
+                        format_time(na),
+                        human(ago)
+                    )
+                } else {
+                    let ahead = nb.as_secs().saturating_sub(now.as_secs());
+                    format!(
+                        "{label} is not valid until {} (in {}); checked at {checked}",
+                        format_time(nb),
+                        human(ahead)
+                    )
+                }
+            });
+            let remediation = if i == 0 {
+                "server operator: renew the certificate and install it; if the verification \
+                 time is wrong, the client owner must fix the clock"
             } else {
-                let ahead = skim.not_before.saturating_sub(self.now.as_secs());
-                format!(
-                    "{label} is not valid until {} (in {}); checked at {checked}",
-                    format_time(nb),
-                    human(ahead)
-                )
-            };
-            let who = if i == 0 {
-                "server operator: renew the certificate and install it"
-            } else {
-                "server operator: replace this intermediate with the CA's current one"
+                "server operator: replace this intermediate with the CA's current one; if the \
+                 verification time is wrong, the client owner must fix the clock"
             };
             self.push(
                 code,
                 Some(i),
                 message,
-                format!(
-                    "{who}; if the verification time is wrong, the client owner must fix the clock"
-                ),
+                remediation,
                 Evidence::Validity {
                     not_before: nb,
                     not_after: na,
@@ -311,74 +322,75 @@ impl<'p> Diagnosis<'p> {
         let Some(endpoint) = self.endpoint else {
             return;
         };
-        let Some(desc) = self.desc(0).cloned() else {
+        let Some(skim) = self.skim(0) else {
             return;
         };
         let host = endpoint.host();
-        let label = self.label(0);
-        let sans: Vec<String> = desc.san.iter().map(ToString::to_string).collect();
-        let list = if sans.is_empty() {
-            "it has no subjectAltName at all".to_owned()
-        } else {
-            format!("it is only valid for {}", join_or(&sans))
+        // A leaf whose names do not read is `malformed-certificate`'s business.
+        let Some(sans) = skim.sans() else {
+            return;
         };
-        let host_kind = match host {
-            Host::Ip(_) => "an iPAddress",
-            _ => "a dNSName",
-        };
-        let remediation = format!(
-            "client owner: connect with a host name the certificate covers; or server \
-             operator: reissue the certificate with {host_kind} SAN for {host}"
-        );
-        let cns: Vec<&str> = desc.common_names.iter().map(String::as_str).collect();
-        let cn_only = match match_host(host, &desc.san, &cns) {
-            NameMatch::Matched(san) => {
-                if let Some(rejection) = rejection {
-                    self.push(
-                        Code::NameMismatch,
-                        Some(0),
-                        format!(
-                            "webpki says {label} is not valid for host {host} ({}); {list}",
-                            rejection.webpki
-                        ),
-                        remediation,
-                        Evidence::Names {
-                            host: host.to_string(),
-                            san: desc.san.clone(),
-                            cn_only: false,
-                        },
-                    );
-                    self.push(
-                        Code::VerifierDisagreement,
-                        Some(0),
-                        format!(
-                            "certdeps' host matching says SAN {san} of {label} covers {host}, \
-                             but webpki disagrees"
-                        ),
-                        "client owner: the verdict stays webpki's; please report this case to \
-                         certdeps"
-                            .to_owned(),
-                        Evidence::None,
-                    );
-                }
-                return;
+        if let NameMatch::Matched(san) = match_host(host, &sans, &[]) {
+            if let Some(rejection) = rejection {
+                let label = self.label(0);
+                self.push(
+                    Code::NameMismatch,
+                    Some(0),
+                    format!(
+                        "webpki says {label} is not valid for host {host} ({}); {}",
+                        rejection.webpki,
+                        san_list(&sans)
+                    ),
+                    name_remediation(host),
+                    Evidence::Names {
+                        host: host.to_string(),
+                        san: sans,
+                        cn_only: false,
+                    },
+                );
+                self.push(
+                    Code::VerifierDisagreement,
+                    Some(0),
+                    format!(
+                        "certdeps' host matching says SAN {san} of {label} covers {host}, \
+                         but webpki disagrees"
+                    ),
+                    "client owner: the verdict stays webpki's; please report this case to \
+                     certdeps",
+                    Evidence::None,
+                );
             }
-            NameMatch::Mismatch { cn_only } => cn_only,
-        };
-        let cn_note = if cn_only {
-            "; only its subject CN names the host, and clients ignore the CN (RFC 9525 \
-             section 6.3)"
-        } else {
-            ""
-        };
+            return;
+        }
+        let common_names = skim.common_names();
+        let common_names: Vec<&str> = common_names.iter().map(String::as_str).collect();
+        let cn_only = matches!(
+            match_host(host, &[], &common_names),
+            NameMatch::Mismatch { cn_only: true }
+        );
+        let (label, quoted_host) = (self.label(0), host.clone());
+        let message = Text::lazy(move || {
+            let sans = label.skim().and_then(|s| s.sans()).unwrap_or_default();
+            let cn_note = if cn_only {
+                "; only its subject CN names the host, and clients ignore the CN (RFC 9525 \
+                 section 6.3)"
+            } else {
+                ""
+            };
+            format!(
+                "{label} is not valid for host {quoted_host}: {}{cn_note}",
+                san_list(&sans)
+            )
+        });
+        let quoted_host = host.clone();
         self.push(
             Code::NameMismatch,
             Some(0),
-            format!("{label} is not valid for host {host}: {list}{cn_note}"),
-            remediation,
+            message,
+            Text::lazy(move || name_remediation(&quoted_host)),
             Evidence::Names {
                 host: host.to_string(),
-                san: desc.san.clone(),
+                san: sans,
                 cn_only,
             },
         );
@@ -389,14 +401,14 @@ impl<'p> Diagnosis<'p> {
     /// [RFC 5280 section 4.2.1.12]: https://www.rfc-editor.org/rfc/rfc5280#section-4.2.1.12
     fn wrong_purpose(&mut self, path: Option<&Path<'p>>) {
         for i in presented_indices(path) {
-            let Some(desc) = self.desc(i).cloned() else {
+            let Some(skim) = self.skim(i) else {
                 continue;
             };
-            if desc.allows_server_auth() {
+            if skim.allows_server_auth() {
                 continue;
             }
             let label = self.label(i);
-            let ekus = desc.extended_key_usage.unwrap_or_default().join(", ");
+            let ekus = skim.extended_key_usage().unwrap_or_default().join(", ");
             let who = if i == 0 {
                 "server operator: reissue the certificate with the serverAuth extended key usage"
             } else {
@@ -540,14 +552,14 @@ impl<'p> Diagnosis<'p> {
     ///
     /// [RFC 8446 section 4.4.2]: https://www.rfc-editor.org/rfc/rfc8446#section-4.4.2
     fn first(&mut self) -> First {
-        if !self.desc(0).is_some_and(|d| d.is_ca) {
+        if !self.skim(0).is_some_and(|s| s.is_ca()) {
             return First::Leaf;
         }
-        let leaf = (1..self.presented.len()).find(|&i| self.desc(i).is_some_and(|d| !d.is_ca));
+        let leaf = (1..self.presented.len()).find(|&i| self.skim(i).is_some_and(|s| !s.is_ca()));
         let Some(j) = leaf else {
             return First::CaAlone;
         };
-        let first = self.label(0).replacen("leaf [0]", "certificate [0]", 1);
+        let first = self.label(0).as_certificate();
         let label = self.label(j);
         self.push(
             Code::LeafNotFirst,
@@ -689,8 +701,8 @@ impl<'p> Diagnosis<'p> {
         &mut self,
         code: Code,
         certificate: Option<usize>,
-        message: String,
-        remediation: String,
+        message: impl Into<Text>,
+        remediation: impl Into<Text>,
         evidence: Evidence,
     ) {
         if self.has_for(code, certificate.unwrap_or(usize::MAX)) {
@@ -701,17 +713,7 @@ impl<'p> Diagnosis<'p> {
         // today; if one ever did, it contradicts webpki: say so as a warning, keeping the
         // stage's words, and leave the verdict alone.
         if self.verdict.is_trusted() && finding.severity == Severity::Error {
-            finding.message = format!(
-                "certdeps' own `{code}` check contradicts webpki, which accepts the chain: {}",
-                finding.message
-            );
-            finding.remediation = format!(
-                "client owner: the verdict stays webpki's; please report this case to certdeps \
-                 ({})",
-                finding.remediation
-            );
-            finding.code = Code::VerifierDisagreement;
-            finding.severity = Code::VerifierDisagreement.severity();
+            finding = finding.into_disagreement();
         }
         self.findings.push(finding);
     }
@@ -739,8 +741,8 @@ impl<'p> Diagnosis<'p> {
     }
 
     fn subject(&self, i: usize) -> String {
-        match self.desc(i) {
-            Some(d) => d.subject.clone(),
+        match self.skim(i) {
+            Some(skim) => skim.subject_text(),
             None => "(unparsable)".to_owned(),
         }
     }
@@ -753,32 +755,27 @@ impl<'p> Diagnosis<'p> {
     }
 
     /// `leaf [0]` or `certificate [i]`.
-    fn role(&self, i: usize) -> String {
-        if i == 0 {
-            "leaf [0]".to_owned()
-        } else {
-            format!("certificate [{i}]")
-        }
+    fn role(&self, i: usize) -> Role {
+        Role(i)
     }
 
     /// `leaf [0] "CN=..."` / `certificate [i] "CN=..."`: how every message names a presented
-    /// certificate.
-    fn label(&self, i: usize) -> String {
-        match self.desc(i) {
-            Some(d) => format!("{} \"{}\"", self.role(i), d.subject),
-            None => format!("{} (does not parse)", self.role(i)),
+    /// certificate. Cheap: the name is decoded only when the text is written.
+    fn label(&self, i: usize) -> Label {
+        Label {
+            certificates: Arc::clone(self.shared),
+            index: i,
         }
     }
 
     fn presented_entries(&self, indices: &[usize]) -> Vec<PathEntry> {
         indices
             .iter()
-            .filter_map(|&i| {
-                Some(PathEntry {
-                    source: PathSource::Presented,
-                    index: Some(i),
-                    der: self.presented.get(i)?.clone().into_owned(),
-                })
+            .filter(|&&i| i < self.presented.len())
+            .map(|&i| PathEntry {
+                source: PathSource::Presented,
+                index: Some(i),
+                der: None,
             })
             .collect()
     }
@@ -795,6 +792,105 @@ impl<'p> Diagnosis<'p> {
             certificate: anchor.certificate().cloned(),
         })
     }
+}
+
+/// How a message names presented certificate `.0`: `leaf [0]` or `certificate [i]`.
+#[derive(Clone, Copy, Debug)]
+struct Role(usize);
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            0 => f.write_str("leaf [0]"),
+            i => write!(f, "certificate [{i}]"),
+        }
+    }
+}
+
+/// A presented certificate as messages name it, `leaf [0] "CN=..."`, written on demand from
+/// the shared certificates so that a finding's deferred text can own it.
+#[derive(Clone, Debug)]
+struct Label {
+    certificates: Arc<[CertificateDer<'static>]>,
+    index: usize,
+}
+
+impl Label {
+    /// The same label, but `certificate [0]` rather than `leaf [0]` (for a first certificate
+    /// that is not the leaf).
+    fn as_certificate(&self) -> impl fmt::Display + Send + Sync + 'static {
+        let label = self.clone();
+        Lazily(move |f: &mut fmt::Formatter<'_>| {
+            write!(f, "certificate [{}]", label.index)?;
+            label.write_subject(f)
+        })
+    }
+
+    /// The certificate's outer fields, read again.
+    fn skim(&self) -> Option<Skim<'_>> {
+        self.certificates
+            .get(self.index)
+            .and_then(|c| Skim::new(c.as_ref()).ok())
+    }
+
+    fn write_subject(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.skim() {
+            Some(skim) => write!(f, " \"{}\"", skim.subject_text()),
+            None => f.write_str(" (does not parse)"),
+        }
+    }
+}
+
+impl fmt::Display for Label {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        Role(self.index).fmt(f)?;
+        self.write_subject(f)
+    }
+}
+
+/// A certificate named in a message: a presented one by its label, any other in words.
+#[derive(Clone, Debug)]
+enum Named {
+    Label(Label),
+    Text(String),
+}
+
+impl fmt::Display for Named {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Label(label) => label.fmt(f),
+            Self::Text(text) => f.write_str(text),
+        }
+    }
+}
+
+/// Displays by calling `.0`.
+struct Lazily<F>(F);
+
+impl<F: Fn(&mut fmt::Formatter<'_>) -> fmt::Result> fmt::Display for Lazily<F> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        (self.0)(f)
+    }
+}
+
+/// `it is only valid for DNS:a or DNS:b`, or that it has none.
+fn san_list(sans: &[San]) -> String {
+    if sans.is_empty() {
+        return "it has no subjectAltName at all".to_owned();
+    }
+    let sans: Vec<String> = sans.iter().map(ToString::to_string).collect();
+    format!("it is only valid for {}", join_or(&sans))
+}
+
+fn name_remediation(host: &Host) -> String {
+    let host_kind = match host {
+        Host::Ip(_) => "an iPAddress",
+        _ => "a dNSName",
+    };
+    format!(
+        "client owner: connect with a host name the certificate covers; or server operator: \
+         reissue the certificate with {host_kind} SAN for {host}"
+    )
 }
 
 fn presented_indices(path: Option<&Path<'_>>) -> Vec<usize> {
@@ -900,7 +996,9 @@ mod tests {
         presented: &[CertificateDer<'_>],
         verdict: &Verdict,
     ) -> Vec<Finding> {
-        Diagnosis::new(verifier, Some(endpoint), presented, verdict, now())
+        let presented: Arc<[CertificateDer<'static>]> =
+            presented.iter().map(|c| c.clone().into_owned()).collect();
+        Diagnosis::new(verifier, Some(endpoint), &presented, verdict, now())
             .run()
             .2
     }
@@ -928,17 +1026,17 @@ mod tests {
         );
         let disagreement = &found[1];
         assert_eq!(disagreement.certificate, Some(0));
-        assert!(disagreement.message.contains(HOST), "{disagreement}");
+        assert!(disagreement.message().contains(HOST), "{disagreement}");
         assert!(
-            disagreement.message.contains("webpki disagrees"),
+            disagreement.message().contains("webpki disagrees"),
             "{disagreement}"
         );
         assert!(
-            disagreement.remediation.starts_with("client owner"),
+            disagreement.remediation().starts_with("client owner"),
             "{disagreement}"
         );
         assert!(
-            found[0].message.contains("CertNotValidForName"),
+            found[0].message().contains("CertNotValidForName"),
             "{}",
             found[0]
         );
@@ -959,8 +1057,8 @@ mod tests {
                 (Code::VerifierDisagreement, Severity::Warning)
             ]
         );
-        assert!(found[1].message.contains("UnknownIssuer"), "{}", found[1]);
-        assert!(found[0].message.contains("leaf [0]"), "{}", found[0]);
+        assert!(found[1].message().contains("UnknownIssuer"), "{}", found[1]);
+        assert!(found[0].message().contains("leaf [0]"), "{}", found[0]);
     }
 
     #[test]
@@ -969,6 +1067,7 @@ mod tests {
         let name = ServerName::try_from(HOST).unwrap();
         let verdict = verify(&presented, &verifier.anchors, Some(&name), &[], now());
         assert!(verdict.is_trusted());
+        let presented = Arc::from(presented);
         let mut diagnosis = Diagnosis::new(&verifier, None, &presented, &verdict, now());
         diagnosis.push(
             Code::Expired,
@@ -982,8 +1081,8 @@ mod tests {
             (f.code, f.severity),
             (Code::VerifierDisagreement, Severity::Warning)
         );
-        assert!(f.message.contains("`expired`") && f.message.contains("leaf [0] expired"));
-        assert!(f.remediation.contains("client owner") && f.remediation.contains("renew it"));
+        assert!(f.message().contains("`expired`") && f.message().contains("leaf [0] expired"));
+        assert!(f.remediation().contains("client owner") && f.remediation().contains("renew it"));
     }
 
     #[test]
@@ -992,6 +1091,7 @@ mod tests {
         // policy), the report must still carry an error.
         let (verifier, presented) = pinned();
         let verdict = verify(&presented, &[], None, &[], now());
+        let presented = Arc::from(presented);
         let mut diagnosis = Diagnosis::new(&verifier, None, &presented, &verdict, now());
         diagnosis.primary_from_webpki(&Rejection {
             code: Code::RevocationUnknown,
@@ -1000,7 +1100,9 @@ mod tests {
         });
         let f = &diagnosis.findings[0];
         assert_eq!((f.code, f.severity), (Code::Rejected, Severity::Error));
-        assert!(f.message.contains("UnknownRevocationStatus") && f.message.contains("leaf [0]"));
+        assert!(
+            f.message().contains("UnknownRevocationStatus") && f.message().contains("leaf [0]")
+        );
         assert_eq!(
             f.evidence,
             Evidence::Webpki {

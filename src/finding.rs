@@ -2,6 +2,7 @@
 //! evidence, and who must do what to fix it.
 
 use std::fmt;
+use std::sync::{Arc, OnceLock};
 
 use pki_types::UnixTime;
 
@@ -215,6 +216,11 @@ impl fmt::Display for Severity {
 }
 
 /// One thing the report says about the chain.
+///
+/// The code, severity, certificate and evidence are computed by the check; the two sentences
+/// ([`Finding::message`], [`Finding::remediation`]) are written when first read, because
+/// naming certificates means decoding their names, which a caller that only looks at codes
+/// never needs.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "json", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -226,10 +232,8 @@ pub struct Finding {
     /// Position (0-based) in the presented list of the certificate concerned, if it was
     /// presented.
     pub certificate: Option<usize>,
-    /// One line naming the certificate(s) involved.
-    pub message: String,
-    /// Who must do what to fix it.
-    pub remediation: String,
+    message: Text,
+    remediation: Text,
     /// The structured facts behind the message.
     pub evidence: Evidence,
 }
@@ -238,28 +242,144 @@ impl Finding {
     pub(crate) fn new(
         code: Code,
         certificate: Option<usize>,
-        message: String,
-        remediation: String,
+        message: impl Into<Text>,
+        remediation: impl Into<Text>,
         evidence: Evidence,
     ) -> Self {
         Self {
             code,
             severity: code.severity(),
             certificate,
-            message,
-            remediation,
+            message: message.into(),
+            remediation: remediation.into(),
             evidence,
+        }
+    }
+
+    /// One line naming the certificate(s) involved.
+    pub fn message(&self) -> &str {
+        self.message.as_str()
+    }
+
+    /// Who must do what to fix it: it starts with `server operator` or `client owner`.
+    pub fn remediation(&self) -> &str {
+        self.remediation.as_str()
+    }
+
+    /// Turns a finding a stage reported on a trusted chain into a `verifier-disagreement`
+    /// warning that keeps the stage's words.
+    pub(crate) fn into_disagreement(self) -> Self {
+        let (code, message, remediation) = (self.code, self.message, self.remediation);
+        Self {
+            code: Code::VerifierDisagreement,
+            severity: Code::VerifierDisagreement.severity(),
+            message: Text::lazy(move || {
+                format!(
+                    "certdeps' own `{code}` check contradicts webpki, which accepts the \
+                     chain: {}",
+                    message.as_str()
+                )
+            }),
+            remediation: Text::lazy(move || {
+                format!(
+                    "client owner: the verdict stays webpki's; please report this case to \
+                     certdeps ({})",
+                    remediation.as_str()
+                )
+            }),
+            ..self
         }
     }
 }
 
 impl fmt::Display for Finding {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} [{}]: {}", self.severity, self.code, self.message)?;
-        if !self.remediation.is_empty() {
-            write!(f, "\n    fix: {}", self.remediation)?;
+        write!(f, "{} [{}]: {}", self.severity, self.code, self.message())?;
+        if !self.remediation().is_empty() {
+            write!(f, "\n    fix: {}", self.remediation())?;
         }
         Ok(())
+    }
+}
+
+/// A finding's words: fixed, or rendered once, on first read, from what the check kept.
+#[derive(Clone)]
+pub(crate) enum Text {
+    Fixed(&'static str),
+    Owned(String),
+    Deferred(Arc<dyn Render>),
+}
+
+/// Text rendered on first read and then kept.
+pub(crate) trait Render: Send + Sync {
+    fn text(&self) -> &str;
+}
+
+struct Deferred<F> {
+    rendered: OnceLock<String>,
+    render: F,
+}
+
+impl<F: Fn() -> String + Send + Sync> Render for Deferred<F> {
+    fn text(&self) -> &str {
+        self.rendered.get_or_init(&self.render)
+    }
+}
+
+impl Text {
+    /// Text that `render` writes when it is first read. `render` must own what it needs.
+    pub(crate) fn lazy(render: impl Fn() -> String + Send + Sync + 'static) -> Self {
+        Self::Deferred(Arc::new(Deferred {
+            rendered: OnceLock::new(),
+            render,
+        }))
+    }
+
+    pub(crate) fn as_str(&self) -> &str {
+        match self {
+            Self::Fixed(text) => text,
+            Self::Owned(text) => text,
+            Self::Deferred(deferred) => deferred.text(),
+        }
+    }
+}
+
+impl From<&'static str> for Text {
+    fn from(text: &'static str) -> Self {
+        Self::Fixed(text)
+    }
+}
+
+impl From<String> for Text {
+    fn from(text: String) -> Self {
+        Self::Owned(text)
+    }
+}
+
+impl fmt::Debug for Text {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl fmt::Display for Text {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl PartialEq for Text {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for Text {}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for Text {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
     }
 }
 
@@ -361,4 +481,59 @@ pub enum Evidence {
         /// Its `Debug` form.
         error: String,
     },
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use super::*;
+
+    #[test]
+    fn deferred_words_are_written_once_on_first_read_and_shared_by_clones() {
+        let calls = Arc::new(AtomicUsize::new(0));
+        let counted = Arc::clone(&calls);
+        let message = Text::lazy(move || {
+            counted.fetch_add(1, Ordering::SeqCst);
+            "leaf [0] \"CN=a\" expired".to_owned()
+        });
+        let finding = Finding::new(Code::Expired, Some(0), message, "fix", Evidence::None);
+        let copy = finding.clone();
+        assert_eq!(
+            calls.load(Ordering::SeqCst),
+            0,
+            "nothing is written before a read"
+        );
+        assert_eq!(copy.message(), "leaf [0] \"CN=a\" expired");
+        assert_eq!(finding.message(), copy.message());
+        assert_eq!(finding, copy);
+        assert_eq!(calls.load(Ordering::SeqCst), 1);
+        assert_eq!(finding.remediation(), "fix");
+    }
+
+    #[test]
+    fn a_disagreement_keeps_the_stages_words() {
+        let finding = Finding::new(
+            Code::Expired,
+            Some(0),
+            Text::lazy(|| "it expired".to_owned()),
+            String::from("renew it"),
+            Evidence::None,
+        )
+        .into_disagreement();
+        assert_eq!(finding.code, Code::VerifierDisagreement);
+        assert_eq!(finding.severity, Severity::Warning);
+        assert!(
+            finding
+                .message()
+                .contains("`expired` check contradicts webpki")
+        );
+        assert!(finding.message().ends_with(": it expired"));
+        assert!(finding.remediation().ends_with("(renew it)"));
+        assert!(
+            finding
+                .to_string()
+                .starts_with("warning [verifier-disagreement]: ")
+        );
+    }
 }

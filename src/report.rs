@@ -2,12 +2,12 @@
 //! programs (accessors, JSON).
 
 use std::fmt;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use pki_types::{CertificateDer, UnixTime};
 
-use crate::cert::{Description, sha256_hex};
+use crate::cert::{Description, Skim, sha256_hex};
 use crate::endpoint::Endpoint;
 use crate::finding::{Code, Finding, Severity};
 use crate::store::StoreKind;
@@ -62,7 +62,8 @@ pub struct AnchorSummary {
 pub(crate) struct PathEntry {
     pub(crate) source: PathSource,
     pub(crate) index: Option<usize>,
-    pub(crate) der: CertificateDer<'static>,
+    /// The certificate, when it is not `presented[index]` (a pool certificate).
+    pub(crate) der: Option<CertificateDer<'static>>,
 }
 
 #[derive(Clone, Debug)]
@@ -82,7 +83,7 @@ pub struct Report {
     pub(crate) endpoint: Option<Endpoint>,
     pub(crate) at: UnixTime,
     pub(crate) verdict: Verdict,
-    pub(crate) presented: Vec<CertificateDer<'static>>,
+    pub(crate) presented: Arc<[CertificateDer<'static>]>,
     pub(crate) path: Vec<PathEntry>,
     pub(crate) anchor: Option<AnchorEntry>,
     pub(crate) findings: Vec<Finding>,
@@ -158,13 +159,21 @@ impl Report {
         let mut out: Vec<PathElement> = self
             .path
             .iter()
-            .map(|entry| PathElement {
-                source: entry.source,
-                index: entry.index,
-                subject: Description::new(&entry.der)
-                    .map(|d| d.subject)
-                    .unwrap_or_else(|_| "(unparsable certificate)".to_owned()),
-                sha256: sha256_hex(entry.der.as_ref()),
+            .map(|entry| {
+                let der = match (&entry.der, entry.index) {
+                    (Some(der), _) => der.as_ref(),
+                    (None, Some(i)) => self.presented.get(i).map_or(&[][..], |c| c.as_ref()),
+                    (None, None) => &[][..],
+                };
+                PathElement {
+                    source: entry.source,
+                    index: entry.index,
+                    subject: Skim::new(der).map_or_else(
+                        |_| "(unparsable certificate)".to_owned(),
+                        |skim| name_to_string(skim.subject),
+                    ),
+                    sha256: sha256_hex(der),
+                }
             })
             .collect();
         if let Some(anchor) = &self.anchor {
@@ -302,12 +311,7 @@ pub fn format_time(time: UnixTime) -> String {
 
 /// A Name's contents (webpki's form, no SEQUENCE header) as an RFC 4514 string.
 pub(crate) fn name_to_string(contents: &[u8]) -> String {
-    use der::Decode;
-    let tlv = crate::cert::sequence_tlv(contents);
-    match x509_cert::name::Name::from_der(&tlv) {
-        Ok(name) => crate::cert::name_string(&name),
-        Err(_) => "(unreadable name)".to_owned(),
-    }
+    crate::cert::name_text(contents)
 }
 
 #[cfg(feature = "json")]

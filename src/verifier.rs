@@ -99,13 +99,15 @@ impl Verifier {
             Some(cache) => cache.verdict(endpoint.map(Endpoint::host), presented, now, run),
             None => run(),
         };
-        let diagnosis = Diagnosis::new(self, endpoint, presented, &verdict, now);
+        let presented: Arc<[CertificateDer<'static>]> =
+            presented.iter().map(|c| c.clone().into_owned()).collect();
+        let diagnosis = Diagnosis::new(self, endpoint, &presented, &verdict, now);
         let (path, anchor, findings) = diagnosis.run();
         Report {
             endpoint: endpoint.cloned(),
             at: now,
             verdict,
-            presented: presented.iter().map(|c| c.clone().into_owned()).collect(),
+            presented,
             path,
             anchor,
             findings,

@@ -38,7 +38,7 @@ fn outdated_intermediate_with_the_same_name() {
         &[&cn(HOST), &cn(INTER), "another key with the same name"],
         Who::Server,
     );
-    assert!(f.remediation.contains("current one"), "{f}");
+    assert!(f.remediation().contains("current one"), "{f}");
     assert_no(&report, Code::IncompleteChain);
 }
 

@@ -19,7 +19,7 @@ fn more_intermediates_than_webpki_follows() {
         &[&cn(HOST), "7 intermediates", "at most 6"],
         Who::Server,
     );
-    assert!(f.remediation.contains("short"), "{f}");
+    assert!(f.remediation().contains("short"), "{f}");
 }
 
 #[test]
@@ -33,7 +33,7 @@ fn assembly_budget_says_the_explanation_is_incomplete() {
         &[&cn(HOST), "incomplete"],
         Who::Client,
     );
-    assert!(f.remediation.contains("Budget::max_depth"), "{f}");
+    assert!(f.remediation().contains("Budget::max_depth"), "{f}");
 }
 
 #[test]

@@ -20,9 +20,9 @@ fn names_the_missing_issuer_its_key_id_and_aia() {
         &[&cn(HOST), &cn(INTER), "did not send", AIA_URL],
         Who::Server,
     );
-    assert!(f.remediation.contains(AIA_URL), "{f}");
+    assert!(f.remediation().contains(AIA_URL), "{f}");
     assert!(
-        f.remediation.contains("client owner"),
+        f.remediation().contains("client owner"),
         "private-root case: {f}"
     );
     let Evidence::MissingIssuer {
@@ -42,7 +42,7 @@ fn names_the_missing_issuer_its_key_id_and_aia() {
         40,
         "SHA-256 key id truncated to 20 bytes, hex"
     );
-    assert!(f.message.contains(key_id), "{f}");
+    assert!(f.message().contains(key_id), "{f}");
     assert_eq!(ca_issuers, &[AIA_URL.to_owned()]);
     assert!(add.is_empty() && bundle.is_none(), "no pool configured");
 }
@@ -72,7 +72,7 @@ fn pool_completes_it_with_the_exact_certificates() {
         &[sha256_hex(&inter)],
         "exactly the missing intermediate"
     );
-    assert!(f.remediation.contains(&add[0]), "{f}");
+    assert!(f.remediation().contains(&add[0]), "{f}");
     let bundle = bundle.as_deref().expect("a bundle to append");
     assert_eq!(bundle, common::pem_bundle(&[&inter]));
     // The path shown runs through the pool to the anchor.
@@ -106,7 +106,10 @@ fn pool_without_the_issuer_says_so() {
         panic!("evidence: {:?}", f.evidence);
     };
     assert!(add.is_empty() && bundle.is_none());
-    assert!(f.remediation.contains("ask the issuing CA"), "no AIA: {f}");
+    assert!(
+        f.remediation().contains("ask the issuing CA"),
+        "no AIA: {f}"
+    );
 }
 
 #[test]
@@ -154,7 +157,7 @@ fn private_root_not_sent_tells_the_client_owner_to_import_it() {
         &[&cn(INTER), &cn(ROOT)],
         Who::Both,
     );
-    assert!(f.remediation.contains("private root"), "{f}");
+    assert!(f.remediation().contains("private root"), "{f}");
 }
 
 #[test]

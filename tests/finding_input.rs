@@ -92,7 +92,7 @@ fn critical_extension_webpki_does_not_support() {
         &[&cn(HOST), "critical extension"],
         Who::Server,
     );
-    assert!(f.message.contains("UnsupportedCriticalExtension"), "{f}");
+    assert!(f.message().contains("UnsupportedCriticalExtension"), "{f}");
 }
 
 #[test]

@@ -29,7 +29,7 @@ fn lists_the_sans() {
         Who::Both,
     );
     assert!(
-        !f.message.contains("subject CN"),
+        !f.message().contains("subject CN"),
         "no CN note without a CN match: {f}"
     );
     assert_eq!(
@@ -84,7 +84,7 @@ fn ip_host_needs_an_ip_san() {
         &["192.0.2.10", HOST],
         Who::Both,
     );
-    assert!(f.remediation.contains("iPAddress"), "{f}");
+    assert!(f.remediation().contains("iPAddress"), "{f}");
 }
 
 #[test]

@@ -20,7 +20,7 @@ fn ca_first_leaf_later() {
         &[&cn(INTER), &cn(HOST), "certificate [1]"],
         Who::Server,
     );
-    assert!(f.remediation.contains("RFC 8446"), "{f}");
+    assert!(f.remediation().contains("RFC 8446"), "{f}");
     assert_eq!(
         f.evidence,
         Evidence::Certificates {

@@ -21,7 +21,7 @@ fn self_signed_leaf_names_itself_and_its_fingerprint() {
         Who::Both,
     );
     let sha = sha256_hex(&s.presented[0]);
-    assert!(f.remediation.contains(&sha), "pin by fingerprint: {f}");
+    assert!(f.remediation().contains(&sha), "pin by fingerprint: {f}");
     assert_eq!(
         f.evidence,
         Evidence::Root {

@@ -21,9 +21,9 @@ fn names_the_root_and_its_fingerprint_for_the_client_owner() {
         Who::Client,
     );
     let sha = sha256_hex(&s.presented[2]);
-    assert!(f.remediation.contains(&sha), "{f}");
+    assert!(f.remediation().contains(&sha), "{f}");
     assert!(
-        f.remediation.contains("server operator"),
+        f.remediation().contains("server operator"),
         "alternative: {f}"
     );
     assert_eq!(

@@ -28,7 +28,7 @@ fn expired_leaf() {
         ],
         Who::Server,
     );
-    assert!(f.remediation.contains("clock"), "{f}");
+    assert!(f.remediation().contains("clock"), "{f}");
     let Evidence::Validity {
         not_after, at: t, ..
     } = f.evidence
@@ -109,7 +109,7 @@ fn expires_soon_leaf_and_intermediate() {
         &[&cn(HOST), "2026-06-11T00:00:00Z", "in 10 days"],
         Who::Server,
     );
-    assert!(f.remediation.contains("renew"), "{f}");
+    assert!(f.remediation().contains("renew"), "{f}");
     let report = expires_soon_intermediate().run();
     assert_finding(
         &report,
@@ -155,7 +155,7 @@ fn expired_cross_sign_not_needed_is_a_warning() {
         &[&cn(ROOT), "Contoso Legacy Root", "not needed"],
         Who::Server,
     );
-    assert!(f.remediation.contains("remove"), "{f}");
+    assert!(f.remediation().contains("remove"), "{f}");
     assert_no(&report, Code::Expired);
     assert_no(&report, Code::AnchorIncluded);
 }

@@ -32,7 +32,7 @@ fn client_auth_intermediate() {
         &[&cn(INTER), "clientAuth"],
         Who::Server,
     );
-    assert!(f.remediation.contains("intermediate"), "{f}");
+    assert!(f.remediation().contains("intermediate"), "{f}");
 }
 
 #[test]

@@ -52,7 +52,7 @@ impl<'p> Diagnosis<'p> {
     pub(super) fn path_length(&mut self, path: Option<&Path<'p>>) {
         let indices = presented_indices(path);
         for (depth, &i) in indices.iter().enumerate().skip(1) {
-            let Some(limit) = self.desc(i).and_then(|d| d.path_len) else {
+            let Some(limit) = self.skim(i).and_then(|s| s.path_len()) else {
                 continue;
             };
             let below = indices[1..depth]
@@ -111,7 +111,7 @@ impl<'p> Diagnosis<'p> {
             return;
         };
         let (issuer_label, issuer) = match index {
-            Some(i) => (self.label(i), self.subject(i)),
+            Some(i) => (self.label(i).to_string(), self.subject(i)),
             None => {
                 let subject = Skim::new(der)
                     .map(|s| name_to_string(s.subject))

@@ -89,7 +89,11 @@ impl<'p> Diagnosis<'p> {
             }
         }
         if whole && !extras.is_empty() && self.skim(0).is_some() {
-            let labels: Vec<String> = extras.iter().take(5).map(|&i| self.label(i)).collect();
+            let labels: Vec<String> = extras
+                .iter()
+                .take(5)
+                .map(|&i| self.label(i).to_string())
+                .collect();
             let more = match extras.len() {
                 n if n > 5 => format!(" and {} more", n - 5),
                 _ => String::new(),

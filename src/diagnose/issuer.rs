@@ -5,16 +5,16 @@
 use pki_types::{CertificateDer, TrustAnchor};
 
 use crate::anchor::{AnchorMatch, classify};
-use crate::cert::{Description, Skim, hex, sequence_tlv, sha256_hex};
+use crate::cert::{hex, sequence_tlv, sha256_hex};
 use crate::chain::{Assembly, End, Link, Path, Source, assemble};
 use crate::endpoint::Endpoint;
-use crate::finding::{Code, Evidence};
+use crate::finding::{Code, Evidence, Text};
 use crate::key::PublicKey;
 use crate::report::{AnchorEntry, name_to_string};
 use crate::store::TrustStore;
 use crate::verify::{self, Rejection};
 
-use super::Diagnosis;
+use super::{Diagnosis, Named};
 
 impl<'p> Diagnosis<'p> {
     /// How assembly's best path ends, when it does not end at an anchor: the three everyday
@@ -96,15 +96,20 @@ impl<'p> Diagnosis<'p> {
     fn self_signed(&mut self) {
         let sha = self.sha(0);
         let leaf = self.label(0);
+        let quoted_sha = sha.clone();
         self.push(
             Code::SelfSigned,
             Some(0),
-            format!("{leaf} is self-signed: no CA vouches for it, and no trust store holds it"),
-            format!(
-                "server operator: install a certificate issued by a CA the clients trust; or, \
-                 for a private service only, client owner: trust this exact certificate \
-                 (sha256 {sha}) as an anchor"
-            ),
+            Text::lazy(move || {
+                format!("{leaf} is self-signed: no CA vouches for it, and no trust store holds it")
+            }),
+            Text::lazy(move || {
+                format!(
+                    "server operator: install a certificate issued by a CA the clients trust; \
+                     or, for a private service only, client owner: trust this exact \
+                     certificate (sha256 {quoted_sha}) as an anchor"
+                )
+            }),
             Evidence::Root {
                 subject: self.subject(0),
                 sha256: sha,
@@ -122,26 +127,38 @@ impl<'p> Diagnosis<'p> {
         };
         let subject = name_to_string(root.subject);
         let sha = sha256_hex(root.der);
-        let stores: Vec<&str> = self.verifier.stores.iter().map(|s| s.name()).collect();
-        let whence = match index {
-            Some(i) => format!("the chain ends in root {} \"{subject}\"", self.role(i)),
-            None if via_pool => {
-                format!("completed from the pool, the chain ends in root \"{subject}\"")
-            }
-            None => format!("the chain ends in root \"{subject}\""),
-        };
-        self.push(
-            Code::UntrustedRoot,
-            index,
+        let stores: Vec<String> = self
+            .verifier
+            .stores
+            .iter()
+            .map(|s| s.name().to_owned())
+            .collect();
+        let (quoted_subject, quoted_sha) = (subject.clone(), sha.clone());
+        let role = index.map(|i| self.role(i));
+        let message = Text::lazy(move || {
+            let whence = match role {
+                Some(role) => format!("the chain ends in root {role} \"{quoted_subject}\""),
+                None if via_pool => {
+                    format!("completed from the pool, the chain ends in root \"{quoted_subject}\"")
+                }
+                None => format!("the chain ends in root \"{quoted_subject}\""),
+            };
             format!(
                 "{whence}, which no configured trust store ({}) holds",
                 stores.join(", ")
-            ),
-            format!(
-                "client owner: if this private/enterprise root is meant to be trusted, import \
-                 it (sha256 {sha}), e.g. with --add-roots; otherwise the server operator must \
-                 use a certificate from a publicly trusted CA"
-            ),
+            )
+        });
+        self.push(
+            Code::UntrustedRoot,
+            index,
+            message,
+            Text::lazy(move || {
+                format!(
+                    "client owner: if this private/enterprise root is meant to be trusted, \
+                     import it (sha256 {quoted_sha}), e.g. with --add-roots; otherwise the \
+                     server operator must use a certificate from a publicly trusted CA"
+                )
+            }),
             Evidence::Root {
                 subject,
                 sha256: sha,
@@ -163,17 +180,16 @@ impl<'p> Diagnosis<'p> {
             Source::Presented(i) => Some(i),
             Source::Pool(_) => None,
         };
-        let child_desc = match index {
-            Some(i) => self.desc(i).cloned(),
-            None => describe_skim(&child),
-        };
         let child_label = match index {
-            Some(i) => self.label(i),
-            None => format!("pool certificate \"{}\"", name_to_string(child.subject)),
+            Some(i) => Named::Label(self.label(i)),
+            None => Named::Text(format!(
+                "pool certificate \"{}\"",
+                name_to_string(child.subject)
+            )),
         };
         let issuer = name_to_string(child.issuer);
         let key_id = child.authority_key_id().map(hex);
-        let ca_issuers = child_desc.map(|d| d.ca_issuers).unwrap_or_default();
+        let ca_issuers = child.ca_issuers();
         let mut add = Vec::new();
         let mut bundle = None;
         let mut completed = None;
@@ -231,6 +247,24 @@ impl<'p> Diagnosis<'p> {
                 _ => pool_note = "; the intermediate pool does not have it either".to_owned(),
             }
         }
+        // The words are written when read, from copies of the evidence they quote.
+        let (quoted_issuer, quoted_key_id, quoted_urls) =
+            (issuer.clone(), key_id.clone(), ca_issuers.clone());
+        let message = Text::lazy(move || {
+            let mut about: Vec<String> = quoted_key_id
+                .iter()
+                .map(|k| format!("key id {k}"))
+                .collect();
+            about.extend(quoted_urls.iter().map(|url| format!("AIA caIssuers {url}")));
+            let key = match about.is_empty() {
+                true => String::new(),
+                false => format!(" ({})", about.join(", ")),
+            };
+            format!(
+                "{child_label} is issued by \"{quoted_issuer}\"{key}, which the server did not \
+                 send and no trust store holds{pool_note}"
+            )
+        });
         let fetch = if !add.is_empty() {
             format!(
                 "append the {} certificate(s) the pool completes it with (sha256 {})",
@@ -242,24 +276,20 @@ impl<'p> Diagnosis<'p> {
         } else {
             format!("download it from {}", ca_issuers.join(" or "))
         };
-        let mut about: Vec<String> = key_id.iter().map(|k| format!("key id {k}")).collect();
-        about.extend(ca_issuers.iter().map(|url| format!("AIA caIssuers {url}")));
-        let key = match about.is_empty() {
-            true => String::new(),
-            false => format!(" ({})", about.join(", ")),
-        };
-        self.push(
-            Code::IncompleteChain,
-            index,
-            format!(
-                "{child_label} is issued by \"{issuer}\"{key}, which the server did not send \
-                 and no trust store holds{pool_note}"
-            ),
+        let quoted_issuer = issuer.clone();
+        let remediation = Text::lazy(move || {
             format!(
                 "server operator: serve the full chain (leaf, then each intermediate up to the \
                  root) — {fetch}; browsers may fetch missing intermediates, strict clients do \
-                 not. If \"{issuer}\" is a private root, the client owner must import it instead"
-            ),
+                 not. If \"{quoted_issuer}\" is a private root, the client owner must import \
+                 it instead"
+            )
+        });
+        self.push(
+            Code::IncompleteChain,
+            index,
+            message,
+            remediation,
             Evidence::MissingIssuer {
                 subject: issuer,
                 key_id,
@@ -285,8 +315,8 @@ impl<'p> Diagnosis<'p> {
             let (Source::Presented(c), Source::Presented(i)) = (child.source, issuer.source) else {
                 continue;
             };
-            let child_label = self.label(c);
-            let issuer_label = self.label(i);
+            let child_label = self.label(c).to_string();
+            let issuer_label = self.label(i).to_string();
             if self.signer_key_refused(c, &child_label, &issuer_label, issuer.skim.spki) {
                 return;
             }
@@ -324,7 +354,7 @@ impl<'p> Diagnosis<'p> {
         let Source::Presented(i) = top.source else {
             return;
         };
-        let label = self.label(i);
+        let label = self.label(i).to_string();
         let issuer = name_to_string(top.skim.issuer);
         let anchor_spki = self
             .verifier
@@ -455,10 +485,6 @@ impl<'p> Diagnosis<'p> {
             },
         );
     }
-}
-
-fn describe_skim(skim: &Skim<'_>) -> Option<Description> {
-    Description::new(&CertificateDer::from(skim.der)).ok()
 }
 
 /// PEM text of DER certificates, ready to append to a chain file.

@@ -258,9 +258,9 @@ pub fn assert_invariants(scenario: &Scenario, report: &Report) {
                 "{name}: index out of range: {f}"
             );
         }
-        assert!(!f.message.is_empty(), "{name}: empty message: {f:?}");
+        assert!(!f.message().is_empty(), "{name}: empty message: {f:?}");
         assert!(
-            f.remediation.contains("server operator") || f.remediation.contains("client owner"),
+            f.remediation().contains("server operator") || f.remediation().contains("client owner"),
             "{name}: remediation names nobody: {f}"
         );
     }
@@ -313,12 +313,12 @@ pub fn assert_finding<'r>(
     assert_eq!(finding.severity, severity, "{finding}");
     for name in names {
         assert!(
-            finding.message.contains(name),
+            finding.message().contains(name),
             "message lacks {name:?}: {finding}"
         );
     }
-    let server = finding.remediation.contains("server operator");
-    let client = finding.remediation.contains("client owner");
+    let server = finding.remediation().contains("server operator");
+    let client = finding.remediation().contains("client owner");
     match who {
         Who::Server => assert!(
             server,
