@@ -31,6 +31,11 @@ mod fast;
 const CA_ISSUERS: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.48.2");
 const SUBJECT_KEY_ID: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.14");
 const AUTHORITY_KEY_ID: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.35");
+/// id-kp-serverAuth, 1.3.6.1.5.5.7.3.1 ([RFC 5280 section 4.2.1.12]), as its DER content
+/// bytes.
+///
+/// [RFC 5280 section 4.2.1.12]: https://www.rfc-editor.org/rfc/rfc5280#section-4.2.1.12
+const SERVER_AUTH_OID: &[u8] = &[0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x01];
 
 /// The fields of a certificate that chain assembly and the healthy path need, borrowed from
 /// the DER without decoding anything else.
@@ -127,6 +132,9 @@ impl<'a> Skim<'a> {
     /// [RFC 5280 section 4.2.1.2]: https://www.rfc-editor.org/rfc/rfc5280#section-4.2.1.2
     pub(crate) fn subject_key_id(&self) -> Option<&'a [u8]> {
         let value = self.extension(&SUBJECT_KEY_ID)?;
+        if let Some((id, [])) = fast::tlv(value, 0x04) {
+            return Some(id);
+        }
         <&der::asn1::OctetStringRef>::from_der(value)
             .ok()
             .map(|o| o.as_bytes())
@@ -142,6 +150,14 @@ impl<'a> Skim<'a> {
     /// [RFC 5280 section 4.2.1.1]: https://www.rfc-editor.org/rfc/rfc5280#section-4.2.1.1
     pub(crate) fn authority_key_id(&self) -> Option<&'a [u8]> {
         let value = self.extension(&AUTHORITY_KEY_ID)?;
+        if let Some((fields, [])) = fast::tlv(value, 0x30) {
+            if fields.is_empty() || fields[0] != 0x80 {
+                return None;
+            }
+            if let Some((id, _)) = fast::tlv(fields, 0x80) {
+                return Some(id);
+            }
+        }
         let seq = AnyRef::from_der(value).ok()?;
         let mut reader = SliceReader::new(seq.value()).ok()?;
         if reader.is_finished() {
@@ -240,7 +256,12 @@ impl<'a> Skim<'a> {
     ///
     /// [RFC 5280 section 4.2.1.12]: https://www.rfc-editor.org/rfc/rfc5280#section-4.2.1.12
     pub(crate) fn allows_server_auth(&self) -> bool {
-        allows_server_auth(self.extended_key_usage().as_deref())
+        let Some(value) = self.extension(&ExtendedKeyUsage::OID) else {
+            return true;
+        };
+        // Comparing the OIDs' bytes answers without writing out every purpose.
+        fast::lists_oid(value, SERVER_AUTH_OID)
+            .unwrap_or_else(|| allows_server_auth(Some(&eku_in(value).unwrap_or_default())))
     }
 
     /// The subject's common names ([RFC 5280 section 4.1.2.6]), exactly
@@ -821,6 +842,12 @@ mod tests {
     use super::*;
 
     #[test]
+    fn server_auth_bytes_are_its_oid() {
+        let oid = ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.3.1");
+        assert_eq!(oid.as_bytes(), SERVER_AUTH_OID);
+    }
+
+    #[test]
     fn hex_is_lowercase_and_padded() {
         assert_eq!(hex(&[0x00, 0x0a, 0xff]), "000aff");
     }
@@ -1226,6 +1253,11 @@ mod tests {
         assert_eq!(skim.extended_key_usage(), description.extended_key_usage);
         assert_eq!(skim.allows_server_auth(), description.allows_server_auth());
         assert_eq!(skim.common_names(), description.common_names);
+        assert_eq!(skim.subject_key_id().map(hex), description.subject_key_id);
+        assert_eq!(
+            skim.authority_key_id().map(hex),
+            description.authority_key_id
+        );
         true
     }
 

@@ -94,16 +94,19 @@ pub(crate) struct Path<'a> {
 }
 
 impl Path<'_> {
-    pub(crate) fn pool_count(&self) -> usize {
-        self.links
-            .iter()
-            .filter(|l| matches!(l.source, Source::Pool(_)))
-            .count()
-    }
-
     fn key(&self) -> (u8, usize, usize) {
-        (self.end.rank(), self.pool_count(), self.links.len())
+        rank(self.end, &self.links)
     }
+}
+
+/// How good a path ending in `end` through `links` is, lower first: an anchor, then the
+/// fewest pool certificates, then the shortest.
+fn rank(end: End, links: &[Link<'_>]) -> (u8, usize, usize) {
+    let pool = links
+        .iter()
+        .filter(|l| matches!(l.source, Source::Pool(_)))
+        .count();
+    (end.rank(), pool, links.len())
 }
 
 /// The result of assembly: the best path found, and whether the budget ran out first.
@@ -130,12 +133,16 @@ pub(crate) fn assemble<'a>(
     budget: Budget,
 ) -> Option<Assembly<'a>> {
     let leaf = (*presented.first()?)?;
-    let mut by_subject: HashMap<&[u8], Vec<usize>> = HashMap::new();
-    for (i, skim) in presented.iter().enumerate().skip(1) {
-        if let Some(skim) = skim {
-            by_subject.entry(skim.subject).or_default().push(i);
+    // The usual few certificates are cheaper to scan than to index.
+    let by_subject = (presented.len() > SCAN_LIMIT).then(|| {
+        let mut by_subject: HashMap<&[u8], Vec<usize>> = HashMap::new();
+        for (i, skim) in presented.iter().enumerate().skip(1) {
+            if let Some(skim) = skim {
+                by_subject.entry(skim.subject).or_default().push(i);
+            }
         }
-    }
+        by_subject
+    });
     let mut search = Search {
         presented,
         by_subject,
@@ -155,9 +162,13 @@ pub(crate) fn assemble<'a>(
     Some(Assembly { best, exhausted })
 }
 
+/// Presented lists up to this long are scanned for issuers rather than indexed.
+const SCAN_LIMIT: usize = 16;
+
 struct Search<'s, 'a> {
     presented: &'s [Option<Skim<'a>>],
-    by_subject: HashMap<&'a [u8], Vec<usize>>,
+    /// Presented issuers by subject; `None` for a list short enough to scan.
+    by_subject: Option<HashMap<&'a [u8], Vec<usize>>>,
     pool: Option<&'a Pool>,
     stores: &'s [TrustStore],
     budget: Budget,
@@ -230,30 +241,29 @@ impl<'a> Search<'_, 'a> {
                     _ => true,
                 }
         };
-        let named: Vec<(usize, Skim<'a>)> = self
-            .by_subject
-            .get(node.issuer)
-            .into_iter()
-            .flatten()
-            .filter_map(|&i| Some((i, (*self.presented.get(i)?)?)))
-            .collect();
+        let link = |i: usize, skim: Skim<'a>| Link {
+            source: Source::Presented(i),
+            skim,
+        };
+        let mut out: Vec<Link<'a>> = match &self.by_subject {
+            Some(by_subject) => by_subject
+                .get(node.issuer)
+                .into_iter()
+                .flatten()
+                .filter_map(|&i| Some(link(i, (*self.presented.get(i)?)?)))
+                .collect(),
+            None => (1..self.presented.len())
+                .filter_map(|i| Some(link(i, (*self.presented.get(i)?)?)))
+                .filter(|l| l.skim.subject == node.issuer)
+                .collect(),
+        };
         // webpki matches issuers by name alone; key identifiers only order the search. A
         // presented same-name certificate with another key is still a candidate (when
         // nothing better is presented), so that a wrong or outdated intermediate shows up
         // on the path, where its signature is then found not to verify.
-        let fitting: Vec<(usize, Skim<'a>)> = named
-            .iter()
-            .copied()
-            .filter(|(_, skim)| fits(skim))
-            .collect();
-        let chosen = if fitting.is_empty() { named } else { fitting };
-        let mut out: Vec<Link<'a>> = chosen
-            .into_iter()
-            .map(|(i, skim)| Link {
-                source: Source::Presented(i),
-                skim,
-            })
-            .collect();
+        if out.len() > 1 && out.iter().any(|l| fits(&l.skim)) {
+            out.retain(|l| fits(&l.skim));
+        }
         if let Some(pool) = self.pool {
             let room = self.budget.max_candidates.saturating_sub(self.spent);
             let hits: Vec<(usize, Skim<'a>)> = match aki {
@@ -281,16 +291,12 @@ impl<'a> Search<'_, 'a> {
     }
 
     fn finish(&mut self, end: End) {
-        let path = Path {
-            links: self.stack.clone(),
-            end,
-        };
-        if self
-            .best
-            .as_ref()
-            .is_none_or(|best| path.key() < best.key())
-        {
-            self.best = Some(path);
+        let key = rank(end, &self.stack);
+        if self.best.as_ref().is_none_or(|best| key < best.key()) {
+            self.best = Some(Path {
+                links: self.stack.clone(),
+                end,
+            });
         }
     }
 }

@@ -121,7 +121,8 @@ impl<'p> Diagnosis<'p> {
     // ---- the untrusted path -------------------------------------------------------------
 
     fn untrusted(&mut self) -> (Vec<PathEntry>, Option<AnchorEntry>) {
-        let Some(rejection) = self.verdict.rejection().cloned() else {
+        let verdict = self.verdict;
+        let Some(rejection) = verdict.rejection() else {
             return (Vec::new(), None);
         };
         self.malformed();
@@ -132,9 +133,9 @@ impl<'p> Diagnosis<'p> {
             &self.verifier.stores,
             self.verifier.budget,
         );
-        let presented_path = assembly.as_ref().map(|a| a.best.clone());
-        let path = presented_path.as_ref();
-        let mut shown_path = presented_path.clone();
+        let path = assembly.as_ref().map(|a| &a.best);
+        // The path to show, when the pool completes it; otherwise `path`.
+        let mut completed_path = None;
         let mut shown_anchor = None;
         if let Some(AnchorMatch::Anchored { store, anchor }) = path.map(classify) {
             shown_anchor = self.anchor_entry((store, anchor));
@@ -142,14 +143,14 @@ impl<'p> Diagnosis<'p> {
         let before = self.findings.len();
         match rejection.code {
             Code::BadSignature => self.bad_signature(path),
-            Code::BudgetExceeded => self.path_budget(path, &rejection),
-            Code::CaUsedAsLeaf => self.ca_used_as_leaf(first, &rejection),
-            Code::CrlUnusable => self.crl_unusable(path, &rejection),
+            Code::BudgetExceeded => self.path_budget(path, rejection),
+            Code::CaUsedAsLeaf => self.ca_used_as_leaf(first, rejection),
+            Code::CrlUnusable => self.crl_unusable(path, rejection),
             Code::Expired | Code::NotYetValid => self.validity(path),
             Code::IncompleteChain => {
                 if let Some(assembly) = &assembly {
                     if let Some((path, anchor)) = self.chain_end(assembly, true) {
-                        shown_path = Some(path);
+                        completed_path = Some(path);
                         shown_anchor = anchor;
                     }
                 }
@@ -157,15 +158,15 @@ impl<'p> Diagnosis<'p> {
             Code::MalformedCertificate => {
                 if !self.has(Code::MalformedCertificate) {
                     // Every certificate parses: webpki's BadDer is about a CRL.
-                    self.crl_unusable(path, &rejection);
+                    self.crl_unusable(path, rejection);
                 }
             }
             Code::NameConstraints => self.name_constraints(path, shown_anchor.as_ref()),
-            Code::NameMismatch => self.name_mismatch(Some(&rejection)),
+            Code::NameMismatch => self.name_mismatch(Some(rejection)),
             Code::NotACa => self.not_a_ca(path),
             Code::PathLength => self.path_length(path),
             Code::Revoked => self.revoked(path),
-            Code::UnsupportedAlgorithm => self.algorithms(path, &rejection),
+            Code::UnsupportedAlgorithm => self.algorithms(path, rejection),
             Code::WrongPurpose => self.wrong_purpose(path),
             // No stage of certdeps can say more than webpki's own words about these.
             Code::AnchorIncluded
@@ -188,32 +189,36 @@ impl<'p> Diagnosis<'p> {
             || self.has(rejection.code)
             || (rejection.code == Code::CaUsedAsLeaf && first == First::CaBeforeLeaf);
         if !explained {
-            self.primary_from_webpki(&rejection);
+            self.primary_from_webpki(rejection);
         }
         // webpki stops at its first error; ask the other stages what else is wrong. When the
         // first certificate is a CA, the leaf checks would only describe the wrong
         // certificate.
         if first == First::Leaf {
-            self.name_mismatch(None);
+            // webpki already judged the leaf's names; explain only a mismatch.
+            if rejection.host_matches != Some(true) {
+                self.name_mismatch(None);
+            }
             self.validity(path);
             self.wrong_purpose(path);
             self.leaf_key();
             let chain_seen = matches!(rejection.code, Code::IncompleteChain | Code::BadSignature);
             if let (false, Some(assembly)) = (chain_seen, &assembly) {
                 if let Some((path, anchor)) = self.chain_end(assembly, false) {
-                    shown_path = Some(path);
+                    completed_path = Some(path);
                     shown_anchor = anchor;
                 }
             }
         }
-        let on_path = presented_indices(shown_path.as_ref());
-        let complete = shown_path.as_ref().is_some_and(|p| p.end != End::TooDeep)
+        let shown_path = completed_path.as_ref().or(path);
+        let on_path = presented_indices(shown_path);
+        let complete = shown_path.is_some_and(|p| p.end != End::TooDeep)
             && !assembly.as_ref().is_some_and(|a| a.exhausted);
         self.hygiene(&on_path, complete && first == First::Leaf);
         if shown_anchor.is_some() {
             self.revocation_coverage(&on_path);
         }
-        let entries = match &shown_path {
+        let entries = match shown_path {
             Some(path) => path
                 .links
                 .iter()
@@ -255,7 +260,7 @@ impl<'p> Diagnosis<'p> {
              CA), then its intermediates, not the CA certificate alone"
                 .to_owned(),
             Evidence::Webpki {
-                error: rejection.webpki.clone(),
+                error: rejection.webpki().to_owned(),
             },
         );
     }
@@ -338,7 +343,7 @@ impl<'p> Diagnosis<'p> {
                     Some(0),
                     format!(
                         "webpki says {label} is not valid for host {host} ({}); {}",
-                        rejection.webpki,
+                        rejection.webpki(),
                         san_list(&sans)
                     ),
                     name_remediation(host),
@@ -582,7 +587,7 @@ impl<'p> Diagnosis<'p> {
     /// an error: a code that is not one (or has no meaning here) becomes `rejected`.
     fn primary_from_webpki(&mut self, rejection: &Rejection) {
         let leaf = self.label(0);
-        let webpki = &rejection.webpki;
+        let webpki = rejection.webpki();
         let (message, who) = match rejection.code {
             Code::BadSignature => (
                 format!("a signature on the path from {leaf} does not verify"),
@@ -684,7 +689,7 @@ impl<'p> Diagnosis<'p> {
             format!("{message} (webpki: {webpki})"),
             who.to_owned(),
             Evidence::Webpki {
-                error: webpki.clone(),
+                error: webpki.to_owned(),
             },
         );
     }
@@ -1093,11 +1098,10 @@ mod tests {
         let verdict = verify(&presented, &[], None, &[], now());
         let presented = Arc::from(presented);
         let mut diagnosis = Diagnosis::new(&verifier, None, &presented, &verdict, now());
-        diagnosis.primary_from_webpki(&Rejection {
-            code: Code::RevocationUnknown,
-            webpki: "UnknownRevocationStatus".to_owned(),
-            leaf_key: None,
-        });
+        diagnosis.primary_from_webpki(&Rejection::new(
+            Code::RevocationUnknown,
+            "UnknownRevocationStatus".to_owned(),
+        ));
         let f = &diagnosis.findings[0];
         assert_eq!((f.code, f.severity), (Code::Rejected, Severity::Error));
         assert!(

@@ -11,6 +11,7 @@
 use std::borrow::Cow;
 use std::fmt;
 use std::net::{IpAddr, Ipv6Addr};
+use std::sync::Arc;
 
 use pki_types::{DnsName, ServerName};
 
@@ -43,9 +44,16 @@ const DEFAULT_SCHEME: &str = "https";
 /// Build one with [`Endpoint::parse`]. The host is normalised (IDNA to
 /// punycode, lowercase, no trailing dot), so two spellings of the same endpoint
 /// compare equal only when they also have the same [`input`](Self::input).
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "json", derive(serde::Serialize))]
+///
+/// Cloning is cheap (the parsed parts are shared), so every report can keep its endpoint.
+#[derive(Clone, PartialEq, Eq, Hash)]
 pub struct Endpoint {
+    parts: Arc<Parts>,
+}
+
+#[derive(Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "json", derive(serde::Serialize))]
+struct Parts {
     input: String,
     scheme: String,
     host: Host,
@@ -134,32 +142,34 @@ impl Endpoint {
 
         let server_name = server_name_of(input, &host)?;
         Ok(Self {
-            input: input.to_owned(),
-            scheme: scheme.to_owned(),
-            host,
-            port,
-            server_name,
+            parts: Arc::new(Parts {
+                input: input.to_owned(),
+                scheme: scheme.to_owned(),
+                host,
+                port,
+                server_name,
+            }),
         })
     }
 
     /// The input exactly as given to [`Endpoint::parse`], whitespace included.
     pub fn input(&self) -> &str {
-        &self.input
+        &self.parts.input
     }
 
     /// The URL scheme, lowercase; `https` when the input had none.
     pub fn scheme(&self) -> &str {
-        &self.scheme
+        &self.parts.scheme
     }
 
     /// The host: a normalised DNS name or an IP address.
     pub fn host(&self) -> &Host {
-        &self.host
+        &self.parts.host
     }
 
     /// The port: explicit in the input, or the scheme's default.
     pub fn port(&self) -> u16 {
-        self.port
+        self.parts.port
     }
 
     /// The name rustls and rustls-webpki verify the certificate against.
@@ -170,7 +180,25 @@ impl Endpoint {
     ///
     /// [RFC 6125 section 6.2.1]: https://www.rfc-editor.org/rfc/rfc6125#section-6.2.1
     pub fn server_name(&self) -> ServerName<'static> {
-        self.server_name.clone()
+        self.parts.server_name.clone()
+    }
+}
+
+impl fmt::Debug for Endpoint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Endpoint")
+            .field("input", &self.parts.input)
+            .field("scheme", &self.parts.scheme)
+            .field("host", &self.parts.host)
+            .field("port", &self.parts.port)
+            .finish()
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for Endpoint {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.parts.serialize(s)
     }
 }
 
@@ -180,9 +208,11 @@ impl fmt::Display for Endpoint {
     ///
     /// [RFC 3986 section 3.2.2]: https://www.rfc-editor.org/rfc/rfc3986#section-3.2.2
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.host {
-            Host::Ip(IpAddr::V6(ip)) => write!(f, "[{ip}]:{}", self.port),
-            Host::Dns(_) | Host::Ip(IpAddr::V4(_)) => write!(f, "{}:{}", self.host, self.port),
+        match &self.parts.host {
+            Host::Ip(IpAddr::V6(ip)) => write!(f, "[{ip}]:{}", self.parts.port),
+            Host::Dns(_) | Host::Ip(IpAddr::V4(_)) => {
+                write!(f, "{}:{}", self.parts.host, self.parts.port)
+            }
         }
     }
 }

@@ -367,7 +367,7 @@ mod json {
             "endpoint": endpoint,
             "at": super::format_time(report.at),
             "trusted": report.is_trusted(),
-            "webpki": report.verdict.rejection().map(|r| r.webpki.clone()),
+            "webpki": report.verdict.rejection().map(|r| r.webpki().to_owned()),
             "presented": presented,
             "path": report.path(),
             "anchor": report.anchor(),

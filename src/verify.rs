@@ -4,6 +4,8 @@
 //! to a path builder touches one file. Only [`verify`] can produce a trusted [`Verdict`], and
 //! only from webpki's `VerifiedPath`: nothing else in the crate has a constructor for it.
 
+use std::sync::OnceLock;
+
 use pki_types::{CertificateDer, CertificateRevocationListDer, ServerName, TrustAnchor, UnixTime};
 use webpki::{EndEntityCert, KeyUsage, RevocationOptionsBuilder, UnknownStatusPolicy};
 
@@ -59,16 +61,64 @@ pub(crate) struct TrustedPath {
 }
 
 /// Why the strict client refused, as webpki said it, translated into a finding code.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct Rejection {
     /// The finding code for webpki's error.
     pub code: Code,
-    /// webpki's error, as its `Debug` text: the authority's own words.
-    pub webpki: String,
+    reason: Reason,
+    /// `reason` written out, on first read.
+    words: OnceLock<String>,
     /// The leaf passed webpki but its key cannot sign a handshake (see [`PublicKey`]).
     pub leaf_key: Option<PublicKey>,
+    /// webpki's own answer on the leaf's names when it refused the chain for another reason
+    /// first (`None`: no host given, or the leaf does not parse), so that diagnosis asks its
+    /// own matcher only to explain a mismatch.
+    pub(crate) host_matches: Option<bool>,
 }
+
+/// What refused: webpki's error, or certdeps' own words for a refusal made around webpki.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Reason {
+    Webpki(webpki::Error),
+    Text(String),
+}
+
+impl Rejection {
+    pub(crate) fn new(code: Code, words: String) -> Self {
+        Self {
+            code,
+            reason: Reason::Text(words),
+            words: OnceLock::new(),
+            leaf_key: None,
+            host_matches: None,
+        }
+    }
+
+    /// webpki's error as its `Debug` text (the authority's own words), or certdeps' words
+    /// for a refusal it made around webpki (an oversized list, an unreadable CRL, a leaf key
+    /// no handshake can use).
+    pub fn webpki(&self) -> &str {
+        match &self.reason {
+            Reason::Text(text) => text,
+            Reason::Webpki(error) => self.words.get_or_init(|| format!("{error:?}")),
+        }
+    }
+}
+
+impl PartialEq for Rejection {
+    fn eq(&self, other: &Self) -> bool {
+        (self.code, &self.reason, &self.leaf_key, self.host_matches)
+            == (
+                other.code,
+                &other.reason,
+                &other.leaf_key,
+                other.host_matches,
+            )
+    }
+}
+
+impl Eq for Rejection {}
 
 impl Verdict {
     /// Whether a strict client holding only the presented certificates and the configured
@@ -96,8 +146,10 @@ impl Verdict {
         Self {
             outcome: Outcome::Untrusted(Rejection {
                 code: code_for(error),
-                webpki: format!("{error:?}"),
+                reason: Reason::Webpki(error.clone()),
+                words: OnceLock::new(),
                 leaf_key: None,
+                host_matches: None,
             }),
         }
     }
@@ -141,11 +193,10 @@ pub fn verify(
         // webpki says BadDer for a CRL it cannot read; the certificates may be fine.
         Err(e) => {
             return Verdict {
-                outcome: Outcome::Untrusted(Rejection {
-                    code: Code::CrlUnusable,
-                    webpki: format!("{e:?} (reading a supplied CRL)"),
-                    leaf_key: None,
-                }),
+                outcome: Outcome::Untrusted(Rejection::new(
+                    Code::CrlUnusable,
+                    format!("{e:?} (reading a supplied CRL)"),
+                )),
             };
         }
     };
@@ -163,7 +214,14 @@ pub fn verify(
         None,
     ) {
         Ok(path) => path,
-        Err(e) => return Verdict::rejected(&e),
+        Err(e) => {
+            let mut verdict = Verdict::rejected(&e);
+            if let (Outcome::Untrusted(rejection), Some(name)) = (&mut verdict.outcome, server_name)
+            {
+                rejection.host_matches = Some(leaf.verify_is_valid_for_subject_name(name).is_ok());
+            }
+            return verdict;
+        }
     };
     if let Some(name) = server_name {
         if let Err(e) = leaf.verify_is_valid_for_subject_name(name) {
@@ -176,9 +234,12 @@ pub fn verify(
         Ok(key) => {
             return Verdict {
                 outcome: Outcome::Untrusted(Rejection {
-                    code: Code::UnsupportedAlgorithm,
-                    webpki: "accepted by webpki; leaf key refused at the handshake".to_owned(),
                     leaf_key: Some(key),
+                    host_matches: Some(true),
+                    ..Rejection::new(
+                        Code::UnsupportedAlgorithm,
+                        "accepted by webpki; leaf key refused at the handshake".to_owned(),
+                    )
                 }),
             };
         }
@@ -234,11 +295,7 @@ fn oversized(presented: &[CertificateDer<'_>]) -> Option<Rejection> {
     } else {
         return None;
     };
-    Some(Rejection {
-        code: Code::BudgetExceeded,
-        webpki: why,
-        leaf_key: None,
-    })
+    Some(Rejection::new(Code::BudgetExceeded, why))
 }
 
 /// Translates webpki's error into a finding code.

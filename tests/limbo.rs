@@ -279,7 +279,7 @@ fn certdeps_answer(tc: &Testcase, at: UnixTime, show: bool) -> Answer {
         trusted: report.is_trusted(),
         errors: report.errors().map(|f| f.code).collect(),
         codes: report.codes(),
-        rejection: rejection.map(|r| format!("{} ({})", r.code, r.webpki)),
+        rejection: rejection.map(|r| format!("{} ({})", r.code, r.webpki())),
         rejection_code: rejection.map(|r| r.code),
         malformed: report
             .errors()

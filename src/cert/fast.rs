@@ -239,6 +239,21 @@ pub(super) fn ca_issuers(value: &[u8]) -> Option<Vec<String>> {
 /// The purposes of an extendedKeyUsage extension ([RFC 5280 section 4.2.1.12]), by name.
 ///
 /// [RFC 5280 section 4.2.1.12]: https://www.rfc-editor.org/rfc/rfc5280#section-4.2.1.12
+/// Whether a `SEQUENCE OF OBJECT IDENTIFIER` (an extendedKeyUsage value) lists the OID whose
+/// content bytes are `oid`; `None` when it is not of that shape.
+pub(super) fn lists_oid(value: &[u8], oid: &[u8]) -> Option<bool> {
+    let (mut oids, []) = tlv(value, 0x30)? else {
+        return None;
+    };
+    let mut found = false;
+    while !oids.is_empty() {
+        let (listed, rest) = tlv(oids, 0x06)?;
+        found |= listed == oid;
+        oids = rest;
+    }
+    Some(found)
+}
+
 pub(super) fn eku_names(value: &[u8]) -> Option<Vec<String>> {
     let (mut oids, []) = tlv(value, 0x30)? else {
         return None;

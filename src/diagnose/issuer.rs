@@ -2,6 +2,8 @@
 //! (missing intermediate, self-signed leaf, private root), with the exact fix from the pool;
 //! which signature on the path fails; and webpki's own path limits.
 
+use std::sync::Arc;
+
 use pki_types::{CertificateDer, TrustAnchor};
 
 use crate::anchor::{AnchorMatch, classify};
@@ -14,7 +16,7 @@ use crate::report::{AnchorEntry, name_to_string};
 use crate::store::TrustStore;
 use crate::verify::{self, Rejection};
 
-use super::{Diagnosis, Named};
+use super::{Diagnosis, Label, Named};
 
 impl<'p> Diagnosis<'p> {
     /// How assembly's best path ends, when it does not end at an anchor: the three everyday
@@ -247,42 +249,56 @@ impl<'p> Diagnosis<'p> {
                 _ => pool_note = "; the intermediate pool does not have it either".to_owned(),
             }
         }
-        // The words are written when read, from copies of the evidence they quote.
-        let (quoted_issuer, quoted_key_id, quoted_urls) =
-            (issuer.clone(), key_id.clone(), ca_issuers.clone());
+        // The words are written when read: from the presented certificate itself, which the
+        // report keeps, or from copies for a pool certificate, which it does not.
+        let quote = match child_label {
+            Named::Label(label) => Quote::Presented(label),
+            Named::Text(label) => Quote::Copied(Arc::new(Quoted {
+                label,
+                issuer: issuer.clone(),
+                key_id: key_id.clone(),
+                urls: ca_issuers.clone(),
+            })),
+        };
+        let quoted = quote.clone();
         let message = Text::lazy(move || {
-            let mut about: Vec<String> = quoted_key_id
-                .iter()
-                .map(|k| format!("key id {k}"))
-                .collect();
-            about.extend(quoted_urls.iter().map(|url| format!("AIA caIssuers {url}")));
+            let Some(q) = quoted.read() else {
+                return String::new();
+            };
+            let mut about: Vec<String> = q.key_id.iter().map(|k| format!("key id {k}")).collect();
+            about.extend(q.urls.iter().map(|url| format!("AIA caIssuers {url}")));
             let key = match about.is_empty() {
                 true => String::new(),
                 false => format!(" ({})", about.join(", ")),
             };
             format!(
-                "{child_label} is issued by \"{quoted_issuer}\"{key}, which the server did not \
-                 send and no trust store holds{pool_note}"
+                "{} is issued by \"{}\"{key}, which the server did not send and no trust store \
+                 holds{pool_note}",
+                q.label, q.issuer
             )
         });
-        let fetch = if !add.is_empty() {
-            format!(
-                "append the {} certificate(s) the pool completes it with (sha256 {})",
-                add.len(),
-                add.join(", ")
-            )
-        } else if ca_issuers.is_empty() {
-            "it carries no AIA caIssuers URL; ask the issuing CA for its intermediate".to_owned()
-        } else {
-            format!("download it from {}", ca_issuers.join(" or "))
-        };
-        let quoted_issuer = issuer.clone();
+        let added = add.clone();
         let remediation = Text::lazy(move || {
+            let Some(q) = quote.read() else {
+                return String::new();
+            };
+            let fetch = if !added.is_empty() {
+                format!(
+                    "append the {} certificate(s) the pool completes it with (sha256 {})",
+                    added.len(),
+                    added.join(", ")
+                )
+            } else if q.urls.is_empty() {
+                "it carries no AIA caIssuers URL; ask the issuing CA for its intermediate"
+                    .to_owned()
+            } else {
+                format!("download it from {}", q.urls.join(" or "))
+            };
             format!(
                 "server operator: serve the full chain (leaf, then each intermediate up to the \
                  root) — {fetch}; browsers may fetch missing intermediates, strict clients do \
-                 not. If \"{quoted_issuer}\" is a private root, the client owner must import \
-                 it instead"
+                 not. If \"{}\" is a private root, the client owner must import it instead",
+                q.issuer
             )
         });
         self.push(
@@ -457,20 +473,20 @@ impl<'p> Diagnosis<'p> {
     pub(super) fn path_budget(&mut self, path: Option<&Path<'p>>, rejection: &Rejection) {
         let leaf = self.label(0);
         let message = match path {
-            Some(p) if rejection.webpki.contains("MaximumPathDepthExceeded") => format!(
+            Some(p) if rejection.webpki().contains("MaximumPathDepthExceeded") => format!(
                 "the chain from {leaf} has {} intermediates; webpki (like most clients) follows \
                  at most 6",
                 p.links.len().saturating_sub(1)
             ),
             // verify() refused the list before webpki ran; its text says why.
-            _ if rejection.webpki.starts_with("not run:") => format!(
+            _ if rejection.webpki().starts_with("not run:") => format!(
                 "the certificates presented with {leaf} were not checked: {}",
-                rejection.webpki.trim_start_matches("not run: ")
+                rejection.webpki().trim_start_matches("not run: ")
             ),
             _ => format!(
                 "webpki gave up building a path from {leaf}: too many candidate issuers or \
                  signatures ({})",
-                rejection.webpki
+                rejection.webpki()
             ),
         };
         self.push(
@@ -481,7 +497,7 @@ impl<'p> Diagnosis<'p> {
              intermediates up to one root"
                 .to_owned(),
             Evidence::Webpki {
-                error: rejection.webpki.clone(),
+                error: rejection.webpki().to_owned(),
             },
         );
     }
@@ -496,4 +512,38 @@ fn pem_bundle(ders: &[&[u8]]) -> String {
         })
         .collect::<Vec<_>>()
         .join("")
+}
+
+/// What an `incomplete-chain` message quotes of the certificate whose issuer is missing.
+#[derive(Clone, Debug)]
+enum Quote {
+    /// A presented certificate: read again from the report's copy when the words are written.
+    Presented(Label),
+    /// A pool certificate, which the report does not keep: copied.
+    Copied(Arc<Quoted>),
+}
+
+#[derive(Clone, Debug)]
+struct Quoted {
+    label: String,
+    issuer: String,
+    key_id: Option<String>,
+    urls: Vec<String>,
+}
+
+impl Quote {
+    fn read(&self) -> Option<Quoted> {
+        match self {
+            Self::Presented(label) => {
+                let skim = label.skim()?;
+                Some(Quoted {
+                    label: label.to_string(),
+                    issuer: name_to_string(skim.issuer),
+                    key_id: skim.authority_key_id().map(hex),
+                    urls: skim.ca_issuers(),
+                })
+            }
+            Self::Copied(quoted) => Some(Quoted::clone(quoted)),
+        }
+    }
 }

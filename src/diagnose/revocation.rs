@@ -84,7 +84,7 @@ impl<'p> Diagnosis<'p> {
         if any || rejection.code != Code::CrlUnusable {
             return;
         }
-        let why = crl_error_text(&rejection.webpki);
+        let why = crl_error_text(rejection.webpki());
         for i in presented_indices(path) {
             let Some(desc) = self.desc(i).cloned() else {
                 continue;
@@ -99,7 +99,8 @@ impl<'p> Diagnosis<'p> {
                 format!(
                     "the supplied CRL [{k}] of \"{}\", needed to check {label}, cannot be \
                      used: {why} (webpki: {})",
-                    desc.issuer, rejection.webpki
+                    desc.issuer,
+                    rejection.webpki()
                 ),
                 format!(
                     "client owner: supply the current CRL published and signed by \"{}\", or \
