@@ -40,7 +40,9 @@ pub(crate) struct Diagnosis<'p> {
     skims: Vec<Option<Skim<'p>>>,
     verdict: &'p Verdict,
     now: UnixTime,
-    described: Vec<OnceCell<Option<Description>>>,
+    /// Full descriptions, for the rare stages that need more than the skimmed fields; the
+    /// table itself is made on first use.
+    described: OnceCell<Box<[OnceCell<Option<Description>>]>>,
     findings: Vec<Finding>,
 }
 
@@ -76,7 +78,7 @@ impl<'p> Diagnosis<'p> {
                 .collect(),
             verdict,
             now,
-            described: presented.iter().map(|_| OnceCell::new()).collect(),
+            described: OnceCell::new(),
             findings: Vec::new(),
         }
     }
@@ -196,10 +198,12 @@ impl<'p> Diagnosis<'p> {
         // certificate.
         if first == First::Leaf {
             // webpki already judged the leaf's names; explain only a mismatch.
-            if rejection.host_matches != Some(true) {
+            if rejection.host_matches != Some(true) && rejection.code != Code::NameMismatch {
                 self.name_mismatch(None);
             }
-            self.validity(path);
+            if !matches!(rejection.code, Code::Expired | Code::NotYetValid) {
+                self.validity(path);
+            }
             self.wrong_purpose(path);
             self.leaf_key();
             let chain_seen = matches!(rejection.code, Code::IncompleteChain | Code::BadSignature);
@@ -740,6 +744,7 @@ impl<'p> Diagnosis<'p> {
 
     fn desc(&self, i: usize) -> Option<&Description> {
         self.described
+            .get_or_init(|| self.presented.iter().map(|_| OnceCell::new()).collect())
             .get(i)?
             .get_or_init(|| Description::new(self.presented.get(i)?).ok())
             .as_ref()

@@ -142,11 +142,11 @@ impl Verdict {
         }
     }
 
-    fn rejected(error: &webpki::Error) -> Self {
+    fn rejected(error: webpki::Error) -> Self {
         Self {
             outcome: Outcome::Untrusted(Rejection {
-                code: code_for(error),
-                reason: Reason::Webpki(error.clone()),
+                code: code_for(&error),
+                reason: Reason::Webpki(error),
                 words: OnceLock::new(),
                 leaf_key: None,
                 host_matches: None,
@@ -173,7 +173,7 @@ pub fn verify(
     now: UnixTime,
 ) -> Verdict {
     let Some((leaf_der, intermediates)) = presented.split_first() else {
-        return Verdict::rejected(&webpki::Error::BadDer);
+        return Verdict::rejected(webpki::Error::BadDer);
     };
     if let Some(rejection) = oversized(presented) {
         return Verdict {
@@ -182,7 +182,7 @@ pub fn verify(
     }
     let leaf = match EndEntityCert::try_from(leaf_der) {
         Ok(leaf) => leaf,
-        Err(e) => return Verdict::rejected(&e),
+        Err(e) => return Verdict::rejected(e),
     };
     let parsed_crls: Vec<webpki::CertRevocationList<'_>> = match crls
         .iter()
@@ -215,7 +215,7 @@ pub fn verify(
     ) {
         Ok(path) => path,
         Err(e) => {
-            let mut verdict = Verdict::rejected(&e);
+            let mut verdict = Verdict::rejected(e);
             if let (Outcome::Untrusted(rejection), Some(name)) = (&mut verdict.outcome, server_name)
             {
                 rejection.host_matches = Some(leaf.verify_is_valid_for_subject_name(name).is_ok());
@@ -225,7 +225,7 @@ pub fn verify(
     };
     if let Some(name) = server_name {
         if let Err(e) = leaf.verify_is_valid_for_subject_name(name) {
-            return Verdict::rejected(&e);
+            return Verdict::rejected(e);
         }
     }
     let key = Skim::new(leaf_der.as_ref()).map(|s| PublicKey::from_spki(s.spki));
@@ -243,7 +243,7 @@ pub fn verify(
                 }),
             };
         }
-        Err(_) => return Verdict::rejected(&webpki::Error::BadDer),
+        Err(_) => return Verdict::rejected(webpki::Error::BadDer),
     }
     let intermediates_used = path
         .intermediate_certificates()
