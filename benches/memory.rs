@@ -95,5 +95,17 @@ fn main() {
                 allocations(|| f.healthy.webpki())
             );
         }
+        for cause in fixtures::CAUSES {
+            let id = format!("diagnose-{cause}/{}", f.name);
+            if !selected(&id) {
+                continue;
+            }
+            let failing = f.failing(cause);
+            println!(
+                "allocations {id} certdeps={} webpki={}",
+                allocations(|| failing.certdeps()),
+                allocations(|| failing.webpki())
+            );
+        }
     }
 }

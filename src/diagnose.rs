@@ -215,7 +215,7 @@ impl<'p> Diagnosis<'p> {
             }
         }
         let shown_path = completed_path.as_ref().or(path);
-        let on_path = presented_indices(shown_path);
+        let on_path: Vec<usize> = presented_indices(shown_path).collect();
         let complete = shown_path.is_some_and(|p| p.end != End::TooDeep)
             && !assembly.as_ref().is_some_and(|a| a.exhausted);
         self.hygiene(&on_path, complete && first == First::Leaf);
@@ -792,14 +792,13 @@ impl<'p> Diagnosis<'p> {
 
     fn anchor_entry(&self, (store, anchor): (usize, usize)) -> Option<AnchorEntry> {
         let store = self.verifier.stores.get(store)?;
-        let anchor = store.anchors().get(anchor)?;
-        let ta = anchor.trust_anchor();
+        store.anchors().get(anchor)?;
+        let (name, anchors) = store.shared();
         Some(AnchorEntry {
             store: store.kind().clone(),
-            store_name: store.name().to_owned(),
-            subject: ta.subject.as_ref().to_vec(),
-            spki: ta.subject_public_key_info.as_ref().to_vec(),
-            certificate: anchor.certificate().cloned(),
+            store_name: Arc::clone(name),
+            anchors: Arc::clone(anchors),
+            index: anchor,
         })
     }
 }
@@ -903,18 +902,19 @@ fn name_remediation(host: &Host) -> String {
     )
 }
 
-fn presented_indices(path: Option<&Path<'_>>) -> Vec<usize> {
-    match path {
-        Some(p) => p
-            .links
-            .iter()
-            .filter_map(|l| match l.source {
-                Source::Presented(i) => Some(i),
-                Source::Pool(_) => None,
-            })
-            .collect(),
-        None => vec![0],
-    }
+/// Positions of the presented certificates on `path`, leaf first; without a path, the leaf.
+fn presented_indices<'a>(path: Option<&'a Path<'_>>) -> impl Iterator<Item = usize> + 'a {
+    let (links, no_path) = match path {
+        Some(p) => (p.links.as_slice(), None),
+        None => (&[][..], Some(0)),
+    };
+    links
+        .iter()
+        .filter_map(|l| match l.source {
+            Source::Presented(i) => Some(i),
+            Source::Pool(_) => None,
+        })
+        .chain(no_path)
 }
 
 /// webpki's errors about certificates that parse as X.509 but that it refuses, in words.

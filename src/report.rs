@@ -10,7 +10,7 @@ use pki_types::{CertificateDer, UnixTime};
 use crate::cert::{Description, Skim, sha256_hex};
 use crate::endpoint::Endpoint;
 use crate::finding::{Code, Finding, Severity};
-use crate::store::StoreKind;
+use crate::store::{Anchor, StoreKind};
 use crate::verify::Verdict;
 
 /// Where a certificate on the reported path came from.
@@ -66,15 +66,31 @@ pub(crate) struct PathEntry {
     pub(crate) der: Option<CertificateDer<'static>>,
 }
 
+/// The anchor ending the path: `anchors[index]` of the store named `store_name`, shared
+/// with the store rather than copied.
 #[derive(Clone, Debug)]
 pub(crate) struct AnchorEntry {
     pub(crate) store: StoreKind,
-    pub(crate) store_name: String,
+    pub(crate) store_name: Arc<str>,
+    pub(crate) anchors: Arc<[Anchor]>,
+    pub(crate) index: usize,
+}
+
+impl AnchorEntry {
     /// Subject name contents (no SEQUENCE header), as webpki holds it.
-    pub(crate) subject: Vec<u8>,
+    pub(crate) fn subject(&self) -> &[u8] {
+        self.anchors.get(self.index).map_or(&[], Anchor::subject)
+    }
+
     /// SubjectPublicKeyInfo contents (no SEQUENCE header).
-    pub(crate) spki: Vec<u8>,
-    pub(crate) certificate: Option<CertificateDer<'static>>,
+    pub(crate) fn spki(&self) -> &[u8] {
+        self.anchors.get(self.index).map_or(&[], Anchor::spki)
+    }
+
+    /// The certificate the anchor came from, when there was one.
+    pub(crate) fn certificate(&self) -> Option<&CertificateDer<'static>> {
+        self.anchors.get(self.index)?.certificate()
+    }
 }
 
 /// The answer to "will a strict TLS client trust this endpoint, and if not, why?".
@@ -180,10 +196,10 @@ impl Report {
             out.push(PathElement {
                 source: PathSource::Anchor,
                 index: None,
-                subject: name_to_string(&anchor.subject),
-                sha256: match &anchor.certificate {
+                subject: name_to_string(anchor.subject()),
+                sha256: match anchor.certificate() {
                     Some(cert) => sha256_hex(cert.as_ref()),
-                    None => sha256_hex(&anchor.spki),
+                    None => sha256_hex(anchor.spki()),
                 },
             });
         }
@@ -193,9 +209,9 @@ impl Report {
     /// The anchor that ends the path, when there is one.
     pub fn anchor(&self) -> Option<AnchorSummary> {
         self.anchor.as_ref().map(|a| AnchorSummary {
-            subject: name_to_string(&a.subject),
+            subject: name_to_string(a.subject()),
             store: a.store.clone(),
-            store_name: a.store_name.clone(),
+            store_name: a.store_name.to_string(),
         })
     }
 

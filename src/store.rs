@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 use std::fmt;
 use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::Arc;
 
 use pki_types::{CertificateDer, TrustAnchor};
 
@@ -36,9 +37,10 @@ impl fmt::Display for StoreKind {
 /// A set of trust anchors, indexed by subject so anchor lookup never scans.
 #[derive(Clone, Debug)]
 pub struct TrustStore {
-    name: String,
+    name: Arc<str>,
     kind: StoreKind,
-    anchors: Vec<Anchor>,
+    /// Shared with the reports whose path ends at one of them.
+    anchors: Arc<[Anchor]>,
     by_subject: SubjectIndex,
 }
 
@@ -205,9 +207,9 @@ impl TrustStore {
                 .push(i);
         }
         Self {
-            name: name.to_owned(),
+            name: Arc::from(name),
             kind,
-            anchors,
+            anchors: anchors.into(),
             by_subject,
         }
     }
@@ -225,6 +227,11 @@ impl TrustStore {
     /// Every anchor.
     pub fn anchors(&self) -> &[Anchor] {
         &self.anchors
+    }
+
+    /// The store's name and anchors, for a report to keep without copying them.
+    pub(crate) fn shared(&self) -> (&Arc<str>, &Arc<[Anchor]>) {
+        (&self.name, &self.anchors)
     }
 
     /// How many anchors the store holds.

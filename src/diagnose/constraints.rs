@@ -19,7 +19,7 @@ impl<'p> Diagnosis<'p> {
     ///
     /// [RFC 5280 section 4.2.1.9]: https://www.rfc-editor.org/rfc/rfc5280#section-4.2.1.9
     pub(super) fn not_a_ca(&mut self, path: Option<&Path<'p>>) {
-        let indices = presented_indices(path);
+        let indices: Vec<usize> = presented_indices(path).collect();
         for (depth, &i) in indices.iter().enumerate().skip(1) {
             let Some(desc) = self.desc(i).cloned() else {
                 continue;
@@ -50,7 +50,7 @@ impl<'p> Diagnosis<'p> {
     ///
     /// [RFC 5280 section 4.2.1.9]: https://www.rfc-editor.org/rfc/rfc5280#section-4.2.1.9
     pub(super) fn path_length(&mut self, path: Option<&Path<'p>>) {
-        let indices = presented_indices(path);
+        let indices: Vec<usize> = presented_indices(path).collect();
         for (depth, &i) in indices.iter().enumerate().skip(1) {
             let Some(limit) = self.skim(i).and_then(|s| s.path_len()) else {
                 continue;
@@ -98,11 +98,10 @@ impl<'p> Diagnosis<'p> {
             names.join(", ")
         };
         let presented = presented_indices(path)
-            .into_iter()
             .skip(1)
             .filter_map(|i| Some((Some(i), self.presented.get(i)?.as_ref())));
         let anchor_cert = anchor
-            .and_then(|a| a.certificate.as_ref())
+            .and_then(|a| a.certificate())
             .map(|c| (None, c.as_ref()));
         let carrier = presented
             .chain(anchor_cert)
