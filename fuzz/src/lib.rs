@@ -117,43 +117,17 @@ pub fn frame(data: &[u8]) -> Lists {
     lists
 }
 
-/// The certificate signature algorithms of rustls' default provider (ring): the oracle is a
-/// strict client's own webpki call, independent of certdeps' list.
-static ALGS: &[&dyn pki_types::SignatureVerificationAlgorithm] = &[
-    webpki::ring::ECDSA_P256_SHA256,
-    webpki::ring::ECDSA_P256_SHA384,
-    webpki::ring::ECDSA_P384_SHA256,
-    webpki::ring::ECDSA_P384_SHA384,
-    webpki::ring::ED25519,
-    webpki::ring::RSA_PKCS1_2048_8192_SHA256,
-    webpki::ring::RSA_PKCS1_2048_8192_SHA384,
-    webpki::ring::RSA_PKCS1_2048_8192_SHA512,
-    webpki::ring::RSA_PSS_2048_8192_SHA256_LEGACY_KEY,
-    webpki::ring::RSA_PSS_2048_8192_SHA384_LEGACY_KEY,
-    webpki::ring::RSA_PSS_2048_8192_SHA512_LEGACY_KEY,
-];
+#[path = "../../tests/common/oracle.rs"]
+mod oracle;
 
-/// Raw rustls-webpki on exactly what was presented, as a rustls client calls it.
+/// Raw rustls-webpki on exactly what was presented, as a rustls client calls it: the oracle
+/// every differential test uses, at the fuzz time and without CRLs.
 pub fn raw_webpki(
     presented: &[CertificateDer<'_>],
     anchors: &[TrustAnchor<'_>],
     name: Option<&ServerName<'_>>,
 ) -> Result<(), webpki::Error> {
-    let (leaf, rest) = presented.split_first().ok_or(webpki::Error::BadDer)?;
-    let leaf = webpki::EndEntityCert::try_from(leaf)?;
-    leaf.verify_for_usage(
-        ALGS,
-        anchors,
-        rest,
-        now(),
-        webpki::KeyUsage::server_auth(),
-        None,
-        None,
-    )?;
-    if let Some(name) = name {
-        leaf.verify_is_valid_for_subject_name(name)?;
-    }
-    Ok(())
+    oracle::raw_webpki(presented, anchors, name, None, now())
 }
 
 /// The fuzz trust anchor (fixture 0), as webpki takes it.
