@@ -23,7 +23,8 @@ use x509_cert::time::Validity;
 use crate::key::PublicKey;
 use crate::name::San;
 
-mod fast;
+/// Zero-copy DER readers for the usual shapes; shared with host-name matching.
+pub(crate) mod fast;
 
 /// id-ad-caIssuers ([RFC 5280 section 4.2.2.1]).
 ///
@@ -220,13 +221,20 @@ impl<'a> Skim<'a> {
             .unwrap_or_default()
     }
 
+    /// The subjectAltName extnValue, undecoded ([RFC 5280 section 4.2.1.6]).
+    ///
+    /// [RFC 5280 section 4.2.1.6]: https://www.rfc-editor.org/rfc/rfc5280#section-4.2.1.6
+    pub(crate) fn san_value(&self) -> Option<&'a [u8]> {
+        self.extension(&SubjectAltName::OID)
+    }
+
     /// subjectAltName entries in certificate order ([RFC 5280 section 4.2.1.6]), exactly
     /// [`Description::san`]; empty when the extension is absent, `None` when it is present
     /// but does not read (then a client cannot know the names either).
     ///
     /// [RFC 5280 section 4.2.1.6]: https://www.rfc-editor.org/rfc/rfc5280#section-4.2.1.6
     pub(crate) fn sans(&self) -> Option<Vec<San>> {
-        match self.extension(&SubjectAltName::OID) {
+        match self.san_value() {
             None => Some(Vec::new()),
             Some(value) => sans_in(value).ok(),
         }

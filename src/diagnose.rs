@@ -26,10 +26,10 @@ use crate::chain::{End, Path, Source, assemble};
 use crate::endpoint::{Endpoint, Host};
 use crate::finding::{Code, Evidence, Finding, Severity, Text};
 use crate::key::PublicKey;
-use crate::name::{NameMatch, San, match_host};
+use crate::name::{NameMatch, San, match_host, san_names};
 use crate::report::{AnchorEntry, PathEntry, PathSource, format_time};
 use crate::verifier::Verifier;
-use crate::verify::{Rejection, Verdict};
+use crate::verify::{self, Rejection, Verdict};
 
 pub(crate) struct Diagnosis<'p> {
     verifier: &'p Verifier,
@@ -197,8 +197,12 @@ impl<'p> Diagnosis<'p> {
         // first certificate is a CA, the leaf checks would only describe the wrong
         // certificate.
         if first == First::Leaf {
-            // webpki already judged the leaf's names; explain only a mismatch.
-            if rejection.host_matches != Some(true) && rejection.code != Code::NameMismatch {
+            // Explain only a mismatch; the names were webpki's reason when it says so.
+            if rejection.code != Code::NameMismatch
+                && !rejection
+                    .host_matches
+                    .unwrap_or_else(|| self.leaf_names_host())
+            {
                 self.name_mismatch(None);
             }
             if !matches!(rejection.code, Code::Expired | Code::NotYetValid) {
@@ -320,6 +324,19 @@ impl<'p> Diagnosis<'p> {
                 },
             );
         }
+    }
+
+    /// Whether the leaf is valid for the endpoint's host, as webpki judges it
+    /// ([`verify::names_host`]), read from the skimmed SANs where they are plain
+    /// ([`san_names`]). `true` when there is nothing to judge: no endpoint, or a leaf that
+    /// does not parse (`malformed-certificate` says so).
+    fn leaf_names_host(&self) -> bool {
+        let (Some(endpoint), Some(skim)) = (self.endpoint, self.skim(0)) else {
+            return true;
+        };
+        let name = endpoint.server_name_ref();
+        san_names(skim.san_value(), name)
+            .unwrap_or_else(|| verify::names_host(&self.presented[0], name))
     }
 
     /// Host matching ([RFC 9525 section 6.3]) against the leaf's SANs. With `rejection`,

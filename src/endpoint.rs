@@ -182,6 +182,11 @@ impl Endpoint {
     pub fn server_name(&self) -> ServerName<'static> {
         self.parts.server_name.clone()
     }
+
+    /// [`Endpoint::server_name`] without the copy, for checks that only read it.
+    pub(crate) fn server_name_ref(&self) -> &ServerName<'static> {
+        &self.parts.server_name
+    }
 }
 
 impl fmt::Debug for Endpoint {

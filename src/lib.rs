@@ -42,6 +42,8 @@ mod name;
 mod pool;
 mod report;
 mod store;
+#[cfg(test)]
+mod testdata;
 mod verifier;
 mod verify;
 

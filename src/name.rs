@@ -18,8 +18,9 @@
 use std::fmt;
 use std::net::IpAddr;
 
-use pki_types::DnsName;
+use pki_types::{DnsName, IpAddr as IpAddress, ServerName};
 
+use crate::cert::fast::tlv;
 use crate::endpoint::Host;
 
 /// The longest dNSName webpki accepts, in bytes ([RFC 1035 section 2.3.4]).
@@ -161,18 +162,73 @@ pub fn match_host(host: &Host, sans: &[San], common_names: &[&str]) -> NameMatch
 /// [RFC 6125 section 6.4.3]: https://www.rfc-editor.org/rfc/rfc6125#section-6.4.3
 /// [RFC 9525 section 6.3]: https://www.rfc-editor.org/rfc/rfc9525#section-6.3
 pub fn dns_name_matches(pattern: &str, host: &str) -> bool {
-    if !is_valid_pattern(pattern) || DnsName::try_from(host).is_err() {
-        return false;
-    }
-    // A valid reference name has no empty label, so at most one trailing dot.
-    let host = host.strip_suffix('.').unwrap_or(host);
-    match pattern.strip_prefix("*.") {
-        Some(suffix) => match host.split_once('.') {
-            Some((label, rest)) => !label.is_empty() && rest.eq_ignore_ascii_case(suffix),
+    // The host is validated last: only a candidate match pays for it.
+    covers(pattern.as_bytes(), host.as_bytes()) && DnsName::try_from(host).is_ok()
+}
+
+/// [`dns_name_matches`] for a `host` already known to be a valid reference name (a
+/// `DnsName`), on bytes: a non-ASCII `pattern` is malformed, so it covers nothing.
+fn covers(pattern: &[u8], host: &[u8]) -> bool {
+    // The comparison is cheap and usually fails, so it goes before the pattern's validity. A
+    // valid reference name has no empty label, so at most one trailing dot.
+    let host = host.strip_suffix(b".").unwrap_or(host);
+    let candidate = match pattern.strip_prefix(b"*.") {
+        Some(suffix) => match host.iter().position(|&b| b == b'.') {
+            Some(dot) => dot > 0 && host[dot + 1..].eq_ignore_ascii_case(suffix),
             None => false,
         },
         None => pattern.eq_ignore_ascii_case(host),
+    };
+    candidate && is_valid_pattern(pattern)
+}
+
+/// Whether a leaf whose subjectAltName extnValue is `san` (`None`: it has none) is valid
+/// for `server_name`, exactly as rustls-webpki 0.103's
+/// `EndEntityCert::verify_is_valid_for_subject_name` decides, read in place without
+/// allocating.
+///
+/// Like webpki, it takes the first dNSName (for a DNS name, by [`dns_name_matches`]) or
+/// iPAddress (for an IP address, by equal octets) entry that matches, never the subject CN
+/// ([RFC 9525 section 6.3]). webpki stops at the first `GeneralName` ([RFC 5280 section
+/// 4.2.1.6]) it cannot read, and so says "not valid"; rather than copy that judgement, this
+/// answers `None`, leaving the question to webpki, when it meets an entry before its answer
+/// that webpki refuses (an unknown or wrongly constructed tag) or that it does not read
+/// itself (a length over two octets), and for a server name kind other than DNS and IP.
+///
+/// [RFC 5280 section 4.2.1.6]: https://www.rfc-editor.org/rfc/rfc5280#section-4.2.1.6
+/// [RFC 9525 section 6.3]: https://www.rfc-editor.org/rfc/rfc9525#section-6.3
+pub(crate) fn san_names(san: Option<&[u8]>, server_name: &ServerName<'_>) -> Option<bool> {
+    let reference: &[u8] = match server_name {
+        ServerName::DnsName(name) => name.as_ref().as_bytes(),
+        ServerName::IpAddress(IpAddress::V4(ip)) => ip.as_ref(),
+        ServerName::IpAddress(IpAddress::V6(ip)) => ip.as_ref(),
+        _ => return None,
+    };
+    let is_dns = matches!(server_name, ServerName::DnsName(_));
+    let Some(san) = san else {
+        return Some(false);
+    };
+    let (mut names, []) = tlv(san, 0x30)? else {
+        return None;
+    };
+    while let Some(&tag) = names.first() {
+        let (value, rest) = tlv(names, tag)?;
+        names = rest;
+        let matched = match tag {
+            // dNSName [2] and iPAddress [7], IMPLICIT primitive.
+            0x82 => is_dns && covers(value, reference),
+            0x87 => !is_dns && value == reference,
+            // The other forms webpki reads, then ignores: otherName [0], rfc822Name [1],
+            // x400Address [3], directoryName [4], ediPartyName [5], URI [6], registeredID
+            // [8].
+            0xa0 | 0x81 | 0xa3 | 0xa4 | 0xa5 | 0x86 | 0x88 => false,
+            _ => return None,
+        };
+        if matched {
+            return Some(true);
+        }
     }
+    Some(false)
 }
 
 /// Whether one SAN identifies `host`.
@@ -211,29 +267,29 @@ fn cn_matches(host: &Host, common_name: &str) -> bool {
 ///
 /// [RFC 1034 section 3.5]: https://www.rfc-editor.org/rfc/rfc1034#section-3.5
 /// [RFC 1123 section 2.1]: https://www.rfc-editor.org/rfc/rfc1123#section-2.1
-fn is_valid_pattern(pattern: &str) -> bool {
+fn is_valid_pattern(pattern: &[u8]) -> bool {
     if pattern.len() > MAX_NAME_LEN {
         return false;
     }
-    let (is_wildcard, name) = match pattern.strip_prefix("*.") {
+    let (is_wildcard, name) = match pattern.strip_prefix(b"*.") {
         Some(rest) => (true, rest),
         None => (false, pattern),
     };
 
     let mut labels = 0;
-    let mut last = "";
-    for label in name.split('.') {
+    let mut last: &[u8] = &[];
+    for label in name.split(|&b| b == b'.') {
         // An empty label also catches "", "*." and a trailing dot: webpki
         // treats absolute presented names as malformed.
         if label.is_empty() || label.len() > MAX_LABEL_LEN {
             return false;
         }
-        if label.starts_with('-') || label.ends_with('-') {
+        if label.first() == Some(&b'-') || label.last() == Some(&b'-') {
             return false;
         }
         if !label
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+            .iter()
+            .all(|&b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
         {
             return false;
         }
@@ -242,7 +298,7 @@ fn is_valid_pattern(pattern: &str) -> bool {
     }
 
     // An all-digit last label would make the name read as an IPv4 address.
-    if last.bytes().all(|b| b.is_ascii_digit()) {
+    if last.iter().all(u8::is_ascii_digit) {
         return false;
     }
     // NSS's rule, kept by webpki: "*.com" or "*.example" would cover a whole
@@ -685,6 +741,297 @@ mod tests {
         ];
         for (value, json) in cases {
             assert_eq!(serde_json::to_string(&value).unwrap(), json);
+        }
+    }
+
+    /// `san_names` against webpki's own judgement on a whole certificate.
+    mod scan {
+        use super::super::san_names;
+        use crate::cert::Skim;
+        use crate::verify::names_host;
+        use pki_types::{CertificateDer, ServerName};
+        use proptest::prelude::*;
+
+        /// DER of one `GeneralName` with short or one-octet long form length.
+        fn general_name(tag: u8, value: &[u8]) -> Vec<u8> {
+            let mut out = vec![tag];
+            match value.len() {
+                n @ 0..=0x7f => out.push(n as u8),
+                n => out.extend([0x81, n as u8]),
+            }
+            out.extend(value);
+            out
+        }
+
+        fn sequence(entries: &[Vec<u8>]) -> Vec<u8> {
+            general_name(0x30, &entries.concat())
+        }
+
+        /// A self-signed leaf carrying exactly `san` as its subjectAltName extnValue
+        /// (`None`: no such extension).
+        fn leaf(key: &rcgen::KeyPair, san: Option<&[u8]>) -> CertificateDer<'static> {
+            let mut params = rcgen::CertificateParams::default();
+            if let Some(san) = san {
+                params
+                    .custom_extensions
+                    .push(rcgen::CustomExtension::from_oid_content(
+                        &[2, 5, 29, 17],
+                        san.to_vec(),
+                    ));
+            }
+            params.self_signed(key).unwrap().der().clone()
+        }
+
+        fn dns(name: &str) -> ServerName<'static> {
+            ServerName::try_from(name.to_owned()).unwrap()
+        }
+
+        /// What the scan answers on `san`, after checking it against webpki whenever it
+        /// answers.
+        fn agreed(key: &rcgen::KeyPair, san: Option<&[u8]>, name: &ServerName<'_>) -> Option<bool> {
+            let der = leaf(key, san);
+            let skim = Skim::new(&der).unwrap();
+            let fast = san_names(skim.san_value(), name);
+            if let Some(fast) = fast {
+                assert_eq!(fast, names_host(&der, name), "{san:02x?} for {name:?}");
+            }
+            fast
+        }
+
+        #[test]
+        fn answers_and_defers_like_webpki() {
+            let key = rcgen::KeyPair::generate().unwrap();
+            let host = dns("www.example.com");
+            let ip = ServerName::from(std::net::IpAddr::from([10, 0, 0, 1]));
+            let apex = dns("example.com");
+            let d = |name: &str| general_name(0x82, name.as_bytes());
+            let odd = general_name(0x89, b"x"); // no GeneralName has tag [9]
+            let constructed_dns = general_name(0xa2, &d("www.example.com"));
+            let cases: Vec<(Option<Vec<u8>>, &ServerName<'_>, Option<bool>)> = vec![
+                (None, &host, Some(false)),
+                (Some(sequence(&[])), &host, Some(false)),
+                (Some(sequence(&[d("www.example.com")])), &host, Some(true)),
+                (Some(sequence(&[d("WWW.Example.COM")])), &host, Some(true)),
+                (Some(sequence(&[d("*.example.com")])), &host, Some(true)),
+                (Some(sequence(&[d("*.com")])), &apex, Some(false)),
+                (Some(sequence(&[d("www.example.com.")])), &host, Some(false)),
+                (
+                    Some(sequence(&[d("other.example"), d("www.example.com")])),
+                    &host,
+                    Some(true),
+                ),
+                (
+                    Some(sequence(&[general_name(0x82, b"www.ex\xffmple.com")])),
+                    &host,
+                    Some(false),
+                ),
+                // The other forms are read and skipped.
+                (
+                    Some(sequence(&[
+                        general_name(0x81, b"ops@example.com"),
+                        general_name(0x86, b"https://www.example.com/"),
+                        general_name(0xa4, &[0x30, 0x00]),
+                        general_name(0x88, &[0x2a, 0x03]),
+                        d("www.example.com"),
+                    ])),
+                    &host,
+                    Some(true),
+                ),
+                // A dNSName never names an IP host, an iPAddress never a DNS one.
+                (Some(sequence(&[d("10.0.0.1")])), &ip, Some(false)),
+                (
+                    Some(sequence(&[general_name(0x87, &[10, 0, 0, 1])])),
+                    &ip,
+                    Some(true),
+                ),
+                (
+                    Some(sequence(&[general_name(0x87, &[10, 0, 0, 1])])),
+                    &host,
+                    Some(false),
+                ),
+                (
+                    Some(sequence(&[general_name(0x87, &[10, 0, 0, 1, 0])])),
+                    &ip,
+                    Some(false),
+                ),
+                // webpki stops at an entry it cannot read; the scan leaves that to it, but a
+                // match before it is a match for both.
+                (
+                    Some(sequence(&[odd.clone(), d("www.example.com")])),
+                    &host,
+                    None,
+                ),
+                (
+                    Some(sequence(&[constructed_dns, d("www.example.com")])),
+                    &host,
+                    None,
+                ),
+                (
+                    Some(sequence(&[d("www.example.com"), odd])),
+                    &host,
+                    Some(true),
+                ),
+                // A length beyond the reader's forms.
+                (
+                    Some(sequence(&[[&[0x82, 0x83, 0, 0, 3][..], b"a.b"].concat()])),
+                    &host,
+                    None,
+                ),
+            ];
+            for (san, name, expected) in cases {
+                assert_eq!(
+                    agreed(&key, san.as_deref(), name),
+                    expected,
+                    "{san:02x?} for {name:?}"
+                );
+            }
+        }
+
+        /// Labels that make valid, invalid, wildcard and case-folded names.
+        const LABELS: &[&str] = &[
+            "a",
+            "b",
+            "example",
+            "EXAMPLE",
+            "com",
+            "*",
+            "xn--bcher-kva",
+            "-x",
+            "x-",
+            "1",
+            "_s",
+            "",
+            "a*",
+            "\u{e9}",
+        ];
+
+        fn name_strategy() -> impl Strategy<Value = String> {
+            (
+                prop::collection::vec(prop::sample::select(LABELS), 1..5),
+                any::<bool>(),
+            )
+                .prop_map(|(labels, dot)| {
+                    let name = labels.join(".");
+                    if dot { name + "." } else { name }
+                })
+        }
+
+        fn entry_strategy() -> impl Strategy<Value = Vec<u8>> {
+            let ip = prop_oneof![
+                Just(vec![10, 0, 0, 1]),
+                Just(vec![10, 0, 0, 2]),
+                Just([0u8; 15].into_iter().chain([1]).collect::<Vec<u8>>()),
+                prop::collection::vec(any::<u8>(), 0..20),
+            ];
+            prop_oneof![
+                6 => name_strategy().prop_map(|n| general_name(0x82, n.as_bytes())),
+                2 => ip.prop_map(|v| general_name(0x87, &v)),
+                1 => (
+                    prop::sample::select(&[0x80u8, 0x81, 0x83, 0x86, 0x88, 0x89, 0xa0, 0xa2, 0xa3, 0xa4, 0xa5][..]),
+                    prop::collection::vec(any::<u8>(), 0..8),
+                )
+                    .prop_map(|(tag, v)| general_name(tag, &v)),
+                1 => prop::collection::vec(any::<u8>(), 130..140).prop_map(|v| general_name(0x82, &v)),
+            ]
+        }
+
+        fn server_name_strategy() -> impl Strategy<Value = ServerName<'static>> {
+            prop_oneof![
+                4 => name_strategy().prop_filter_map("not a DNS name", |n| ServerName::try_from(n).ok()),
+                1 => Just(ServerName::from(std::net::IpAddr::from([10, 0, 0, 1]))),
+                1 => Just(ServerName::from(std::net::IpAddr::from([0u16, 0, 0, 0, 0, 0, 0, 1]))),
+            ]
+        }
+
+        #[test]
+        fn agrees_with_webpki_on_random_names() {
+            let key = rcgen::KeyPair::generate().unwrap();
+            let answered = std::cell::Cell::new(0);
+            let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig {
+                cases: 512,
+                ..ProptestConfig::default()
+            });
+            let strategy = (
+                prop::collection::vec(entry_strategy(), 0..5),
+                server_name_strategy(),
+            );
+            runner
+                .run(&strategy, |(entries, name)| {
+                    if agreed(&key, Some(&sequence(&entries)), &name).is_some() {
+                        answered.set(answered.get() + 1);
+                    }
+                    Ok(())
+                })
+                .unwrap();
+            // The scan must answer most lists itself, or it saves nothing.
+            let answered = answered.get();
+            assert!(
+                answered > 512 / 2,
+                "the scan answered only {answered} of 512"
+            );
+        }
+
+        #[test]
+        fn agrees_with_webpki_on_limbo_leaves() {
+            #[derive(serde::Deserialize)]
+            struct Limbo {
+                testcases: Vec<Testcase>,
+            }
+            #[derive(serde::Deserialize)]
+            struct Testcase {
+                peer_certificate: String,
+                expected_peer_name: Option<PeerName>,
+            }
+            #[derive(serde::Deserialize)]
+            struct PeerName {
+                kind: String,
+                value: String,
+            }
+            let path = match crate::testdata::limbo_path() {
+                Ok(path) => path,
+                Err(why) => {
+                    println!("skipping the x509-limbo host agreement: {why}");
+                    return;
+                }
+            };
+            let limbo: Limbo =
+                serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+            let (mut answered, mut deferred) = (0, 0);
+            for case in &limbo.testcases {
+                let Some(peer) = &case.expected_peer_name else {
+                    continue;
+                };
+                let name = match peer.kind.as_str() {
+                    "DNS" => ServerName::try_from(peer.value.clone()).ok(),
+                    "IP" => peer
+                        .value
+                        .parse::<std::net::IpAddr>()
+                        .ok()
+                        .map(ServerName::from),
+                    _ => None,
+                };
+                let Some(name) = name else { continue };
+                let der = CertificateDer::from(
+                    pem::parse(&case.peer_certificate).unwrap().into_contents(),
+                );
+                // Where webpki cannot read the leaf, it judges no names, and diagnosis uses
+                // certdeps' own matcher.
+                if webpki::EndEntityCert::try_from(&der).is_err() {
+                    continue;
+                }
+                let Ok(skim) = Skim::new(&der) else { continue };
+                match san_names(skim.san_value(), &name) {
+                    Some(fast) => {
+                        answered += 1;
+                        assert_eq!(fast, names_host(&der, &name), "{name:?}: {}", peer.value);
+                    }
+                    None => deferred += 1,
+                }
+            }
+            println!(
+                "x509-limbo: the scan answered {answered} leaf/host pairs as webpki, deferred {deferred}"
+            );
+            assert!(answered > 1000, "{answered}");
         }
     }
 }

@@ -86,11 +86,10 @@ impl Verifier {
         now: UnixTime,
     ) -> Report {
         let run = || {
-            let server_name = endpoint.map(Endpoint::server_name);
             verify(
                 presented,
                 &self.anchors,
-                server_name.as_ref(),
+                endpoint.map(Endpoint::server_name_ref),
                 &self.crls,
                 now,
             )

@@ -71,9 +71,8 @@ pub struct Rejection {
     words: OnceLock<String>,
     /// The leaf passed webpki but its key cannot sign a handshake (see [`PublicKey`]).
     pub leaf_key: Option<PublicKey>,
-    /// webpki's own answer on the leaf's names when it refused the chain for another reason
-    /// first (`None`: no host given, or the leaf does not parse), so that diagnosis asks its
-    /// own matcher only to explain a mismatch.
+    /// webpki's own answer on the leaf's names, when it gave one before refusing (`None`:
+    /// it refused before judging them, so diagnosis asks [`names_host`] or its own reader).
     pub(crate) host_matches: Option<bool>,
 }
 
@@ -214,14 +213,7 @@ pub fn verify(
         None,
     ) {
         Ok(path) => path,
-        Err(e) => {
-            let mut verdict = Verdict::rejected(e);
-            if let (Outcome::Untrusted(rejection), Some(name)) = (&mut verdict.outcome, server_name)
-            {
-                rejection.host_matches = Some(leaf.verify_is_valid_for_subject_name(name).is_ok());
-            }
-            return verdict;
-        }
+        Err(e) => return Verdict::rejected(e),
     };
     if let Some(name) = server_name {
         if let Err(e) = leaf.verify_is_valid_for_subject_name(name) {
@@ -267,6 +259,15 @@ pub fn verify(
             anchor,
         }),
     }
+}
+
+/// Whether webpki finds `leaf` valid for `server_name`
+/// (`EndEntityCert::verify_is_valid_for_subject_name`), on its own, whatever the chain: for
+/// a diagnosis that needs the answer when webpki refused the chain before judging the names.
+/// `false` when the leaf does not parse.
+pub(crate) fn names_host(leaf: &CertificateDer<'_>, server_name: &ServerName<'_>) -> bool {
+    EndEntityCert::try_from(leaf)
+        .is_ok_and(|leaf| leaf.verify_is_valid_for_subject_name(server_name).is_ok())
 }
 
 /// The largest presented list, in bytes of its TLS encoding, that a strict client receives:

@@ -215,11 +215,11 @@ impl<'p> Diagnosis<'p> {
                     // Confirm the fix with the authority before offering it.
                     let mut fixed: Vec<CertificateDer<'_>> = self.presented.to_vec();
                     fixed.extend(extra.iter().map(|d| CertificateDer::from(*d)));
-                    let name = self.endpoint.map(Endpoint::server_name);
+                    let name = self.endpoint.map(Endpoint::server_name_ref);
                     let check = verify::verify(
                         &fixed,
                         &self.verifier.anchors,
-                        name.as_ref(),
+                        name,
                         &self.verifier.crls,
                         self.now,
                     );
