@@ -143,18 +143,21 @@ pub(crate) fn assemble<'a>(
         }
         by_subject
     });
+    // One allocation for the whole search: a path is never deeper than the budget.
+    let mut stack = Vec::with_capacity(budget.max_depth.clamp(1, Budget::DEFAULT_MAX_DEPTH));
+    stack.push(Link {
+        source: Source::Presented(0),
+        skim: leaf,
+    });
     let mut search = Search {
         presented,
-        by_subject,
+        by_subject: by_subject.as_ref(),
         pool,
         stores,
         budget,
         spent: 0,
         best: None,
-        stack: vec![Link {
-            source: Source::Presented(0),
-            skim: leaf,
-        }],
+        stack,
     };
     search.extend();
     let exhausted = search.spent >= budget.max_candidates;
@@ -168,7 +171,7 @@ const SCAN_LIMIT: usize = 16;
 struct Search<'s, 'a> {
     presented: &'s [Option<Skim<'a>>],
     /// Presented issuers by subject; `None` for a list short enough to scan.
-    by_subject: Option<HashMap<&'a [u8], Vec<usize>>>,
+    by_subject: Option<&'s HashMap<&'a [u8], Vec<usize>>>,
     pool: Option<&'a Pool>,
     stores: &'s [TrustStore],
     budget: Budget,
@@ -177,7 +180,7 @@ struct Search<'s, 'a> {
     stack: Vec<Link<'a>>,
 }
 
-impl<'a> Search<'_, 'a> {
+impl<'s, 'a> Search<'s, 'a> {
     fn extend(&mut self) {
         let Some(node) = self.stack.last().map(|l| l.skim) else {
             return;
@@ -194,7 +197,11 @@ impl<'a> Search<'_, 'a> {
         if self.stack.len() >= self.budget.max_depth {
             return self.finish(End::TooDeep);
         }
-        let candidates = self.candidates(&node);
+        // The presented candidates are read in place (no list is made: most nodes have one
+        // or none); only pool hits, when there is a pool, are collected.
+        let candidates = self
+            .presented_candidates(&node)
+            .chain(self.pool_candidates(&node));
         let mut any = false;
         for link in candidates {
             if self.spent >= self.budget.max_candidates || self.is_perfect() {
@@ -232,72 +239,97 @@ impl<'a> Search<'_, 'a> {
         })
     }
 
-    fn candidates(&self, node: &Skim<'a>) -> Vec<Link<'a>> {
-        let aki = node.authority_key_id();
-        let fits = |skim: &Skim<'_>| {
-            skim.subject == node.issuer
-                && match (aki, skim.subject_key_id()) {
-                    (Some(aki), Some(ski)) => aki == ski,
-                    _ => true,
-                }
+    /// Presented certificates named as `node`'s issuer, best first by key identifier.
+    ///
+    /// webpki matches issuers by name alone; key identifiers only order the search. A
+    /// presented same-name certificate with another key is still a candidate (when nothing
+    /// better is presented), so that a wrong or outdated intermediate shows up on the path,
+    /// where its signature is then found not to verify. The iterator borrows the presented
+    /// list, not the search, which goes on growing while it runs.
+    fn presented_candidates(&self, node: &Skim<'a>) -> impl Iterator<Item = Link<'a>> + 's {
+        let (presented, issuer, aki) = (self.presented, node.issuer, node.authority_key_id());
+        // Indexed for a long list, scanned for a short one; one iterator type for both.
+        let (listed, scanned) = match self.by_subject {
+            Some(by_subject) => (by_subject.get(issuer).map_or(&[][..], Vec::as_slice), 0..0),
+            None => (&[][..], 1..presented.len()),
         };
-        let link = |i: usize, skim: Skim<'a>| Link {
-            source: Source::Presented(i),
-            skim,
-        };
-        let mut out: Vec<Link<'a>> = match &self.by_subject {
-            Some(by_subject) => by_subject
-                .get(node.issuer)
-                .into_iter()
-                .flatten()
-                .filter_map(|&i| Some(link(i, (*self.presented.get(i)?)?)))
-                .collect(),
-            None => (1..self.presented.len())
-                .filter_map(|i| Some(link(i, (*self.presented.get(i)?)?)))
-                .filter(|l| l.skim.subject == node.issuer)
-                .collect(),
-        };
-        // webpki matches issuers by name alone; key identifiers only order the search. A
-        // presented same-name certificate with another key is still a candidate (when
-        // nothing better is presented), so that a wrong or outdated intermediate shows up
-        // on the path, where its signature is then found not to verify.
-        if out.len() > 1 && out.iter().any(|l| fits(&l.skim)) {
-            out.retain(|l| fits(&l.skim));
-        }
-        if let Some(pool) = self.pool {
-            let room = self.budget.max_candidates.saturating_sub(self.spent);
-            let hits: Vec<(usize, Skim<'a>)> = match aki {
-                Some(aki) => pool
-                    .by_key_id(aki)
-                    .filter(|(_, s)| fits(s))
-                    .take(room)
-                    .collect(),
-                None => Vec::new(),
-            };
-            let hits = if hits.is_empty() {
-                pool.by_subject(node.issuer)
-                    .filter(|(_, s)| fits(s))
-                    .take(room)
-                    .collect()
-            } else {
-                hits
-            };
-            out.extend(hits.into_iter().map(|(i, skim)| Link {
-                source: Source::Pool(i),
+        let named = listed.iter().copied().chain(scanned).filter_map(move |i| {
+            let skim = (*presented.get(i)?)?;
+            (skim.subject == issuer).then_some(Link {
+                source: Source::Presented(i),
                 skim,
-            }));
+            })
+        });
+        // Of several, only those whose key identifiers fit, if any do.
+        let only_fitting =
+            named.clone().nth(1).is_some() && named.clone().any(|l| key_ids_fit(aki, &l.skim));
+        named.filter(move |l| !only_fitting || key_ids_fit(aki, &l.skim))
+    }
+
+    /// Pool certificates that may issue `node`: by key identifier first, so that a pool full
+    /// of same-name certificates is not scanned, then by name; never one whose key identifier
+    /// disagrees.
+    fn pool_candidates(&self, node: &Skim<'a>) -> Vec<Link<'a>> {
+        let Some(pool) = self.pool else {
+            return Vec::new();
+        };
+        let aki = node.authority_key_id();
+        let fits = |skim: &Skim<'_>| skim.subject == node.issuer && key_ids_fit(aki, skim);
+        let room = self.budget.max_candidates.saturating_sub(self.spent);
+        let mut hits: Vec<Link<'a>> = match aki {
+            Some(aki) => pool
+                .by_key_id(aki)
+                .filter(|(_, s)| fits(s))
+                .take(room)
+                .map(pool_link)
+                .collect(),
+            None => Vec::new(),
+        };
+        if hits.is_empty() {
+            hits = pool
+                .by_subject(node.issuer)
+                .filter(|(_, s)| fits(s))
+                .take(room)
+                .map(pool_link)
+                .collect();
         }
-        out
+        hits
     }
 
     fn finish(&mut self, end: End) {
         let key = rank(end, &self.stack);
-        if self.best.as_ref().is_none_or(|best| key < best.key()) {
-            self.best = Some(Path {
-                links: self.stack.clone(),
-                end,
-            });
+        match &mut self.best {
+            // A better path reuses the list of the one it replaces.
+            Some(best) if key < best.key() => {
+                best.links.clone_from(&self.stack);
+                best.end = end;
+            }
+            Some(_) => {}
+            None => {
+                self.best = Some(Path {
+                    links: self.stack.clone(),
+                    end,
+                });
+            }
         }
+    }
+}
+
+/// Whether a candidate issuer's subjectKeyIdentifier agrees with the child's
+/// authorityKeyIdentifier `aki` ([RFC 5280 section 4.2.1.1]); a missing one agrees.
+///
+/// [RFC 5280 section 4.2.1.1]: https://www.rfc-editor.org/rfc/rfc5280#section-4.2.1.1
+fn key_ids_fit(aki: Option<&[u8]>, issuer: &Skim<'_>) -> bool {
+    match (aki, issuer.subject_key_id()) {
+        (Some(aki), Some(ski)) => aki == ski,
+        _ => true,
+    }
+}
+
+fn pool_link<'a>((i, skim): (usize, Skim<'a>)) -> Link<'a> {
+    Link {
+        source: Source::Pool(i),
+        skim,
     }
 }
 
