@@ -65,6 +65,10 @@ pub(crate) struct Skim<'a> {
     pub(crate) not_after: u64,
     /// Contents of the `[3] EXPLICIT Extensions` field, when present.
     extensions: Option<&'a [u8]>,
+    /// Where the extensions the accessors read are in `extensions`, so that each lookup
+    /// (a failing check makes several per certificate) does not walk the list again; empty
+    /// (every lookup walks) unless [`fast::skim`] read the certificate.
+    index: fast::Index,
 }
 
 impl<'a> Skim<'a> {
@@ -107,6 +111,7 @@ impl<'a> Skim<'a> {
                     not_before: validity.not_before.to_unix_duration().as_secs(),
                     not_after: validity.not_after.to_unix_duration().as_secs(),
                     extensions,
+                    index: fast::Index::default(),
                 })
             })
             .and_then(|skim| {
@@ -123,9 +128,14 @@ impl<'a> Skim<'a> {
     /// ([RFC 5280 section 4.1.2.9]); `None` when absent or unreadable.
     ///
     /// [RFC 5280 section 4.1.2.9]: https://www.rfc-editor.org/rfc/rfc5280#section-4.1.2.9
+    // Inlined so that the slot of a constant OID is worked out at compile time.
+    #[inline(always)]
     pub(crate) fn extension(&self, oid: &ObjectIdentifier) -> Option<&'a [u8]> {
         let extensions = self.extensions?;
-        fast::extension(extensions, oid).unwrap_or_else(|| decoded_extension(extensions, oid))
+        match fast::slot(oid.as_bytes()).and_then(|slot| self.index.get(extensions, slot)) {
+            Some(found) => found,
+            None => walked_extension(extensions, oid),
+        }
     }
 
     /// subjectKeyIdentifier ([RFC 5280 section 4.2.1.2]).
@@ -302,6 +312,13 @@ pub(crate) enum ValidityAt {
 
 /// The fast path's DER reader, shared with [`crate::key`]'s fast path.
 pub(crate) use fast::tlv as fast_tlv;
+
+/// [`Skim::extension`] by walking the list: the fast reader, then the `der` crate's where
+/// the fast one cannot tell. Kept out of line so that indexed lookups inline small.
+#[inline(never)]
+fn walked_extension<'a>(extensions: &'a [u8], oid: &ObjectIdentifier) -> Option<&'a [u8]> {
+    fast::extension(extensions, oid).unwrap_or_else(|| decoded_extension(extensions, oid))
+}
 
 /// [`Skim::extension`] with the `der` crate's general reader, for every shape of input.
 fn decoded_extension<'a>(extensions: &'a [u8], oid: &ObjectIdentifier) -> Option<&'a [u8]> {
@@ -1430,8 +1447,9 @@ mod tests {
         }
     }
 
-    #[test]
-    fn accessors_agree_with_description_on_limbo_certificates() {
+    /// The distinct certificates of x509-limbo (peers, intermediates, trust anchors) as PEM,
+    /// or why there are none.
+    fn limbo_pems() -> Result<Vec<String>, String> {
         #[derive(serde::Deserialize)]
         struct Limbo {
             testcases: Vec<Testcase>,
@@ -1442,27 +1460,31 @@ mod tests {
             untrusted_intermediates: Vec<String>,
             trusted_certs: Vec<String>,
         }
-        let path = match limbo_path() {
-            Ok(path) => path,
+        let text = std::fs::read_to_string(limbo_path()?).unwrap();
+        let limbo: Limbo = serde_json::from_str(&text).unwrap();
+        let mut seen = std::collections::HashSet::new();
+        Ok(limbo
+            .testcases
+            .into_iter()
+            .flat_map(|tc| {
+                std::iter::once(tc.peer_certificate)
+                    .chain(tc.untrusted_intermediates)
+                    .chain(tc.trusted_certs)
+            })
+            .filter(|pem| seen.insert(pem.clone()))
+            .collect())
+    }
+
+    #[test]
+    fn accessors_agree_with_description_on_limbo_certificates() {
+        let pems = match limbo_pems() {
+            Ok(pems) => pems,
             Err(why) => {
                 println!("skipping the x509-limbo agreement: {why}");
                 return;
             }
         };
-        let text = std::fs::read_to_string(&path).unwrap();
-        let limbo: Limbo = serde_json::from_str(&text).unwrap();
-        let mut seen = std::collections::HashSet::new();
-        let pems: Vec<&str> = limbo
-            .testcases
-            .iter()
-            .flat_map(|tc| {
-                std::iter::once(&tc.peer_certificate)
-                    .chain(&tc.untrusted_intermediates)
-                    .chain(&tc.trusted_certs)
-            })
-            .map(String::as_str)
-            .filter(|pem| seen.insert(*pem))
-            .collect();
+        let pems: Vec<&str> = pems.iter().map(String::as_str).collect();
         // Two threads: a debug build takes about 0.5 ms a certificate.
         let total = pems.len();
         let decoded: usize = std::thread::scope(|scope| {
@@ -1478,6 +1500,242 @@ mod tests {
         });
         println!("{decoded} of {total} distinct x509-limbo certificates decode and agree");
         assert!(decoded * 10 > total * 9, "{decoded} of {total}");
+    }
+
+    /// The OIDs of the index differential: every one the crate looks up, id-ce's it does
+    /// not (keyUsage, certificatePolicies, nameConstraints, an unassigned one), AIA's
+    /// neighbours (subjectInfoAccess, id-pe-tlsfeature), and ones no certificate has.
+    fn index_oids() -> Vec<ObjectIdentifier> {
+        let mut oids = vec![
+            SUBJECT_KEY_ID,
+            AUTHORITY_KEY_ID,
+            BasicConstraints::OID,
+            SubjectAltName::OID,
+            ExtendedKeyUsage::OID,
+            AuthorityInfoAccessSyntax::OID,
+            UNKNOWN,
+        ];
+        oids.extend(
+            [
+                "2.5.29.15",
+                "2.5.29.32",
+                "2.5.29.30",
+                "2.5.29.127",
+                "2.5.29.17.1",
+                "1.3.6.1.5.5.7.1.11",
+                "1.3.6.1.5.5.7.1.24",
+                "1.3.6.1.5.5.7.1.1.1",
+                "1.3.6.1.5.5.7.48.2",
+            ]
+            .map(ObjectIdentifier::new_unwrap),
+        );
+        oids
+    }
+
+    /// The lookup [`Skim::extension`] made before the index: the fast walk, then the `der`
+    /// one where the fast walk cannot tell.
+    fn plain_extension<'a>(skim: &Skim<'a>, oid: &ObjectIdentifier) -> Option<&'a [u8]> {
+        let extensions = skim.extensions?;
+        fast::extension(extensions, oid).unwrap_or_else(|| decoded_extension(extensions, oid))
+    }
+
+    /// Whether `skim` answers lookups from its index (rather than by walking).
+    fn indexed(skim: &Skim<'_>) -> bool {
+        skim.extensions
+            .is_some_and(|extensions| skim.index.get(extensions, 0).is_some())
+    }
+
+    /// Every lookup of [`index_oids`] on `der` answers what the plain walk does, on both
+    /// readers' skims. `(skimmed, indexed)`.
+    fn assert_index_agrees(der: &[u8]) -> (bool, bool) {
+        let Ok(skim) = Skim::new(der) else {
+            return (false, false);
+        };
+        for oid in &index_oids() {
+            assert_eq!(
+                skim.extension(oid),
+                plain_extension(&skim, oid),
+                "{oid} in {der:02x?}"
+            );
+        }
+        if let Ok(decoded) = Skim::decode(der) {
+            assert!(!indexed(&decoded), "the der reader keeps no index");
+            for oid in &index_oids() {
+                assert_eq!(decoded.extension(oid), plain_extension(&decoded, oid));
+            }
+        }
+        (true, indexed(&skim))
+    }
+
+    /// The indexed lookup answers what the plain walk does on the generated certificates
+    /// and every mutation of them, where the index is kept and where it is not.
+    #[test]
+    fn indexed_extensions_agree_with_the_walk_on_certificates_and_their_mutations() {
+        let (mut skimmed, mut indexed) = (0, 0);
+        for der in varied_certificates() {
+            assert_eq!(
+                assert_index_agrees(&der),
+                (true, true),
+                "the originals index"
+            );
+            for mutated in mutations(&der) {
+                let (s, i) = assert_index_agrees(&mutated);
+                skimmed += usize::from(s);
+                indexed += usize::from(i);
+            }
+        }
+        // Both routes ran: indexed lookups, and skims that walk (a list the index refuses,
+        // or a certificate only the der reader reads).
+        assert!(
+            indexed > 10_000 && skimmed > indexed + 500,
+            "{skimmed} {indexed}"
+        );
+    }
+
+    /// The indexed lookup answers what the plain walk does on x509-limbo's certificates.
+    #[test]
+    fn indexed_extensions_agree_with_the_walk_on_limbo_certificates() {
+        let pems = match limbo_pems() {
+            Ok(pems) => pems,
+            Err(why) => {
+                println!("skipping the x509-limbo index agreement: {why}");
+                return;
+            }
+        };
+        let (mut skimmed, mut indexed) = (0, 0);
+        for pem in &pems {
+            let (s, i) = assert_index_agrees(&pem::parse(pem).unwrap().into_contents());
+            skimmed += usize::from(s);
+            indexed += usize::from(i);
+        }
+        println!("{indexed} of {skimmed} skimmed x509-limbo certificates indexed");
+        assert!(indexed * 10 > pems.len() * 9, "{indexed} of {}", pems.len());
+    }
+
+    /// `der` (whose last tbsCertificate field is its extensions) with its extensions list
+    /// replaced by one with these contents.
+    fn with_extensions(der: &[u8], list: &[u8]) -> Vec<u8> {
+        let skim = Skim::new(der).unwrap();
+        let old = tlv(0xa3, &tlv(0x30, skim.extensions.unwrap()));
+        let (cert, _) = fast::tlv(der, 0x30).unwrap();
+        let (tbs, signature) = fast::tlv(cert, 0x30).unwrap();
+        let (head, field) = tbs.split_at(tbs.len() - old.len());
+        assert_eq!(field, old, "the extensions come last");
+        let tbs = [head, &tlv(0xa3, &tlv(0x30, list))].concat();
+        tlv(0x30, &[tlv(0x30, &tbs), signature.to_vec()].concat())
+    }
+
+    /// Lists the mutations reach only by chance: duplicates, an extension found before the
+    /// list turns unreadable, invalid extnIDs before and after, AIA look-alikes, empty
+    /// values, explicit critical flags.
+    #[test]
+    fn indexed_extensions_agree_with_the_walk_on_odd_lists() {
+        let ext = |id: &[u8], critical: &[u8], value: &[u8]| {
+            tlv(
+                0x30,
+                &[tlv(0x06, id), critical.to_vec(), tlv(0x04, value)].concat(),
+            )
+        };
+        let (san, bc, aia) = (
+            SubjectAltName::OID,
+            BasicConstraints::OID,
+            AuthorityInfoAccessSyntax::OID,
+        );
+        let (san, bc, aia) = (san.as_bytes(), bc.as_bytes(), aia.as_bytes());
+        let sia = ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.1.11");
+        let first = tlv(0x30, &tlv(0x82, b"first.test"));
+        let second = tlv(0x30, &tlv(0x82, b"second.test"));
+        let ca = [0x30, 0x03, 0x01, 0x01, 0xff];
+        let base = &varied_certificates()[2];
+        /// The list, whether it is indexed, what the SAN lookup answers.
+        type Case<'a> = (Vec<u8>, bool, Option<&'a [u8]>);
+        let cases: Vec<Case<'_>> = vec![
+            (
+                [ext(san, &[], &first), ext(san, &[], &second)].concat(),
+                true,
+                Some(&first),
+            ),
+            (
+                [
+                    ext(san, &[1, 1, 0xff], &first),
+                    ext(bc, &[], &ca),
+                    ext(san, &[], &second),
+                ]
+                .concat(),
+                true,
+                Some(&first),
+            ),
+            (
+                [ext(san, &[1, 1, 0], &[]), ext(bc, &[1, 1, 0xff], &ca)].concat(),
+                true,
+                Some(&[]),
+            ),
+            // Unreadable after the SAN: the fast walk still finds it; BC is the der walk's.
+            (
+                [ext(san, &[], &first), vec![0x30, 0x01, 0x00]].concat(),
+                false,
+                Some(&first),
+            ),
+            (
+                [ext(san, &[], &first), ext(&[0x2a, 0x80], &[], &ca)].concat(),
+                false,
+                Some(&first),
+            ),
+            (
+                [ext(&[0x2a, 0x80], &[], &ca), ext(san, &[], &first)].concat(),
+                false,
+                None,
+            ),
+            (
+                [ext(&[0x55, 0x1d, 0x91], &[], &ca), ext(san, &[], &first)].concat(),
+                false,
+                None,
+            ),
+            // A critical flag DER does not allow, a long-form length DER does not allow.
+            ([ext(san, &[1, 1, 0x01], &first)].concat(), false, None),
+            (
+                [
+                    vec![0x30, 0x81, 0x07, 0x06, 0x03],
+                    san.to_vec(),
+                    vec![0x04, 0x00],
+                    ext(bc, &[], &ca),
+                ]
+                .concat(),
+                false,
+                None,
+            ),
+            (
+                [
+                    ext(sia.as_bytes(), &[], &first),
+                    ext(&aia[..7], &[], &first),
+                    ext(&[aia, &[0]].concat(), &[], &first),
+                    ext(aia, &[], &second),
+                    ext(&[0x55, 0x1d, 0x7f], &[], &second),
+                ]
+                .concat(),
+                true,
+                None,
+            ),
+            (Vec::new(), true, None),
+        ];
+        for (i, (list, want_indexed, want_san)) in cases.into_iter().enumerate() {
+            let der = with_extensions(base, &list);
+            let skim = Skim::new(&der).unwrap();
+            assert_eq!(indexed(&skim), want_indexed, "case {i}");
+            assert_eq!(skim.extension(&SubjectAltName::OID), want_san, "case {i}");
+            assert_eq!(assert_index_agrees(&der), (true, want_indexed), "case {i}");
+        }
+    }
+
+    /// [`Skim`] is copied into chain links and Vecs: the index grows it from 96 to 112 bytes,
+    /// no more, so that chain assembly's stack of 8 links (a Skim and a 16-byte source each)
+    /// stays within glibc malloc's per-thread cache (1,032 bytes); at 128 bytes malloc's slow
+    /// path showed up in the instruction profile of a failing check.
+    #[test]
+    fn skim_stays_small() {
+        let size = size_of::<Skim<'_>>();
+        println!("size_of::<Skim>() = {size}");
+        assert!(size <= 112, "{size}");
     }
 
     mod names {
