@@ -23,7 +23,7 @@ use x509_cert::time::Validity;
 use crate::key::PublicKey;
 use crate::name::San;
 
-/// Zero-copy DER readers for the usual shapes; shared with host-name matching.
+/// Zero-copy DER readers for the usual shapes; shared with key and host-name reading.
 pub(crate) mod fast;
 
 /// id-ad-caIssuers ([RFC 5280 section 4.2.2.1]).
@@ -309,9 +309,6 @@ pub(crate) enum ValidityAt {
     NotYetValid,
     Valid,
 }
-
-/// The fast path's DER reader, shared with [`crate::key`]'s fast path.
-pub(crate) use fast::tlv as fast_tlv;
 
 /// [`Skim::extension`] by walking the list: the fast reader, then the `der` crate's where
 /// the fast one cannot tell. Kept out of line so that indexed lookups inline small.

@@ -110,7 +110,7 @@ impl fmt::Display for PublicKey {
 mod fast {
     // The same strict subset of DER that the certificate fast path reads.
     use super::PublicKey;
-    use crate::cert::fast_tlv as tlv;
+    use crate::cert::fast::tlv;
 
     /// AlgorithmIdentifier TLVs ([RFC 5480 section 2.1.1], [RFC 8410 section 3],
     /// [RFC 3279 section 2.3.1]).

@@ -807,7 +807,9 @@ mod tests {
             let d = |name: &str| general_name(0x82, name.as_bytes());
             let odd = general_name(0x89, b"x"); // no GeneralName has tag [9]
             let constructed_dns = general_name(0xa2, &d("www.example.com"));
-            let cases: Vec<(Option<Vec<u8>>, &ServerName<'_>, Option<bool>)> = vec![
+            // (subjectAltName extnValue, server name, the scan's answer)
+            type Case<'n> = (Option<Vec<u8>>, &'n ServerName<'n>, Option<bool>);
+            let cases: Vec<Case<'_>> = vec![
                 (None, &host, Some(false)),
                 (Some(sequence(&[])), &host, Some(false)),
                 (Some(sequence(&[d("www.example.com")])), &host, Some(true)),
