@@ -1425,25 +1425,6 @@ mod tests {
         );
     }
 
-    /// `$LIMBO_JSON`, else `../shared/x509-limbo/limbo.json` (as tests/limbo/suite.rs finds it).
-    fn limbo_path() -> Result<std::path::PathBuf, String> {
-        match std::env::var_os("LIMBO_JSON") {
-            Some(path) => Ok(path.into()),
-            None => {
-                let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-                    .join("../shared/x509-limbo/limbo.json");
-                if path.is_file() {
-                    Ok(path)
-                } else {
-                    Err(format!(
-                        "LIMBO_JSON is not set and {} does not exist",
-                        path.display()
-                    ))
-                }
-            }
-        }
-    }
-
     /// The distinct certificates of x509-limbo (peers, intermediates, trust anchors) as PEM,
     /// or why there are none.
     fn limbo_pems() -> Result<Vec<String>, String> {
@@ -1457,7 +1438,7 @@ mod tests {
             untrusted_intermediates: Vec<String>,
             trusted_certs: Vec<String>,
         }
-        let text = std::fs::read_to_string(limbo_path()?).unwrap();
+        let text = std::fs::read_to_string(crate::testdata::limbo_path()?).unwrap();
         let limbo: Limbo = serde_json::from_str(&text).unwrap();
         let mut seen = std::collections::HashSet::new();
         Ok(limbo
