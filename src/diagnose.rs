@@ -97,13 +97,14 @@ impl<'p> Diagnosis<'p> {
         }
         let outcome = match self.verdict.trusted_path() {
             Some(trusted) => {
-                let mut on_path = vec![0];
-                on_path.extend(trusted.intermediates.iter().copied());
+                let on_path =
+                    Positions::new(std::iter::once(0).chain(trusted.intermediates.iter().copied()));
+                let on_path = on_path.as_slice();
                 let anchor = self.verifier.owners.get(trusted.anchor).copied();
-                self.hygiene(&on_path, true);
-                self.revocation_coverage(&on_path);
+                self.hygiene(on_path, true);
+                self.revocation_coverage(on_path);
                 (
-                    self.presented_entries(&on_path),
+                    self.presented_entries(on_path),
                     anchor.and_then(|a| self.anchor_entry(a)),
                 )
             }
@@ -219,12 +220,13 @@ impl<'p> Diagnosis<'p> {
             }
         }
         let shown_path = completed_path.as_ref().or(path);
-        let on_path: Vec<usize> = presented_indices(shown_path).collect();
+        let on_path = Positions::new(presented_indices(shown_path));
+        let on_path = on_path.as_slice();
         let complete = shown_path.is_some_and(|p| p.end != End::TooDeep)
             && !assembly.as_ref().is_some_and(|a| a.exhausted);
-        self.hygiene(&on_path, complete && first == First::Leaf);
+        self.hygiene(on_path, complete && first == First::Leaf);
         if shown_anchor.is_some() {
-            self.revocation_coverage(&on_path);
+            self.revocation_coverage(on_path);
         }
         let entries = match shown_path {
             Some(path) => path
@@ -920,6 +922,47 @@ fn name_remediation(host: &Host) -> String {
 }
 
 /// Positions of the presented certificates on `path`, leaf first; without a path, the leaf.
+/// Positions in the presented list, kept on the stack when they fit: a path is a few
+/// certificates long, and a failing check should not allocate for a scratch list.
+struct Positions {
+    inline: [usize; 8],
+    len: usize,
+    spilled: Vec<usize>,
+}
+
+impl Positions {
+    fn new(positions: impl Iterator<Item = usize>) -> Self {
+        let mut out = Self {
+            inline: [0; 8],
+            len: 0,
+            spilled: Vec::new(),
+        };
+        for i in positions {
+            match out.inline.get_mut(out.len) {
+                Some(slot) if out.spilled.is_empty() => {
+                    *slot = i;
+                    out.len += 1;
+                }
+                _ => {
+                    if out.spilled.is_empty() {
+                        out.spilled.extend_from_slice(&out.inline);
+                    }
+                    out.spilled.push(i);
+                }
+            }
+        }
+        out
+    }
+
+    fn as_slice(&self) -> &[usize] {
+        if self.spilled.is_empty() {
+            &self.inline[..self.len]
+        } else {
+            &self.spilled
+        }
+    }
+}
+
 fn presented_indices<'a>(path: Option<&'a Path<'_>>) -> impl Iterator<Item = usize> + 'a {
     let (links, no_path) = match path {
         Some(p) => (p.links.as_slice(), None),
@@ -1135,6 +1178,18 @@ mod tests {
                 error: "UnknownRevocationStatus".to_owned()
             }
         );
+    }
+
+    #[test]
+    fn positions_spill_past_the_inline_buffer() {
+        for n in [0, 1, 7, 8, 9, 20] {
+            let expected: Vec<usize> = (0..n).map(|i| i * 3 + 1).collect();
+            assert_eq!(
+                Positions::new(expected.iter().copied()).as_slice(),
+                expected,
+                "{n} positions"
+            );
+        }
     }
 
     #[test]
