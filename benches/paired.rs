@@ -28,7 +28,8 @@
 //! `X509_verify_cert` vs webpki (with `--features openssl`).
 //!
 //! Environment: `PAIRED_ROUNDS` (default 101), `PAIRED_SEGMENTS` (per side and round,
-//! default 8), `PAIRED_SEGMENT_US` (default 250). `PAIRED_PROFILE=N` times nothing: it runs A then B N times each, in the
+//! default 8), `PAIRED_SEGMENT_US` (default 250), `PAIRED_TIMES=1` (also print each side's
+//! median time per call, on a `# times` line). `PAIRED_PROFILE=N` times nothing: it runs A then B N times each, in the
 //! functions `paired::side_a` and `paired::side_b`, for an instruction profile:
 //!
 //! ```text
@@ -48,11 +49,14 @@ use std::time::{Duration, Instant};
 
 use fixtures::{AWS_LC_RS, CAUSES, Fixture, RING, fixtures};
 
-/// The median of per-round ratios and its 95 % confidence interval.
+/// The median of per-round ratios and its 95 % confidence interval, and the median time of
+/// one call of each side.
 struct Ratio {
     median: f64,
     low: f64,
     high: f64,
+    a_ns: f64,
+    b_ns: f64,
 }
 
 struct Runner {
@@ -61,6 +65,8 @@ struct Runner {
     segments: usize,
     segment: Duration,
     profile: Option<u64>,
+    /// `PAIRED_TIMES=1`: also print each side's time per call, on a `#` line.
+    times: bool,
     nulls: Vec<f64>,
 }
 
@@ -85,6 +91,7 @@ impl Runner {
             profile: std::env::var("PAIRED_PROFILE")
                 .ok()
                 .and_then(|v| v.parse().ok()),
+            times: var("PAIRED_TIMES", 0) == 1,
             nulls: Vec::new(),
         }
     }
@@ -110,6 +117,9 @@ impl Runner {
             "pair {id} median={:.3} ci=[{:.3},{:.3}]",
             ratio.median, ratio.low, ratio.high
         );
+        if self.times {
+            println!("# times {id} a={:.0}ns b={:.0}ns", ratio.a_ns, ratio.b_ns);
+        }
         if group == "null" {
             self.nulls.push(ratio.median);
         }
@@ -148,6 +158,7 @@ fn measure(a: &mut impl FnMut(), b: &mut impl FnMut(), runner: &Runner) -> Ratio
     }
     let per_iter = slower.as_secs_f64() / n as f64;
     let n = ((runner.segment.as_secs_f64() / per_iter).round() as u64).max(1);
+    let (mut a_ns, mut b_ns) = (Vec::new(), Vec::new());
     let mut ratios: Vec<f64> = (0..runner.rounds)
         .map(|r| {
             let (mut fa, mut fb) = (Duration::MAX, Duration::MAX);
@@ -161,9 +172,13 @@ fn measure(a: &mut impl FnMut(), b: &mut impl FnMut(), runner: &Runner) -> Ratio
                     fa = fa.min(run(a, n));
                 }
             }
+            a_ns.push(fa.as_secs_f64() * 1e9 / n as f64);
+            b_ns.push(fb.as_secs_f64() * 1e9 / n as f64);
             fa.as_secs_f64() / fb.as_secs_f64()
         })
         .collect();
+    a_ns.sort_by(f64::total_cmp);
+    b_ns.sort_by(f64::total_cmp);
     ratios.sort_by(f64::total_cmp);
     // Ranks of the 95 % interval of the median: n/2 -/+ 1.96 sqrt(n)/2 (normal approximation
     // of the binomial, Conover 1999, section 3.2).
@@ -175,6 +190,8 @@ fn measure(a: &mut impl FnMut(), b: &mut impl FnMut(), runner: &Runner) -> Ratio
         median: ratios[ratios.len() / 2],
         low: ratios[low],
         high: ratios[high],
+        a_ns: a_ns[a_ns.len() / 2],
+        b_ns: b_ns[b_ns.len() / 2],
     }
 }
 
