@@ -523,10 +523,10 @@ impl<'p> Diagnosis<'p> {
     /// The leaf-key check also after a chain failure, so both problems are reported.
     fn leaf_key(&mut self) {
         let Some(skim) = self.skim(0) else { return };
-        let key = PublicKey::from_spki(skim.spki);
-        if key.handshake_capable() || self.has(Code::UnsupportedAlgorithm) {
+        if PublicKey::spki_handshake_capable(skim.spki) || self.has(Code::UnsupportedAlgorithm) {
             return;
         }
+        let key = PublicKey::from_spki(skim.spki);
         let label = self.label(0);
         self.push(
             Code::UnsupportedAlgorithm,

@@ -64,12 +64,22 @@ impl PublicKey {
     ///
     /// [RFC 5280 section 4.1.2.7]: https://www.rfc-editor.org/rfc/rfc5280#section-4.1.2.7
     pub fn from_spki(spki: &[u8]) -> Self {
-        if let Some(key) = fast::read_spki(spki) {
-            return key;
+        if let Some(kind) = fast::read_spki(spki) {
+            return kind.key();
         }
         read_spki(spki).unwrap_or_else(|_| Self::Other {
             algorithm: "unreadable SubjectPublicKeyInfo".to_owned(),
         })
+    }
+
+    /// [`PublicKey::handshake_capable`] for the key of `spki`, without making the key's
+    /// description when the usual fast reader knows it (every failing check asks this of the
+    /// leaf).
+    pub(crate) fn spki_handshake_capable(spki: &[u8]) -> bool {
+        match fast::read_spki(spki) {
+            Some(kind) => kind.handshake_capable(),
+            None => Self::from_spki(spki).handshake_capable(),
+        }
     }
 
     /// Whether rustls can verify a handshake signature made with this key.
@@ -81,13 +91,17 @@ impl PublicKey {
     /// [RFC 8446 section 4.2.3]: https://www.rfc-editor.org/rfc/rfc8446#section-4.2.3
     pub fn handshake_capable(&self) -> bool {
         match self {
-            Self::Rsa { bits, .. } => (2048..=8192).contains(bits),
+            Self::Rsa { bits, .. } => RSA_HANDSHAKE_BITS.contains(bits),
             Self::Ecdsa { curve } => curve == "P-256" || curve == "P-384",
             Self::Ed25519 => true,
             Self::Dsa | Self::Ed448 | Self::Other { .. } => false,
         }
     }
 }
+
+/// The RSA modulus sizes rustls verifies handshake signatures with
+/// ([`PublicKey::handshake_capable`]).
+const RSA_HANDSHAKE_BITS: std::ops::RangeInclusive<usize> = 2048..=8192;
 
 impl fmt::Display for PublicKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -140,7 +154,39 @@ mod fast {
         }
     }
 
-    pub(super) fn read_spki(spki: &[u8]) -> Option<PublicKey> {
+    /// What the fast reader saw, before any allocation: a caller that only asks whether a
+    /// handshake can use the key needs no [`PublicKey`].
+    #[derive(Clone, Copy)]
+    pub(super) enum Kind {
+        P256,
+        P384,
+        Ed25519,
+        Rsa { bits: usize },
+    }
+
+    impl Kind {
+        pub(super) fn handshake_capable(self) -> bool {
+            match self {
+                Self::P256 | Self::P384 | Self::Ed25519 => true,
+                Self::Rsa { bits } => super::RSA_HANDSHAKE_BITS.contains(&bits),
+            }
+        }
+
+        pub(super) fn key(self) -> PublicKey {
+            match self {
+                Self::P256 => PublicKey::Ecdsa {
+                    curve: "P-256".to_owned(),
+                },
+                Self::P384 => PublicKey::Ecdsa {
+                    curve: "P-384".to_owned(),
+                },
+                Self::Ed25519 => PublicKey::Ed25519,
+                Self::Rsa { bits } => PublicKey::Rsa { bits, pss: false },
+            }
+        }
+    }
+
+    pub(super) fn read_spki(spki: &[u8]) -> Option<Kind> {
         let (body, []) = tlv(spki, 0x30)? else {
             return None;
         };
@@ -152,13 +198,9 @@ mod fast {
             return None;
         };
         Some(match algorithm {
-            P256 => PublicKey::Ecdsa {
-                curve: "P-256".to_owned(),
-            },
-            P384 => PublicKey::Ecdsa {
-                curve: "P-384".to_owned(),
-            },
-            ED25519 => PublicKey::Ed25519,
+            P256 => Kind::P256,
+            P384 => Kind::P384,
+            ED25519 => Kind::Ed25519,
             RSA => {
                 let (rsa, []) = tlv(key, 0x30)? else {
                     return None;
@@ -169,9 +211,8 @@ mod fast {
                 };
                 let modulus = positive(modulus)?;
                 positive(exponent)?;
-                PublicKey::Rsa {
+                Kind::Rsa {
                     bits: modulus.len() * 8 - modulus.first()?.leading_zeros() as usize,
-                    pss: false,
                 }
             }
             _ => return None,
@@ -248,10 +289,16 @@ mod tests {
 
     /// The fast reader answers only where the `der` reader agrees.
     fn assert_fast_agrees(spki: &[u8]) -> bool {
-        let Some(key) = fast::read_spki(spki) else {
+        let Some(kind) = fast::read_spki(spki) else {
             return false;
         };
-        assert_eq!(read_spki(spki).ok(), Some(key), "{spki:02x?}");
+        let key = read_spki(spki).ok();
+        assert_eq!(key, Some(kind.key()), "{spki:02x?}");
+        assert_eq!(
+            key.map(|k| k.handshake_capable()),
+            Some(kind.handshake_capable()),
+            "{spki:02x?}"
+        );
         true
     }
 

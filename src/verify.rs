@@ -220,13 +220,12 @@ pub fn verify(
             return Verdict::rejected(e);
         }
     }
-    let key = Skim::new(leaf_der.as_ref()).map(|s| PublicKey::from_spki(s.spki));
-    match key {
-        Ok(key) if key.handshake_capable() => {}
-        Ok(key) => {
+    match Skim::new(leaf_der.as_ref()) {
+        Ok(skim) if PublicKey::spki_handshake_capable(skim.spki) => {}
+        Ok(skim) => {
             return Verdict {
                 outcome: Outcome::Untrusted(Rejection {
-                    leaf_key: Some(key),
+                    leaf_key: Some(PublicKey::from_spki(skim.spki)),
                     host_matches: Some(true),
                     ..Rejection::new(
                         Code::UnsupportedAlgorithm,
