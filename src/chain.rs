@@ -7,6 +7,7 @@
 use std::collections::HashMap;
 
 use crate::cert::Skim;
+use crate::inline::InlineVec;
 use crate::pool::Pool;
 use crate::store::TrustStore;
 
@@ -143,12 +144,12 @@ pub(crate) fn assemble<'a>(
         }
         by_subject
     });
-    // One allocation for the whole search: a path is never deeper than the budget.
-    let mut stack = Vec::with_capacity(budget.max_depth.clamp(1, Budget::DEFAULT_MAX_DEPTH));
-    stack.push(Link {
+    let first = Link {
         source: Source::Presented(0),
         skim: leaf,
-    });
+    };
+    let mut stack = InlineVec::new(first);
+    stack.push(first);
     let mut search = Search {
         presented,
         by_subject: by_subject.as_ref(),
@@ -177,7 +178,8 @@ struct Search<'s, 'a> {
     budget: Budget,
     spent: usize,
     best: Option<Path<'a>>,
-    stack: Vec<Link<'a>>,
+    /// The path being extended; as deep as the budget allows, in place up to the default.
+    stack: InlineVec<Link<'a>, { Budget::DEFAULT_MAX_DEPTH }>,
 }
 
 impl<'s, 'a> Search<'s, 'a> {
@@ -301,13 +303,14 @@ impl<'s, 'a> Search<'s, 'a> {
         match &mut self.best {
             // A better path reuses the list of the one it replaces.
             Some(best) if key < best.key() => {
-                best.links.clone_from(&self.stack);
+                best.links.clear();
+                best.links.extend_from_slice(&self.stack);
                 best.end = end;
             }
             Some(_) => {}
             None => {
                 self.best = Some(Path {
-                    links: self.stack.clone(),
+                    links: self.stack.to_vec(),
                     end,
                 });
             }

@@ -25,6 +25,7 @@ use crate::cert::{Description, Skim, ValidityAt, sha256_hex};
 use crate::chain::{End, Path, Source, assemble};
 use crate::endpoint::{Endpoint, Host};
 use crate::finding::{Code, Evidence, Finding, Severity, Text};
+use crate::inline::InlineVec;
 use crate::key::PublicKey;
 use crate::name::{NameMatch, San, match_host, san_names};
 use crate::report::{AnchorEntry, PathEntry, PathSource, format_time};
@@ -37,7 +38,8 @@ pub(crate) struct Diagnosis<'p> {
     presented: &'p [CertificateDer<'static>],
     /// The same certificates, shared with the report and with the findings' deferred text.
     shared: &'p Arc<[CertificateDer<'static>]>,
-    skims: Vec<Option<Skim<'p>>>,
+    /// One per presented certificate; `None` where it does not skim. Usually two or three.
+    skims: InlineVec<Option<Skim<'p>>, 4>,
     verdict: &'p Verdict,
     now: UnixTime,
     /// Full descriptions, for the rare stages that need more than the skimmed fields; the
@@ -47,6 +49,9 @@ pub(crate) struct Diagnosis<'p> {
 }
 
 type Outcome = (Vec<PathEntry>, Option<AnchorEntry>, Vec<Finding>);
+
+/// Positions in the presented list: a path is a few certificates long.
+type Positions = InlineVec<usize, 8>;
 
 /// What the first presented certificate turned out to be, for the untrusted path.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -72,10 +77,7 @@ impl<'p> Diagnosis<'p> {
             endpoint,
             presented,
             shared: presented,
-            skims: presented
-                .iter()
-                .map(|c| Skim::new(c.as_ref()).ok())
-                .collect(),
+            skims: InlineVec::collect(None, presented.iter().map(|c| Skim::new(c.as_ref()).ok())),
             verdict,
             now,
             described: OnceCell::new(),
@@ -97,9 +99,10 @@ impl<'p> Diagnosis<'p> {
         }
         let outcome = match self.verdict.trusted_path() {
             Some(trusted) => {
-                let on_path =
-                    Positions::new(std::iter::once(0).chain(trusted.intermediates.iter().copied()));
-                let on_path = on_path.as_slice();
+                let leaf_and_issuers =
+                    std::iter::once(0).chain(trusted.intermediates.iter().copied());
+                let on_path = Positions::collect(0, leaf_and_issuers);
+                let on_path = &*on_path;
                 let anchor = self.verifier.owners.get(trusted.anchor).copied();
                 self.hygiene(on_path, true);
                 self.revocation_coverage(on_path);
@@ -220,8 +223,8 @@ impl<'p> Diagnosis<'p> {
             }
         }
         let shown_path = completed_path.as_ref().or(path);
-        let on_path = Positions::new(presented_indices(shown_path));
-        let on_path = on_path.as_slice();
+        let on_path = Positions::collect(0, presented_indices(shown_path));
+        let on_path = &*on_path;
         let complete = shown_path.is_some_and(|p| p.end != End::TooDeep)
             && !assembly.as_ref().is_some_and(|a| a.exhausted);
         self.hygiene(on_path, complete && first == First::Leaf);
@@ -922,47 +925,6 @@ fn name_remediation(host: &Host) -> String {
 }
 
 /// Positions of the presented certificates on `path`, leaf first; without a path, the leaf.
-/// Positions in the presented list, kept on the stack when they fit: a path is a few
-/// certificates long, and a failing check should not allocate for a scratch list.
-struct Positions {
-    inline: [usize; 8],
-    len: usize,
-    spilled: Vec<usize>,
-}
-
-impl Positions {
-    fn new(positions: impl Iterator<Item = usize>) -> Self {
-        let mut out = Self {
-            inline: [0; 8],
-            len: 0,
-            spilled: Vec::new(),
-        };
-        for i in positions {
-            match out.inline.get_mut(out.len) {
-                Some(slot) if out.spilled.is_empty() => {
-                    *slot = i;
-                    out.len += 1;
-                }
-                _ => {
-                    if out.spilled.is_empty() {
-                        out.spilled.extend_from_slice(&out.inline);
-                    }
-                    out.spilled.push(i);
-                }
-            }
-        }
-        out
-    }
-
-    fn as_slice(&self) -> &[usize] {
-        if self.spilled.is_empty() {
-            &self.inline[..self.len]
-        } else {
-            &self.spilled
-        }
-    }
-}
-
 fn presented_indices<'a>(path: Option<&'a Path<'_>>) -> impl Iterator<Item = usize> + 'a {
     let (links, no_path) = match path {
         Some(p) => (p.links.as_slice(), None),
@@ -1178,18 +1140,6 @@ mod tests {
                 error: "UnknownRevocationStatus".to_owned()
             }
         );
-    }
-
-    #[test]
-    fn positions_spill_past_the_inline_buffer() {
-        for n in [0, 1, 7, 8, 9, 20] {
-            let expected: Vec<usize> = (0..n).map(|i| i * 3 + 1).collect();
-            assert_eq!(
-                Positions::new(expected.iter().copied()).as_slice(),
-                expected,
-                "{n} positions"
-            );
-        }
     }
 
     #[test]

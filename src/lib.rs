@@ -36,6 +36,7 @@ mod diagnose;
 mod endpoint;
 mod error;
 mod finding;
+mod inline;
 mod input;
 mod key;
 mod name;
