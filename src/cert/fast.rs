@@ -489,56 +489,109 @@ pub(super) fn skim(der: &[u8]) -> Option<Skim<'_>> {
 /// A UTCTime `YYMMDDHHMMSSZ` or GeneralizedTime `YYYYMMDDHHMMSSZ` ([RFC 5280 section
 /// 4.1.2.5]) as Unix seconds, from 1970 on, as the `der` crate reads it.
 ///
+/// Each has one DER shape of a fixed length (a one-byte length, 13 or 15), so the TLV is
+/// matched whole and its digits read as two overlapping 8-byte words, each checked and
+/// paired by a few word operations rather than a branch per byte.
+///
 /// [RFC 5280 section 4.1.2.5]: https://www.rfc-editor.org/rfc/rfc5280#section-4.1.2.5
+#[inline]
 pub(super) fn time(input: &[u8]) -> Option<(u64, &[u8])> {
-    let (year, digits, rest) = match input.first()? {
+    // (century, year of the century, month, DDHHMMSS as pairs, what follows)
+    let (century, yy, month, clock, rest) = match input.first()? {
         0x17 => {
-            let (t, rest) = tlv(input, 0x17)?;
-            let (&[y1, y2], digits) = t.split_first_chunk::<2>()?;
-            let yy = u64::from(decimal(y1, y2)?);
-            (if yy >= 50 { 1900 + yy } else { 2000 + yy }, digits, rest)
+            let (&[0x17, 13, ref t @ .., b'Z'], rest) = input.split_first_chunk::<15>()? else {
+                return None;
+            };
+            // t is YYMMDDHHMMSS: words YYMMDDHH and DDHHMMSS.
+            let (head, clock) = (pairs(t, 0)?, pairs(t, 4)?);
+            let yy = lane(head, 0);
+            // RFC 5280 section 4.1.2.5.1: YY >= 50 is 19YY, else 20YY.
+            let century = if yy >= 50 { 19 } else { 20 };
+            (century, yy, lane(head, 1), clock, rest)
         }
         0x18 => {
-            let (t, rest) = tlv(input, 0x18)?;
-            let (&[y1, y2, y3, y4], digits) = t.split_first_chunk::<4>()?;
-            let year = u64::from(decimal(y1, y2)?) * 100 + u64::from(decimal(y3, y4)?);
-            (year, digits, rest)
+            let (&[0x18, 15, ref t @ .., b'Z'], rest) = input.split_first_chunk::<17>()? else {
+                return None;
+            };
+            // t is YYYYMMDDHHMMSS: words YYYYMMDD and DDHHMMSS.
+            let (head, clock) = (pairs(t, 0)?, pairs(t, 6)?);
+            (lane(head, 0), lane(head, 1), lane(head, 2), clock, rest)
         }
         _ => return None,
     };
-    let &[m1, m2, d1, d2, h1, h2, n1, n2, s1, s2, b'Z'] = digits else {
-        return None;
-    };
-    let (month, day) = (decimal(m1, m2)?, decimal(d1, d2)?);
-    let (hour, minute, second) = (decimal(h1, h2)?, decimal(n1, n2)?, decimal(s1, s2)?);
-    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
-    let month_days = match month {
-        2 if leap => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        1..=12 => 31,
-        _ => return None,
-    };
-    if year < 1970 || day == 0 || day > month_days || hour > 23 || minute > 59 || second > 59 {
+    let year = u32::from(century) * 100 + u32::from(yy);
+    // hour <= 23, minute <= 59 and second <= 59 in one test: adding 0x80 - (max + 1) to a
+    // lane (at most 99, so nothing carries out of its low byte) sets its bit 7 exactly when
+    // it exceeds max.
+    const OVER: u64 = 0x0044_0044_0068_0000;
+    if (clock + OVER) & 0x0080_0080_0080_0000 != 0 || year < 1970 {
         return None;
     }
-    let days = days_from_civil(year, u64::from(month), u64::from(day));
-    let secs = days * 86_400 + u64::from(hour) * 3600 + u64::from(minute) * 60 + u64::from(second);
-    Some((secs, rest))
+    let &(month_days, before) = MONTHS.get(usize::from(month))?;
+    // Gregorian: every 4th year is a leap year, but of the centuries only every 4th.
+    let leap = if yy == 0 {
+        century % 4 == 0
+    } else {
+        yy % 4 == 0
+    };
+    let day = lane(clock, 0);
+    // Day 0 wraps to 255; month 0 has no days.
+    if day.wrapping_sub(1) >= month_days + u8::from(month == 2 && leap) {
+        return None;
+    }
+    // Days since 0000-03-01 (H. Hinnant, "chrono-Compatible Low-Level Date Algorithms",
+    // `days_from_civil`: the year starts in March so that a leap day ends it), less the
+    // 719,468 to 1970-01-01; `year >= 1970` keeps it from going below 0.
+    let y = year - u32::from(month <= 2);
+    let c = y / 100;
+    let days = 365 * y + y / 4 - c + c / 4 + u32::from(before) + u32::from(day) - 1 - 719_468;
+    let [hour, minute, second] = [1, 2, 3].map(|i| u64::from(lane(clock, i)));
+    Some((
+        u64::from(days) * 86_400 + hour * 3600 + minute * 60 + second,
+        rest,
+    ))
 }
 
-fn decimal(hi: u8, lo: u8) -> Option<u8> {
-    (hi.is_ascii_digit() && lo.is_ascii_digit()).then(|| (hi - b'0') * 10 + (lo - b'0'))
+/// Per month (index 1 to 12): its days outside a leap year, and the days from March 1 to
+/// its first day. Index 0 (no month) has no days, so no day passes.
+const MONTHS: [(u8, u16); 13] = [
+    (0, 0),
+    (31, 306),
+    (28, 337),
+    (31, 0),
+    (30, 31),
+    (31, 61),
+    (30, 92),
+    (31, 122),
+    (31, 153),
+    (30, 184),
+    (31, 214),
+    (30, 245),
+    (31, 275),
+];
+
+/// `0x01` in every byte of a `u64`.
+const BYTES: u64 = 0x0101_0101_0101_0101;
+
+/// The eight bytes of `digits` from `at` as four decimal pairs, one per 16-bit lane from the
+/// lowest (`"20260531"` is lanes 20, 26, 5, 31); `None` unless all eight are ASCII digits.
+#[inline(always)]
+fn pairs(digits: &[u8], at: usize) -> Option<u64> {
+    let word = u64::from_le_bytes(*digits.get(at..)?.first_chunk::<8>()?);
+    // b'0'..=b'9' are 0x30..=0x39: high nibble 3, and adding 6 does not carry out of the
+    // low nibble. (A byte that fails the first test may carry into its neighbour in the
+    // second, which changes nothing: the word is refused either way.)
+    let high = 0xf0 * BYTES;
+    if (word & high != 0x30 * BYTES) | (word.wrapping_add(0x06 * BYTES) & high != 0x30 * BYTES) {
+        return None;
+    }
+    let d = word - 0x30 * BYTES; // every byte 0..=9
+    // Each even byte becomes 10 times itself plus the next byte (at most 99, no carry).
+    Some((d * 10 + (d >> 8)) & 0x00ff_00ff_00ff_00ff)
 }
 
-/// Days from 1970-01-01 to a proleptic Gregorian date on or after it (H. Hinnant,
-/// "chrono-Compatible Low-Level Date Algorithms", `days_from_civil`).
-fn days_from_civil(year: u64, month: u64, day: u64) -> u64 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y / 400;
-    let yoe = y - era * 400;
-    let mp = (month + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
+/// Lane `i` of [`pairs`]'s answer.
+#[inline(always)]
+fn lane(pairs: u64, i: u32) -> u8 {
+    (pairs >> (16 * i)) as u8
 }
