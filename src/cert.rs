@@ -1909,6 +1909,18 @@ mod tests {
                 None,
             ),
             (Vec::new(), true, None),
+            // Seven-byte extensions (no critical flag, an empty value), shorter than the
+            // word the id-ce fast path reads: the general reading indexes them.
+            (
+                [
+                    ext(&[0x55, 0x1d, 0x0f], &[], &[]),
+                    ext(san, &[], &[]),
+                    ext(san, &[], &first),
+                ]
+                .concat(),
+                true,
+                Some(&[]),
+            ),
         ];
         for (i, (list, want_indexed, want_san)) in cases.into_iter().enumerate() {
             let der = with_extensions(base, &list);

@@ -13,20 +13,31 @@ use super::{CA_ISSUERS, COMMON_NAME, NAME_KEYS, Skim, eku_name, escape_rfc4514};
 
 /// One TLV with tag `tag`, DER lengths up to two bytes: its contents and what follows it.
 pub(crate) fn tlv(input: &[u8], tag: u8) -> Option<(&[u8], &[u8])> {
-    let (&found, rest) = input.split_first()?;
-    if found != tag {
+    read(input, tag)
+}
+
+/// [`tlv`], inlined: where it is called with a constant tag in a hot walk ([`skim`]), the
+/// call and the tag compare against a register cost about as much as the read itself.
+#[inline(always)]
+fn read(input: &[u8], tag: u8) -> Option<(&[u8], &[u8])> {
+    // One test of the input's length for the tag and the first length octet.
+    let [found, first, rest @ ..] = input else {
+        return None;
+    };
+    if *found != tag {
         return None;
     }
-    let (&first, rest) = rest.split_first()?;
-    let (len, rest) = match first {
-        0..=0x7f => (usize::from(first), rest),
+    let (len, rest) = match *first {
+        0..=0x7f => (usize::from(*first), rest),
         // X.690 section 10.1: the long form only when needed, in the fewest octets.
-        0x81 => match rest.split_first()? {
-            (&len, rest) if len >= 0x80 => (usize::from(len), rest),
+        0x81 => match rest {
+            [len @ 0x80..=0xff, rest @ ..] => (usize::from(*len), rest),
             _ => return None,
         },
-        0x82 => match rest.split_first_chunk::<2>()? {
-            (&len, rest) if len[0] != 0 => (usize::from(u16::from_be_bytes(len)), rest),
+        0x82 => match rest {
+            [high @ 1..=0xff, low, rest @ ..] => {
+                (usize::from(*high) << 8 | usize::from(*low), rest)
+            }
             _ => return None,
         },
         _ => return None,
@@ -250,7 +261,7 @@ pub(super) fn slot(id: &[u8]) -> Option<usize> {
 
 /// The [`Index`] slot of id-ce extension 2.5.29.`n`.
 #[inline]
-fn id_ce_slot(n: u8) -> Option<usize> {
+const fn id_ce_slot(n: u8) -> Option<usize> {
     match n {
         0x0e => Some(0), // subjectKeyIdentifier, RFC 5280 section 4.2.1.2
         0x11 => Some(1), // subjectAltName, section 4.2.1.6
@@ -261,34 +272,62 @@ fn id_ce_slot(n: u8) -> Option<usize> {
     }
 }
 
+/// [`id_ce_slot`] for each `n` under 128, [`SLOTS`] for none: one load where the walk in
+/// [`index`] would otherwise branch through a jump table per extension.
+const ID_CE_SLOTS: [u8; 128] = {
+    let mut slots = [SLOTS as u8; 128];
+    let mut n = 0;
+    while n < 128 {
+        if let Some(slot) = id_ce_slot(n as u8) {
+            slots[n] = slot as u8;
+        }
+        n += 1;
+    }
+    slots
+};
+
 /// The first extension of `extensions` when it has the shape of nearly every one in
 /// practice, an id-ce extension under 128 bytes, as (n of 2.5.29.n, where its extnValue
 /// OCTET STRING starts, what follows); `None` for anything else, which [`next_extension`]
-/// then reads. Byte patterns rather than four [`tlv`] reads take about a sixth off the
-/// index walk (callgrind); they accept only what [`next_extension`] and [`passable_id`]
-/// accept:
+/// then reads. It accepts only what [`next_extension`] and [`passable_id`] accept:
 ///
 /// ```text
 /// 30 L  06 03 55 1d n  [01 01 00|ff]  04 M value    (L, M, n < 0x80)
 /// ```
+///
+/// The extnID and what follows it are tested as one little-endian word of the first eight
+/// bytes (an extension of fewer, one with an empty value and no critical flag, takes
+/// [`next_extension`]): a few word compares rather than a byte compare each.
 #[inline(always)]
 fn id_ce_extension(extensions: &[u8]) -> Option<(u8, usize, &[u8])> {
     let [0x30, len @ 0..=0x7f, after @ ..] = extensions else {
         return None;
     };
     let (extension, rest) = after.split_at_checked(usize::from(*len))?;
-    let [0x06, 0x03, 0x55, 0x1d, n @ 0..=0x7f, fields @ ..] = extension else {
+    let word = u64::from_le_bytes(*extension.first_chunk::<8>()?);
+    // 06 03 55 1d, then n with bit 7 clear.
+    if word & 0x80_ffff_ffff != 0x00_1d55_0306 {
         return None;
-    };
-    // Where the OCTET STRING starts in `extension`, after the critical flag if any.
-    let at = match fields {
-        [0x04, ..] => 5,
-        [0x01, 0x01, 0x00 | 0xff, 0x04, ..] => 8,
-        _ => return None,
+    }
+    // Where the OCTET STRING starts in `extension`, after the critical flag if any: 01 01
+    // and 00 or ff (the BOOLEAN's only DER values) in bytes 5 to 7, then the 04 in byte 8.
+    let at = if (word >> 40) as u8 == 0x04 {
+        5
+    } else if (word >> 40) as u16 == 0x0101
+        && matches!((word >> 56) as u8, 0x00 | 0xff)
+        && extension.get(8) == Some(&0x04)
+    {
+        8
+    } else {
+        return None;
     };
     // Short form, and `extension.len() < 0x80` bounds the value length below 0x80.
     let value_len = extension.len().checked_sub(at + 2)?;
-    (usize::from(*extension.get(at + 1)?) == value_len).then_some((*n, 2 + at, rest))
+    (usize::from(*extension.get(at + 1)?) == value_len).then_some((
+        (word >> 32) as u8,
+        2 + at,
+        rest,
+    ))
 }
 
 /// Where the extensions [`slot`] knows are in one certificate's extensions list, found by
@@ -328,35 +367,40 @@ impl Index {
 
 /// One walk of `extensions` (the contents of the `[3] Extensions` field) with
 /// [`extension`]'s validation, recording the first extension of each slot. `None` where
-/// [`extension`] would stop on the list for some OID: the caller then keeps no index.
-pub(super) fn index(mut extensions: &[u8]) -> Option<Index> {
-    let total = extensions.len();
-    let mut index = Index::default();
+/// [`extension`] would stop on the list for some OID, or for a list over 65,535 bytes
+/// (more than [`tlv`] reads, so never one [`skim`] passes): the caller then keeps no index.
+pub(super) fn index(list: &[u8]) -> Option<Index> {
+    if list.len() > usize::from(u16::MAX) {
+        return None;
+    }
+    // Slot SLOTS (and the unused 7) takes the extensions the index does not keep, so that
+    // each extension is recorded without a branch on whether it is kept; 8 slots so that
+    // `& 7` bounds the store.
+    let mut at = [0u16; 8];
+    let mut extensions = list;
     while !extensions.is_empty() {
         // (slot, where the extnValue OCTET STRING starts in `extensions`, what follows)
-        let (slot, at, rest) = match id_ce_extension(extensions) {
-            Some((n, at, rest)) => (id_ce_slot(n), at, rest),
+        let (slot, value_at, rest) = match id_ce_extension(extensions) {
+            Some((n, value_at, rest)) => (ID_CE_SLOTS[usize::from(n & 0x7f)], value_at, rest),
             None => {
                 let (extension, rest) = next_extension(extensions)?;
                 let slot = slot(extension.id);
                 if slot.is_none() {
                     passable_id(extension.id)?; // a kept extnID is a valid OID
                 }
-                let at = extensions.len() - rest.len() - extension.value_tlv.len();
-                (slot, at, rest)
+                let value_at = extensions.len() - rest.len() - extension.value_tlv.len();
+                (slot.map_or(SLOTS as u8, |slot| slot as u8), value_at, rest)
             }
         };
-        if let Some(slot) = slot {
-            // The first one wins, as in the plain walk.
-            let first = index.at.get_mut(slot)?;
-            if *first == 0 {
-                *first = u16::try_from(total - extensions.len() + at).ok()?;
-            }
+        let first = &mut at[usize::from(slot) & 7];
+        // The first one wins, as in the plain walk; the offset fits, as `list` does.
+        if *first == 0 {
+            *first = u16::try_from(list.len() - extensions.len() + value_at).ok()?;
         }
         extensions = rest;
     }
-    index.complete = true;
-    Some(index)
+    let [at @ .., _, _] = at;
+    Some(Index { at, complete: true })
 }
 
 /// basicConstraints ([RFC 5280 section 4.2.1.9]) as (cA, pathLenConstraint) in the three
@@ -432,23 +476,23 @@ pub(super) fn eku_names(value: &[u8]) -> Option<Vec<String>> {
 }
 
 pub(super) fn skim(der: &[u8]) -> Option<Skim<'_>> {
-    let (cert, trailing) = tlv(der, 0x30)?;
-    let (tbs, signature) = tlv(cert, 0x30)?;
-    let (_, signature) = tlv(signature, 0x30)?; // signatureAlgorithm
-    let (_, signature) = tlv(signature, 0x03)?; // signatureValue
+    let (cert, trailing) = read(der, 0x30)?;
+    let (tbs, signature) = read(cert, 0x30)?;
+    let (_, signature) = read(signature, 0x30)?; // signatureAlgorithm
+    let (_, signature) = read(signature, 0x03)?; // signatureValue
     if !trailing.is_empty() || !signature.is_empty() {
         return None;
     }
     let mut tbs = tbs;
     if tbs.first() == Some(&0xa0) {
-        tbs = tlv(tbs, 0xa0)?.1; // version
+        tbs = read(tbs, 0xa0)?.1; // version
     }
-    let (_, tbs) = tlv(tbs, 0x02)?; // serialNumber
-    let (_, tbs) = tlv(tbs, 0x30)?; // signature
-    let (issuer, tbs) = tlv(tbs, 0x30)?;
-    let (validity, tbs) = tlv(tbs, 0x30)?;
-    let (subject, tbs) = tlv(tbs, 0x30)?;
-    let (_, mut rest) = tlv(tbs, 0x30)?;
+    let (_, tbs) = read(tbs, 0x02)?; // serialNumber
+    let (_, tbs) = read(tbs, 0x30)?; // signature
+    let (issuer, tbs) = read(tbs, 0x30)?;
+    let (validity, tbs) = read(tbs, 0x30)?;
+    let (subject, tbs) = read(tbs, 0x30)?;
+    let (_, mut rest) = read(tbs, 0x30)?;
     let spki = tbs.get(..tbs.len() - rest.len())?;
     let (not_before, validity) = time(validity)?;
     let (not_after, validity) = time(validity)?;
@@ -462,9 +506,9 @@ pub(super) fn skim(der: &[u8]) -> Option<Skim<'_>> {
         if !matches!(tag, 0x81 | 0x82 | 0xa3) {
             return None;
         }
-        let (field, after) = tlv(rest, tag)?;
+        let (field, after) = read(rest, tag)?;
         if tag == 0xa3 {
-            match tlv(field, 0x30)? {
+            match read(field, 0x30)? {
                 (exts, []) => {
                     extensions = Some(exts);
                     index = self::index(exts).unwrap_or_default();
