@@ -286,48 +286,48 @@ const ID_CE_SLOTS: [u8; 128] = {
     slots
 };
 
-/// The first extension of `extensions` when it has the shape of nearly every one in
-/// practice, an id-ce extension under 128 bytes, as (n of 2.5.29.n, where its extnValue
-/// OCTET STRING starts, what follows); `None` for anything else, which [`next_extension`]
-/// then reads. It accepts only what [`next_extension`] and [`passable_id`] accept:
+/// The extension at `pos` in `list` when it has the shape of nearly every one in practice,
+/// an id-ce extension under 128 bytes, as (n of 2.5.29.n, where its extnValue OCTET STRING
+/// starts in `list`, where the next extension starts); `None` for anything else, which
+/// [`next_extension`] then reads. It accepts only what [`next_extension`] and
+/// [`passable_id`] accept:
 ///
 /// ```text
-/// 30 L  06 03 55 1d n  [01 01 00|ff]  04 M value    (L, M, n < 0x80)
+/// 30 L  06 03 55 1d n  04 M value                  (L, n < 0x80; M = L - 7)
+/// 30 L  06 03 55 1d n  01 01 00|ff  04 M value     (L, n < 0x80; M = L - 10)
 /// ```
 ///
-/// The extnID and what follows it are tested as one little-endian word of the first eight
-/// bytes (an extension of fewer, one with an empty value and no critical flag, takes
-/// [`next_extension`]): a few word compares rather than a byte compare each.
+/// The first eight bytes are tested as one little-endian word and the critical flag's four
+/// as another, in place of a compare per byte; an extension that ends the list less than 12
+/// bytes in (an empty or two-byte value without the flag) takes [`next_extension`].
 #[inline(always)]
-fn id_ce_extension(extensions: &[u8]) -> Option<(u8, usize, &[u8])> {
-    let [0x30, len @ 0..=0x7f, after @ ..] = extensions else {
-        return None;
-    };
-    let (extension, rest) = after.split_at_checked(usize::from(*len))?;
-    let word = u64::from_le_bytes(*extension.first_chunk::<8>()?);
-    // 06 03 55 1d, then n with bit 7 clear.
-    if word & 0x80_ffff_ffff != 0x00_1d55_0306 {
+fn id_ce_extension(list: &[u8], pos: usize) -> Option<(u8, usize, usize)> {
+    let head = list.get(pos..)?.first_chunk::<12>()?;
+    let word = u64::from_le_bytes(*head.first_chunk::<8>()?);
+    // 30, L with bit 7 clear, 06 03 55 1d, n with bit 7 clear; byte 7 is told apart below.
+    if word & 0x0080_ffff_ffff_80ff != 0x0000_1d55_0306_0030 {
         return None;
     }
-    // Where the OCTET STRING starts in `extension`, after the critical flag if any: 01 01
-    // and 00 or ff (the BOOLEAN's only DER values) in bytes 5 to 7, then the 04 in byte 8.
-    let at = if (word >> 40) as u8 == 0x04 {
-        5
-    } else if (word >> 40) as u16 == 0x0101
-        && matches!((word >> 56) as u8, 0x00 | 0xff)
-        && extension.get(8) == Some(&0x04)
-    {
-        8
-    } else {
+    let len = usize::from(head[1]);
+    let next = pos + 2 + len;
+    if next > list.len() {
         return None;
+    }
+    // Where the OCTET STRING starts in the extension's contents, after the critical flag
+    // if any. The length octet M is checked against L, which bounds every byte read here
+    // to the extension: a shorter one cannot match.
+    let at = match head[7] {
+        0x04 if usize::from(head[8]) + 7 == len => 5,
+        // 01 01 (00 | ff) 04 M: a BOOLEAN takes only those two values in DER.
+        0x01 if u32::from_le_bytes([head[8], head[9], head[10], 0]) & 0xff_00ff == 0x04_0001
+            && matches!(head[9], 0x00 | 0xff)
+            && usize::from(head[11]) + 10 == len =>
+        {
+            8
+        }
+        _ => return None,
     };
-    // Short form, and `extension.len() < 0x80` bounds the value length below 0x80.
-    let value_len = extension.len().checked_sub(at + 2)?;
-    (usize::from(*extension.get(at + 1)?) == value_len).then_some((
-        (word >> 32) as u8,
-        2 + at,
-        rest,
-    ))
+    Some((head[6], pos + 2 + at, next))
 }
 
 /// Where the extensions [`slot`] knows are in one certificate's extensions list, found by
@@ -369,6 +369,10 @@ impl Index {
 /// [`extension`]'s validation, recording the first extension of each slot. `None` where
 /// [`extension`] would stop on the list for some OID, or for a list over 65,535 bytes
 /// (more than [`tlv`] reads, so never one [`skim`] passes): the caller then keeps no index.
+///
+/// Inlined into [`skim`], its one caller, like [`time`]: the calls and the answers returned
+/// through memory were about 60 of a skim's instructions.
+#[inline(always)]
 pub(super) fn index(list: &[u8]) -> Option<Index> {
     if list.len() > usize::from(u16::MAX) {
         return None;
@@ -377,27 +381,28 @@ pub(super) fn index(list: &[u8]) -> Option<Index> {
     // each extension is recorded without a branch on whether it is kept; 8 slots so that
     // `& 7` bounds the store.
     let mut at = [0u16; 8];
-    let mut extensions = list;
-    while !extensions.is_empty() {
-        // (slot, where the extnValue OCTET STRING starts in `extensions`, what follows)
-        let (slot, value_at, rest) = match id_ce_extension(extensions) {
-            Some((n, value_at, rest)) => (ID_CE_SLOTS[usize::from(n & 0x7f)], value_at, rest),
+    let mut pos = 0;
+    while pos < list.len() {
+        // (slot, where the extnValue OCTET STRING starts in `list`, where the next starts)
+        let (slot, value_at, next) = match id_ce_extension(list, pos) {
+            Some((n, value_at, next)) => (ID_CE_SLOTS[usize::from(n & 0x7f)], value_at, next),
             None => {
-                let (extension, rest) = next_extension(extensions)?;
+                let (extension, rest) = next_extension(list.get(pos..)?)?;
                 let slot = slot(extension.id);
                 if slot.is_none() {
                     passable_id(extension.id)?; // a kept extnID is a valid OID
                 }
-                let value_at = extensions.len() - rest.len() - extension.value_tlv.len();
-                (slot.map_or(SLOTS as u8, |slot| slot as u8), value_at, rest)
+                let next = list.len() - rest.len();
+                let slot = slot.map_or(SLOTS as u8, |slot| slot as u8);
+                (slot, next - extension.value_tlv.len(), next)
             }
         };
         let first = &mut at[usize::from(slot) & 7];
         // The first one wins, as in the plain walk; the offset fits, as `list` does.
         if *first == 0 {
-            *first = u16::try_from(list.len() - extensions.len() + value_at).ok()?;
+            *first = u16::try_from(value_at).ok()?;
         }
-        extensions = rest;
+        pos = next;
     }
     let [at @ .., _, _] = at;
     Some(Index { at, complete: true })
@@ -475,6 +480,15 @@ pub(super) fn eku_names(value: &[u8]) -> Option<Vec<String>> {
     Some(names)
 }
 
+/// [`Skim::new`] for a certificate of the usual shape ([RFC 5280 section 4.1]: the tags
+/// there, DER lengths up to two bytes, times [`time`] reads): the same `Skim`, plus the
+/// extension [`Index`]; `None` for anything else, which the `der` path then reads.
+///
+/// Inlined into [`Skim::new`] so that the `Skim` is written in place, not copied out of
+/// the `Option`.
+///
+/// [RFC 5280 section 4.1]: https://www.rfc-editor.org/rfc/rfc5280#section-4.1
+#[inline(always)]
 pub(super) fn skim(der: &[u8]) -> Option<Skim<'_>> {
     let (cert, trailing) = read(der, 0x30)?;
     let (tbs, signature) = read(cert, 0x30)?;
@@ -535,10 +549,11 @@ pub(super) fn skim(der: &[u8]) -> Option<Skim<'_>> {
 ///
 /// Each has one DER shape of a fixed length (a one-byte length, 13 or 15), so the TLV is
 /// matched whole and its digits read as two overlapping 8-byte words, each checked and
-/// paired by a few word operations rather than a branch per byte.
+/// paired by a few word operations rather than a branch per byte. Inlined: [`skim`] calls
+/// it twice.
 ///
 /// [RFC 5280 section 4.1.2.5]: https://www.rfc-editor.org/rfc/rfc5280#section-4.1.2.5
-#[inline]
+#[inline(always)]
 pub(super) fn time(input: &[u8]) -> Option<(u64, &[u8])> {
     // (century, year of the century, month, DDHHMMSS as pairs, what follows)
     let (century, yy, month, clock, rest) = match input.first()? {
@@ -547,7 +562,7 @@ pub(super) fn time(input: &[u8]) -> Option<(u64, &[u8])> {
                 return None;
             };
             // t is YYMMDDHHMMSS: words YYMMDDHH and DDHHMMSS.
-            let (head, clock) = (pairs(t, 0)?, pairs(t, 4)?);
+            let (head, clock) = pairs(t, 0, 4)?;
             let yy = lane(head, 0);
             // RFC 5280 section 4.1.2.5.1: YY >= 50 is 19YY, else 20YY.
             let century = if yy >= 50 { 19 } else { 20 };
@@ -558,7 +573,7 @@ pub(super) fn time(input: &[u8]) -> Option<(u64, &[u8])> {
                 return None;
             };
             // t is YYYYMMDDHHMMSS: words YYYYMMDD and DDHHMMSS.
-            let (head, clock) = (pairs(t, 0)?, pairs(t, 6)?);
+            let (head, clock) = pairs(t, 0, 6)?;
             (lane(head, 0), lane(head, 1), lane(head, 2), clock, rest)
         }
         _ => return None,
@@ -617,21 +632,27 @@ const MONTHS: [(u8, u16); 13] = [
 /// `0x01` in every byte of a `u64`.
 const BYTES: u64 = 0x0101_0101_0101_0101;
 
-/// The eight bytes of `digits` from `at` as four decimal pairs, one per 16-bit lane from the
-/// lowest (`"20260531"` is lanes 20, 26, 5, 31); `None` unless all eight are ASCII digits.
+/// The eight bytes of `digits` from `a` and the eight from `b`, each as four decimal pairs,
+/// one per 16-bit lane from the lowest (`"20260531"` is lanes 20, 26, 5, 31); `None` unless
+/// all sixteen are ASCII digits.
 #[inline(always)]
-fn pairs(digits: &[u8], at: usize) -> Option<u64> {
-    let word = u64::from_le_bytes(*digits.get(at..)?.first_chunk::<8>()?);
-    // b'0'..=b'9' are 0x30..=0x39: high nibble 3, and adding 6 does not carry out of the
-    // low nibble. (A byte that fails the first test may carry into its neighbour in the
-    // second, which changes nothing: the word is refused either way.)
-    let high = 0xf0 * BYTES;
-    if (word & high != 0x30 * BYTES) | (word.wrapping_add(0x06 * BYTES) & high != 0x30 * BYTES) {
+fn pairs(digits: &[u8], a: usize, b: usize) -> Option<(u64, u64)> {
+    let load = |at: usize| {
+        digits
+            .get(at..)?
+            .first_chunk::<8>()
+            .map(|w| u64::from_le_bytes(*w))
+    };
+    let (x, y) = (load(a)? ^ (0x30 * BYTES), load(b)? ^ (0x30 * BYTES));
+    // b'0'..=b'9' XOR 0x30 are the bytes 0 to 9: high nibble clear, and adding 6 leaves it
+    // clear. A passing word has every high nibble clear, so nothing carries between bytes.
+    let six = 0x06 * BYTES;
+    if (x | x.wrapping_add(six) | y | y.wrapping_add(six)) & (0xf0 * BYTES) != 0 {
         return None;
     }
-    let d = word - 0x30 * BYTES; // every byte 0..=9
     // Each even byte becomes 10 times itself plus the next byte (at most 99, no carry).
-    Some((d * 10 + (d >> 8)) & 0x00ff_00ff_00ff_00ff)
+    let pair = |d: u64| (d * 10 + (d >> 8)) & 0x00ff_00ff_00ff_00ff;
+    Some((pair(x), pair(y)))
 }
 
 /// Lane `i` of [`pairs`]'s answer.
