@@ -1,7 +1,7 @@
 //! Chain assembly: candidate paths from the leaf towards an anchor, built from the presented
 //! certificates in any order plus an optional pool, by name and key identifier.
 //!
-//! Assembly explains; it never decides trust (that is [`crate::verify`]). It works on names
+//! Assembly explains; it never decides trust (that is [`crate::verify()`]). It works on names
 //! only and checks no signature, so it is cheap, and it stops at a [`Budget`].
 
 use std::collections::HashMap;
