@@ -178,8 +178,9 @@ struct Search<'s, 'a> {
     budget: Budget,
     spent: usize,
     best: Option<Path<'a>>,
-    /// The path being extended; as deep as the budget allows, in place up to the default.
-    stack: InlineVec<Link<'a>, { Budget::DEFAULT_MAX_DEPTH }>,
+    /// The path being extended, as deep as the budget allows; in place up to the usual leaf,
+    /// two intermediates and a root.
+    stack: InlineVec<Link<'a>, 4>,
 }
 
 impl<'s, 'a> Search<'s, 'a> {

@@ -5,6 +5,12 @@
 //! fully decoded only when a finding needs to name them. webpki reports one "most specific"
 //! error, so after a failure every stage is asked for everything it can see.
 //!
+//! A failing check runs a handful of the stages below, and in a loop the code it runs must
+//! share the instruction cache with webpki's parser: with every stage inlined into one
+//! 30 KB function, a failing check missed the 32 KB L1 instruction cache about 550 times
+//! (callgrind's cache model). So the stages are kept out of line, and those that only run for
+//! one rare cause are `#[cold]`.
+//!
 //! Every message names the certificate(s) involved (`leaf [0] "CN=..."`), and every
 //! remediation starts with who acts: the `server operator` (what the server sends) or the
 //! `client owner` (trust store, CRLs, the URL it calls).
@@ -256,6 +262,8 @@ impl<'p> Diagnosis<'p> {
         (entries, shown_anchor)
     }
 
+    #[cold]
+    #[inline(never)]
     fn ca_used_as_leaf(&mut self, first: First, rejection: &Rejection) {
         if first == First::CaBeforeLeaf {
             // `leaf-not-first` already says what is wrong and what to do.
@@ -282,6 +290,7 @@ impl<'p> Diagnosis<'p> {
     /// verification time.
     ///
     /// [RFC 5280 section 4.1.2.5]: https://www.rfc-editor.org/rfc/rfc5280#section-4.1.2.5
+    #[inline(never)]
     fn validity(&mut self, path: Option<&Path<'p>>) {
         for i in presented_indices(path) {
             let Some(skim) = self.skim(i) else { continue };
@@ -335,6 +344,7 @@ impl<'p> Diagnosis<'p> {
     /// ([`verify::names_host`]), read from the skimmed SANs where they are plain
     /// ([`san_names`]). `true` when there is nothing to judge: no endpoint, or a leaf that
     /// does not parse (`malformed-certificate` says so).
+    #[inline(never)]
     fn leaf_names_host(&self) -> bool {
         let (Some(endpoint), Some(skim)) = (self.endpoint, self.skim(0)) else {
             return true;
@@ -349,6 +359,8 @@ impl<'p> Diagnosis<'p> {
     /// reported as the error and the disagreement as a warning.
     ///
     /// [RFC 9525 section 6.3]: https://www.rfc-editor.org/rfc/rfc9525#section-6.3
+    #[cold]
+    #[inline(never)]
     fn name_mismatch(&mut self, rejection: Option<&Rejection>) {
         let Some(endpoint) = self.endpoint else {
             return;
@@ -430,6 +442,7 @@ impl<'p> Diagnosis<'p> {
     /// [RFC 5280 section 4.2.1.12]: the path must allow id-kp-serverAuth.
     ///
     /// [RFC 5280 section 4.2.1.12]: https://www.rfc-editor.org/rfc/rfc5280#section-4.2.1.12
+    #[inline(never)]
     fn wrong_purpose(&mut self, path: Option<&Path<'p>>) {
         for i in presented_indices(path) {
             let Some(skim) = self.skim(i) else {
@@ -459,6 +472,8 @@ impl<'p> Diagnosis<'p> {
         }
     }
 
+    #[cold]
+    #[inline(never)]
     fn algorithms(&mut self, path: Option<&Path<'p>>, rejection: &Rejection) {
         if let Some(key) = &rejection.leaf_key {
             let label = self.label(0);
@@ -524,6 +539,7 @@ impl<'p> Diagnosis<'p> {
     }
 
     /// The leaf-key check also after a chain failure, so both problems are reported.
+    #[inline(never)]
     fn leaf_key(&mut self) {
         let Some(skim) = self.skim(0) else { return };
         if PublicKey::spki_handshake_capable(skim.spki) || self.has(Code::UnsupportedAlgorithm) {
@@ -545,6 +561,7 @@ impl<'p> Diagnosis<'p> {
         );
     }
 
+    #[inline(never)]
     fn malformed(&mut self) {
         for i in 0..self.presented.len() {
             // A certificate whose outer structure reads is not malformed in any sense a
@@ -582,6 +599,7 @@ impl<'p> Diagnosis<'p> {
     /// `leaf-not-first` when it is a CA and an end-entity follows.
     ///
     /// [RFC 8446 section 4.4.2]: https://www.rfc-editor.org/rfc/rfc8446#section-4.4.2
+    #[inline(never)]
     fn first(&mut self) -> First {
         if !self.skim(0).is_some_and(|s| s.is_ca()) {
             return First::Leaf;
@@ -611,6 +629,8 @@ impl<'p> Diagnosis<'p> {
 
     /// webpki's reason as the error finding, when no stage could explain it better. Always
     /// an error: a code that is not one (or has no meaning here) becomes `rejected`.
+    #[cold]
+    #[inline(never)]
     fn primary_from_webpki(&mut self, rejection: &Rejection) {
         let leaf = self.label(0);
         let webpki = rejection.webpki();
@@ -720,6 +740,8 @@ impl<'p> Diagnosis<'p> {
         );
     }
 
+    #[cold]
+    #[inline(never)]
     fn primary_fallback(&mut self) {
         if let Some(rejection) = self.verdict.rejection().cloned() {
             self.primary_from_webpki(&rejection);
@@ -728,6 +750,7 @@ impl<'p> Diagnosis<'p> {
 
     // ---- helpers ------------------------------------------------------------------------
 
+    #[inline(never)]
     fn push(
         &mut self,
         code: Code,
@@ -800,6 +823,7 @@ impl<'p> Diagnosis<'p> {
         }
     }
 
+    #[inline(never)]
     fn presented_entries(&self, indices: &[usize]) -> Vec<PathEntry> {
         indices
             .iter()
@@ -812,6 +836,7 @@ impl<'p> Diagnosis<'p> {
             .collect()
     }
 
+    #[inline(never)]
     fn anchor_entry(&self, (store, anchor): (usize, usize)) -> Option<AnchorEntry> {
         let store = self.verifier.stores.get(store)?;
         store.anchors().get(anchor)?;

@@ -18,6 +18,8 @@ impl<'p> Diagnosis<'p> {
     /// [RFC 5280 section 4.2.1.9]: an issuer must assert cA in basicConstraints.
     ///
     /// [RFC 5280 section 4.2.1.9]: https://www.rfc-editor.org/rfc/rfc5280#section-4.2.1.9
+    #[cold]
+    #[inline(never)]
     pub(super) fn not_a_ca(&mut self, path: Option<&Path<'p>>) {
         let indices: Vec<usize> = presented_indices(path).collect();
         for (depth, &i) in indices.iter().enumerate().skip(1) {
@@ -49,6 +51,8 @@ impl<'p> Diagnosis<'p> {
     /// that may follow.
     ///
     /// [RFC 5280 section 4.2.1.9]: https://www.rfc-editor.org/rfc/rfc5280#section-4.2.1.9
+    #[cold]
+    #[inline(never)]
     pub(super) fn path_length(&mut self, path: Option<&Path<'p>>) {
         let indices: Vec<usize> = presented_indices(path).collect();
         for (depth, &i) in indices.iter().enumerate().skip(1) {
@@ -84,6 +88,8 @@ impl<'p> Diagnosis<'p> {
     /// exclude the leaf's names (a presented intermediate, else the anchor).
     ///
     /// [RFC 5280 section 4.2.1.10]: https://www.rfc-editor.org/rfc/rfc5280#section-4.2.1.10
+    #[cold]
+    #[inline(never)]
     pub(super) fn name_constraints(
         &mut self,
         path: Option<&Path<'p>>,

@@ -13,6 +13,7 @@ use super::{Diagnosis, human, secs};
 impl<'p> Diagnosis<'p> {
     /// Duplicates, order, certificates on no path, expiry ahead. `whole` says the path is
     /// complete enough to call the others extra and to judge their order.
+    #[inline(never)]
     pub(super) fn hygiene(&mut self, on_path: &[usize], whole: bool) {
         let duplicates = self.duplicates();
         // [RFC 8446 section 4.4.2]: each following certificate SHOULD directly certify the
@@ -116,6 +117,7 @@ impl<'p> Diagnosis<'p> {
 
     /// Byte-identical certificates after their first appearance; returns their positions,
     /// in increasing order.
+    #[inline(never)]
     fn duplicates(&mut self) -> Vec<usize> {
         let mut repeats = Vec::new();
         if self.presented.len() <= 16 {
@@ -171,6 +173,7 @@ impl<'p> Diagnosis<'p> {
         Unused::Extra
     }
 
+    #[inline(never)]
     fn expires_soon(&mut self, on_path: &[usize]) {
         let horizon = self.verifier.expiry_horizon.as_secs();
         for &i in on_path {

@@ -25,6 +25,7 @@ impl<'p> Diagnosis<'p> {
     /// then an anchored path contradicts webpki, and that is reported too.
     ///
     /// Returns the path to show instead, when the pool completes it.
+    #[inline(never)]
     pub(super) fn chain_end(
         &mut self,
         assembly: &Assembly<'p>,
@@ -95,6 +96,8 @@ impl<'p> Diagnosis<'p> {
         }
     }
 
+    #[cold]
+    #[inline(never)]
     fn self_signed(&mut self) {
         let sha = self.sha(0);
         let leaf = self.label(0);
@@ -119,6 +122,8 @@ impl<'p> Diagnosis<'p> {
         );
     }
 
+    #[cold]
+    #[inline(never)]
     fn untrusted_root(&mut self, source: Source, path: &Path<'p>, via_pool: bool) {
         let Some(root) = path.links.last().map(|l| l.skim) else {
             return;
@@ -172,6 +177,7 @@ impl<'p> Diagnosis<'p> {
     /// certificates that support it"; the issuer of the last one it sent is missing.
     ///
     /// [RFC 8446 section 4.4.2]: https://www.rfc-editor.org/rfc/rfc8446#section-4.4.2
+    #[inline(never)]
     fn missing_issuer(
         &mut self,
         source: Source,
@@ -321,6 +327,8 @@ impl<'p> Diagnosis<'p> {
     /// once a path reaches an anchor and does not say which one failed, so each link of the
     /// assembled path is asked of webpki on its own, leaf side first: the child with its
     /// issuer as the only anchor.
+    #[cold]
+    #[inline(never)]
     pub(super) fn bad_signature(&mut self, path: Option<&Path<'p>>) {
         let Some(path) = path else { return };
         for (k, pair) in path.links.windows(2).enumerate() {
@@ -470,6 +478,8 @@ impl<'p> Diagnosis<'p> {
 
     /// webpki's own path limits: at most 6 intermediates (`MAX_SUB_CA_COUNT`), and budgets
     /// on path-building calls and signature checks (after CVE-2018-16875).
+    #[cold]
+    #[inline(never)]
     pub(super) fn path_budget(&mut self, path: Option<&Path<'p>>, rejection: &Rejection) {
         let leaf = self.label(0);
         let message = match path {

@@ -23,6 +23,8 @@ impl<'p> Diagnosis<'p> {
     /// [RFC 5280 section 6.3]: which certificate on the path a supplied CRL revokes.
     ///
     /// [RFC 5280 section 6.3]: https://www.rfc-editor.org/rfc/rfc5280#section-6.3
+    #[cold]
+    #[inline(never)]
     pub(super) fn revoked(&mut self, path: Option<&Path<'p>>) {
         let crls = Crls::parse(&self.verifier.crls);
         for i in presented_indices(path) {
@@ -62,6 +64,8 @@ impl<'p> Diagnosis<'p> {
 
     /// A supplied CRL that webpki cannot use: one that does not parse, else the one issued
     /// in the name of a path certificate's issuer.
+    #[cold]
+    #[inline(never)]
     pub(super) fn crl_unusable(&mut self, path: Option<&Path<'p>>, rejection: &Rejection) {
         let crls = Crls::parse(&self.verifier.crls);
         let mut any = false;
@@ -119,6 +123,7 @@ impl<'p> Diagnosis<'p> {
 
     /// CRLs were supplied but none is issued by the issuer of a certificate on the path:
     /// its revocation status is unknown, which certdeps (like rustls) allows.
+    #[inline(never)]
     pub(super) fn revocation_coverage(&mut self, on_path: &[usize]) {
         if self.verifier.crls.is_empty() {
             return;
