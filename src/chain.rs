@@ -201,23 +201,58 @@ impl<'s, 'a> Search<'s, 'a> {
             return self.finish(End::TooDeep);
         }
         // The presented candidates are read in place (no list is made: most nodes have one
-        // or none); only pool hits, when there is a pool, are collected.
-        let candidates = self
-            .presented_candidates(&node)
-            .chain(self.pool_candidates(&node));
-        let mut any = false;
-        for link in candidates {
-            if self.spent >= self.budget.max_candidates || self.is_perfect() {
-                break;
+        // or none); only pool hits, when there is a pool, are collected. Plain loops, not
+        // iterator chains: this runs on every failing check, and its code competes with
+        // webpki's for the instruction cache.
+        let presented = self.presented;
+        let issuer = node.issuer;
+        let aki = node.authority_key_id();
+        // Indexed for a long list, scanned (positions 1..) for a short one.
+        let listed = self
+            .by_subject
+            .map(|by_subject| by_subject.get(issuer).map_or(&[][..], Vec::as_slice));
+        let count = listed.map_or(presented.len().saturating_sub(1), <[usize]>::len);
+        let position = |k: usize| listed.map_or(Some(k + 1), |l| l.get(k).copied());
+        let named = |k: usize| {
+            let skim = presented.get(position(k)?).copied().flatten()?;
+            (skim.subject == issuer).then_some(skim)
+        };
+        // webpki matches issuers by name alone; key identifiers only order the search. A
+        // presented same-name certificate with another key is still a candidate (when
+        // nothing better is presented), so that a wrong or outdated intermediate shows up
+        // on the path, where its signature is then found not to verify. Of several, only
+        // those whose key identifiers fit, if any do.
+        let (mut several, mut fitting, mut seen) = (false, false, 0);
+        for k in 0..count {
+            if let Some(skim) = named(k) {
+                seen += 1;
+                several |= seen > 1;
+                fitting |= key_ids_fit(aki, &skim);
             }
-            self.spent += 1;
-            if self.stack.iter().any(|on| on.skim.der == link.skim.der) {
+        }
+        let only_fitting = several && fitting;
+        // Gathered before any is tried, so the pool's share of the budget is what was left
+        // when the node was reached.
+        let pooled = self.pool_candidates(&node);
+        let mut any = false;
+        let mut going = true;
+        for k in 0..count {
+            let Some(skim) = named(k) else { continue };
+            if only_fitting && !key_ids_fit(aki, &skim) {
                 continue;
             }
-            any = true;
-            self.stack.push(link);
-            self.extend();
-            self.stack.pop();
+            let source = Source::Presented(position(k).unwrap_or_default());
+            going = self.try_issuer(Link { source, skim }, &mut any);
+            if !going {
+                break;
+            }
+        }
+        if going {
+            for link in pooled {
+                if !self.try_issuer(link, &mut any) {
+                    break;
+                }
+            }
         }
         if !any {
             self.finish(if looks_self_signed(&node) {
@@ -226,6 +261,23 @@ impl<'s, 'a> Search<'s, 'a> {
                 End::MissingIssuer
             });
         }
+    }
+
+    /// Extends the path through `link` unless it is already on it; `false` once the search
+    /// must stop (the budget is spent, or the best path cannot be bettered).
+    fn try_issuer(&mut self, link: Link<'a>, any: &mut bool) -> bool {
+        if self.spent >= self.budget.max_candidates || self.is_perfect() {
+            return false;
+        }
+        self.spent += 1;
+        if self.stack.iter().any(|on| on.skim.der == link.skim.der) {
+            return true;
+        }
+        *any = true;
+        self.stack.push(link);
+        self.extend();
+        self.stack.pop();
+        true
     }
 
     /// An anchor-ending path using only presented certificates cannot be bettered.
@@ -240,33 +292,6 @@ impl<'s, 'a> Search<'s, 'a> {
             let anchor = store.anchor_index(node.issuer)?;
             Some(End::Anchor { store: s, anchor })
         })
-    }
-
-    /// Presented certificates named as `node`'s issuer, best first by key identifier.
-    ///
-    /// webpki matches issuers by name alone; key identifiers only order the search. A
-    /// presented same-name certificate with another key is still a candidate (when nothing
-    /// better is presented), so that a wrong or outdated intermediate shows up on the path,
-    /// where its signature is then found not to verify. The iterator borrows the presented
-    /// list, not the search, which goes on growing while it runs.
-    fn presented_candidates(&self, node: &Skim<'a>) -> impl Iterator<Item = Link<'a>> + 's {
-        let (presented, issuer, aki) = (self.presented, node.issuer, node.authority_key_id());
-        // Indexed for a long list, scanned for a short one; one iterator type for both.
-        let (listed, scanned) = match self.by_subject {
-            Some(by_subject) => (by_subject.get(issuer).map_or(&[][..], Vec::as_slice), 0..0),
-            None => (&[][..], 1..presented.len()),
-        };
-        let named = listed.iter().copied().chain(scanned).filter_map(move |i| {
-            let skim = (*presented.get(i)?)?;
-            (skim.subject == issuer).then_some(Link {
-                source: Source::Presented(i),
-                skim,
-            })
-        });
-        // Of several, only those whose key identifiers fit, if any do.
-        let only_fitting =
-            named.clone().nth(1).is_some() && named.clone().any(|l| key_ids_fit(aki, &l.skim));
-        named.filter(move |l| !only_fitting || key_ids_fit(aki, &l.skim))
     }
 
     /// Pool certificates that may issue `node`: by key identifier first, so that a pool full
