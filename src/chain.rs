@@ -87,10 +87,14 @@ impl End {
     }
 }
 
+/// Certificates on a path, leaf first: in place up to the usual leaf, two intermediates and
+/// a root.
+pub(crate) type Links<'a> = InlineVec<Link<'a>, 4>;
+
 /// A path from the leaf as far as assembly could take it.
 #[derive(Clone, Debug)]
 pub(crate) struct Path<'a> {
-    pub(crate) links: Vec<Link<'a>>,
+    pub(crate) links: Links<'a>,
     pub(crate) end: End,
 }
 
@@ -180,7 +184,7 @@ struct Search<'s, 'a> {
     best: Option<Path<'a>>,
     /// The path being extended, as deep as the budget allows; in place up to the usual leaf,
     /// two intermediates and a root.
-    stack: InlineVec<Link<'a>, 4>,
+    stack: Links<'a>,
 }
 
 impl<'s, 'a> Search<'s, 'a> {
@@ -336,7 +340,7 @@ impl<'s, 'a> Search<'s, 'a> {
             Some(_) => {}
             None => {
                 self.best = Some(Path {
-                    links: self.stack.to_vec(),
+                    links: self.stack.clone(),
                     end,
                 });
             }

@@ -952,7 +952,7 @@ fn name_remediation(host: &Host) -> String {
 /// Positions of the presented certificates on `path`, leaf first; without a path, the leaf.
 fn presented_indices<'a>(path: Option<&'a Path<'_>>) -> impl Iterator<Item = usize> + 'a {
     let (links, no_path) = match path {
-        Some(p) => (p.links.as_slice(), None),
+        Some(p) => (&*p.links, None),
         None => (&[][..], Some(0)),
     };
     links
