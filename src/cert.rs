@@ -1931,10 +1931,10 @@ mod tests {
         }
     }
 
-    /// [`Skim`] is copied into chain links and Vecs: the index grows it from 96 to 112 bytes,
-    /// no more, so that chain assembly's stack of 8 links (a Skim and a 16-byte source each)
-    /// stays within glibc malloc's per-thread cache (1,032 bytes); at 128 bytes malloc's slow
-    /// path showed up in the instruction profile of a failing check.
+    /// [`Skim`] is copied into chain links, which assembly keeps in place (`InlineVec`), and
+    /// into a diagnosis' list of skims: the index grows it from 96 to 112 bytes, no more, so
+    /// that every check does not fill and move larger blocks. (When the assembly stack was a
+    /// heap Vec of 8 links, 128 bytes also pushed it past glibc malloc's per-thread cache.)
     #[test]
     fn skim_stays_small() {
         let size = size_of::<Skim<'_>>();
