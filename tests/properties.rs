@@ -15,8 +15,7 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use certdeps::{
-    Code, Endpoint, MAX_PRESENTED_BYTES, Pool, Report, Severity, TrustStore, Verifier,
-    decode_certificates,
+    Endpoint, MAX_PRESENTED_BYTES, Pool, Report, TrustStore, Verifier, decode_certificates,
 };
 use common::*;
 use pki_types::{CertificateDer, ServerName, TrustAnchor};
@@ -48,52 +47,11 @@ fn over_limits(presented: &[CertificateDer<'_>]) -> bool {
     bytes > MAX_PRESENTED_BYTES
 }
 
-/// The verdict is webpki's (modulo the two departures), and the findings match the verdict.
+/// The verdict is webpki's (modulo the two departures), and the findings match the verdict
+/// ([`agreement::assert_report`], which the fuzz targets check too).
 fn check_report(report: &Report, presented: &[CertificateDer<'_>], host: Option<&str>) {
-    let world = world();
-    if over_limits(presented) {
-        assert!(
-            !report.is_trusted(),
-            "over the limits, yet trusted:\n{report}"
-        );
-        assert!(report.has(Code::BudgetExceeded), "{report}");
-    } else {
-        match raw_webpki(presented, &world.anchor, host) {
-            Ok(()) if !report.is_trusted() => {
-                let rejection = report.verdict().rejection();
-                assert!(
-                    rejection.is_some_and(
-                        |r| r.code == Code::UnsupportedAlgorithm && r.leaf_key.is_some()
-                    ),
-                    "webpki trusts it, certdeps does not:\n{report}"
-                );
-            }
-            Err(e) => assert!(
-                !report.is_trusted(),
-                "certdeps trusts what webpki rejects ({e:?}):\n{report}"
-            ),
-            Ok(()) => {}
-        }
-    }
-    let errors: Vec<Code> = report
-        .findings()
-        .iter()
-        .filter(|f| f.severity == Severity::Error)
-        .map(|f| f.code)
-        .collect();
-    if report.is_trusted() {
-        assert!(
-            errors.is_empty(),
-            "trusted with errors {errors:?}:\n{report}"
-        );
-    } else {
-        assert!(
-            !errors.is_empty(),
-            "untrusted with no error finding:\n{report}"
-        );
-    }
-    let _ = report.to_string();
-    let _ = report.to_json().to_string();
+    let raw = (!over_limits(presented)).then(|| raw_webpki(presented, &world().anchor, host));
+    agreement::assert_report(report, raw.as_ref());
 }
 
 // ---- the PKI ---------------------------------------------------------------------------

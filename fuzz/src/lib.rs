@@ -8,7 +8,7 @@
 
 use std::time::Duration;
 
-use certdeps::{Code, MAX_PRESENTED_BYTES, Report, Severity};
+use certdeps::MAX_PRESENTED_BYTES;
 use pki_types::{CertificateDer, ServerName, TrustAnchor, UnixTime};
 
 /// The verification time of every target: 2026-06-01T00:00:00Z, as in `tests/common`.
@@ -147,57 +147,10 @@ pub fn over_limits(presented: &[CertificateDer<'_>]) -> bool {
     bytes > MAX_PRESENTED_BYTES
 }
 
-/// The properties every report keeps, against raw webpki's verdict on the same input (`raw`
-/// is `None` when the list is over certdeps' limits and webpki was not run):
-///
-/// - the verdict is webpki's, except that certdeps may refuse a leaf key no rustls handshake
-///   can use (`unsupported-algorithm`, with the key named) and refuses oversized lists
-///   (`budget-exceeded`);
-/// - a trusted report has no error finding; an untrusted one has at least one;
-/// - the report renders as text and JSON.
-pub fn assert_report(report: &Report, raw: Option<&Result<(), webpki::Error>>) {
-    match raw {
-        None => {
-            assert!(
-                !report.is_trusted(),
-                "over the limits, yet trusted:\n{report}"
-            );
-            assert!(report.has(Code::BudgetExceeded), "{report}");
-        }
-        Some(Ok(())) if !report.is_trusted() => {
-            let rejection = report.verdict().rejection();
-            assert!(
-                rejection
-                    .is_some_and(|r| r.code == Code::UnsupportedAlgorithm && r.leaf_key.is_some()),
-                "webpki trusts it, certdeps does not:\n{report}"
-            );
-        }
-        Some(Err(e)) => assert!(
-            !report.is_trusted(),
-            "certdeps trusts what webpki rejects ({e:?}):\n{report}"
-        ),
-        Some(Ok(())) => {}
-    }
-    let errors: Vec<Code> = report
-        .findings()
-        .iter()
-        .filter(|f| f.severity == Severity::Error)
-        .map(|f| f.code)
-        .collect();
-    if report.is_trusted() {
-        assert!(
-            errors.is_empty(),
-            "trusted with errors {errors:?}:\n{report}"
-        );
-    } else {
-        assert!(
-            !errors.is_empty(),
-            "untrusted with no error finding:\n{report}"
-        );
-    }
-    let _ = report.to_string();
-    let _ = report.to_json().to_string();
-}
+#[path = "../../tests/common/agreement.rs"]
+mod agreement;
+
+pub use agreement::assert_report;
 
 /// PEM text of `certs`, 64 columns, with `eol` as the line ending: the encoder the decode
 /// target round-trips through, independent of certdeps' decoder.

@@ -48,6 +48,7 @@ use rcgen::{
 };
 use time::OffsetDateTime;
 
+pub mod agreement;
 pub mod oracle;
 pub mod scenario;
 
