@@ -352,7 +352,7 @@ impl<'s, 'a> Search<'s, 'a> {
 /// authorityKeyIdentifier `aki` ([RFC 5280 section 4.2.1.1]); a missing one agrees.
 ///
 /// [RFC 5280 section 4.2.1.1]: https://www.rfc-editor.org/rfc/rfc5280#section-4.2.1.1
-fn key_ids_fit(aki: Option<&[u8]>, issuer: &Skim<'_>) -> bool {
+pub(crate) fn key_ids_fit(aki: Option<&[u8]>, issuer: &Skim<'_>) -> bool {
     match (aki, issuer.subject_key_id()) {
         (Some(aki), Some(ski)) => aki == ski,
         _ => true,

@@ -207,3 +207,29 @@ fn absent_from_complete_chains() {
         assert_no(&report, Code::IncompleteChain);
     }
 }
+
+/// Two same-name CAs that certify each other, neither under a trusted root (x509-limbo's
+/// `pathological::intermediate-cycle-same-logical-ca`): the issuer the last certificate names
+/// was sent and is already on the path, so the finding says the chain loops, not that the
+/// issuer was not sent.
+#[test]
+fn a_loop_of_same_name_cas_is_not_called_unsent() {
+    let a = common::Ca::root(INTER);
+    let b = common::Ca::root(INTER);
+    // [1]: b's key, certified by a; [2]: a's key, certified by b. The leaf's AKI picks [2],
+    // whose issuer is [1], whose issuer is [2] again.
+    let presented = vec![a.leaf(&[HOST]), a.cross_sign(&b), b.cross_sign(&a)];
+    let s = Scenario::new("incomplete-chain-loop", presented, vec![other_root()])
+        .untrusted(&[Code::IncompleteChain, Code::ChainOutOfOrder]);
+    let report = s.run();
+    let f = assert_finding(
+        &report,
+        Code::IncompleteChain,
+        Severity::Error,
+        Some(1),
+        &[&cn(INTER), "[2]", "already on this path", "loops"],
+        Who::Server,
+    );
+    assert!(!f.message().contains("did not send"), "{f}");
+    assert!(f.remediation().contains("only certify each other"), "{f}");
+}

@@ -8,7 +8,7 @@ use pki_types::{CertificateDer, TrustAnchor};
 
 use crate::anchor::{AnchorMatch, classify};
 use crate::cert::{hex, sequence_tlv, sha256_hex};
-use crate::chain::{Assembly, End, Link, Path, Source, assemble};
+use crate::chain::{Assembly, End, Link, Path, Source, assemble, key_ids_fit};
 use crate::endpoint::Endpoint;
 use crate::finding::{Code, Evidence, Text};
 use crate::key::PublicKey;
@@ -198,6 +198,23 @@ impl<'p> Diagnosis<'p> {
         let issuer = name_to_string(child.issuer);
         let key_id = child.authority_key_id().map(hex);
         let ca_issuers = child.ca_issuers();
+        // The issuer by name and key id may be a presented certificate already on the path:
+        // same-name CAs that certify each other, with none reaching a root. Then nothing is
+        // missing from what was sent; the chain loops, and saying "not sent" would mislead.
+        let looped = path
+            .links
+            .iter()
+            .rev()
+            .skip(1)
+            .find_map(|l| match l.source {
+                Source::Presented(j)
+                    if l.skim.subject == child.issuer
+                        && key_ids_fit(child.authority_key_id(), &l.skim) =>
+                {
+                    Some(self.label(j))
+                }
+                _ => None,
+            });
         let mut add = Vec::new();
         let mut bundle = None;
         let mut completed = None;
@@ -267,6 +284,7 @@ impl<'p> Diagnosis<'p> {
             })),
         };
         let quoted = quote.clone();
+        let loops = looped.is_some();
         let message = Text::lazy(move || {
             let Some(q) = quoted.read() else {
                 return String::new();
@@ -277,16 +295,32 @@ impl<'p> Diagnosis<'p> {
                 true => String::new(),
                 false => format!(" ({})", about.join(", ")),
             };
-            format!(
-                "{} is issued by \"{}\"{key}, which the server did not send and no trust store \
-                 holds{pool_note}",
-                q.label, q.issuer
-            )
+            match &looped {
+                Some(on_path) => format!(
+                    "{} is issued by \"{}\"{key}: that is {on_path}, already on this path, so \
+                     the presented chain loops back on itself and never reaches a certificate a \
+                     trust store holds{pool_note}",
+                    q.label, q.issuer
+                ),
+                None => format!(
+                    "{} is issued by \"{}\"{key}, which the server did not send and no trust \
+                     store holds{pool_note}",
+                    q.label, q.issuer
+                ),
+            }
         });
         let added = add.clone();
         let remediation = Text::lazy(move || {
             let Some(q) = quote.read() else {
                 return String::new();
+            };
+            let sent = if loops {
+                format!(
+                    "the \"{}\" certificates sent only certify each other, so ",
+                    q.issuer
+                )
+            } else {
+                String::new()
             };
             let fetch = if !added.is_empty() {
                 format!(
@@ -301,9 +335,9 @@ impl<'p> Diagnosis<'p> {
                 format!("download it from {}", q.urls.join(" or "))
             };
             format!(
-                "server operator: serve the full chain (leaf, then each intermediate up to the \
-                 root) — {fetch}; browsers may fetch missing intermediates, strict clients do \
-                 not. If \"{}\" is a private root, the client owner must import it instead",
+                "server operator: {sent}serve the full chain (leaf, then each intermediate up to \
+                 the root) — {fetch}; browsers may fetch missing intermediates, strict clients \
+                 do not. If \"{}\" is a private root, the client owner must import it instead",
                 q.issuer
             )
         });
