@@ -930,12 +930,27 @@ impl<F: Fn(&mut fmt::Formatter<'_>) -> fmt::Result> fmt::Display for Lazily<F> {
 }
 
 /// `it is only valid for DNS:a or DNS:b`, or that it has none.
+/// The most SANs a message lists; a leaf may carry thousands, and the finding's evidence
+/// ([`Evidence::Names`]) keeps every one.
+const LISTED_SANS: usize = 10;
+
 fn san_list(sans: &[San]) -> String {
     if sans.is_empty() {
         return "it has no subjectAltName at all".to_owned();
     }
-    let sans: Vec<String> = sans.iter().map(ToString::to_string).collect();
-    format!("it is only valid for {}", join_or(&sans))
+    let listed: Vec<String> = sans
+        .iter()
+        .take(LISTED_SANS)
+        .map(ToString::to_string)
+        .collect();
+    match sans.len() - listed.len() {
+        0 => format!("it is only valid for {}", join_or(&listed)),
+        more => format!(
+            "it is only valid for {} and {more} more names (the finding's evidence lists them \
+             all)",
+            listed.join(", ")
+        ),
+    }
 }
 
 fn name_remediation(host: &Host) -> String {
@@ -1176,6 +1191,20 @@ mod tests {
             join_or(&["a".to_owned(), "b".to_owned(), "c".to_owned()]),
             "a, b or c"
         );
+        let dns =
+            |n: usize| -> Vec<San> { (0..n).map(|i| San::Dns(format!("h{i}.example"))).collect() };
+        assert_eq!(
+            san_list(&dns(2)),
+            "it is only valid for DNS:h0.example or DNS:h1.example"
+        );
+        let long = san_list(&dns(LISTED_SANS + 4990));
+        assert!(
+            long.ends_with(
+                "DNS:h9.example and 4990 more names (the finding's evidence lists them all)"
+            ),
+            "{long}"
+        );
+        assert!(!long.contains("DNS:h10.example"), "{long}");
         assert_eq!(human(90), "90 seconds");
         assert_eq!(human(3 * 86_400), "3 days");
     }
