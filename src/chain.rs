@@ -373,9 +373,5 @@ fn pool_link<'a>((i, skim): (usize, Skim<'a>)) -> Link<'a> {
 ///
 /// [RFC 5280 section 3.2]: https://www.rfc-editor.org/rfc/rfc5280#section-3.2
 pub(crate) fn looks_self_signed(skim: &Skim<'_>) -> bool {
-    skim.is_self_issued()
-        && match (skim.authority_key_id(), skim.subject_key_id()) {
-            (Some(aki), Some(ski)) => aki == ski,
-            _ => true,
-        }
+    skim.is_self_issued() && key_ids_fit(skim.authority_key_id(), skim)
 }

@@ -196,7 +196,8 @@ impl<'p> Diagnosis<'p> {
             )),
         };
         let issuer = name_to_string(child.issuer);
-        let key_id = child.authority_key_id().map(hex);
+        let aki = child.authority_key_id();
+        let key_id = aki.map(hex);
         let ca_issuers = child.ca_issuers();
         // The issuer by name and key id may be a presented certificate already on the path:
         // same-name CAs that certify each other, with none reaching a root. Then nothing is
@@ -208,8 +209,7 @@ impl<'p> Diagnosis<'p> {
             .skip(1)
             .find_map(|l| match l.source {
                 Source::Presented(j)
-                    if l.skim.subject == child.issuer
-                        && key_ids_fit(child.authority_key_id(), &l.skim) =>
+                    if l.skim.subject == child.issuer && key_ids_fit(aki, &l.skim) =>
                 {
                     Some(self.label(j))
                 }
