@@ -449,34 +449,42 @@ pub(super) fn ca_issuers(value: &[u8]) -> Option<Vec<String>> {
     Some(uris)
 }
 
-/// The purposes of an extendedKeyUsage extension ([RFC 5280 section 4.2.1.12]), by name.
+/// Calls `each` with the content bytes of every OID in a `SEQUENCE OF OBJECT IDENTIFIER`
+/// (an extendedKeyUsage value, [RFC 5280 section 4.2.1.12]); `None` when it is not of that
+/// shape or `each` gives up.
 ///
 /// [RFC 5280 section 4.2.1.12]: https://www.rfc-editor.org/rfc/rfc5280#section-4.2.1.12
-/// Whether a `SEQUENCE OF OBJECT IDENTIFIER` (an extendedKeyUsage value) lists the OID whose
-/// content bytes are `oid`; `None` when it is not of that shape.
-pub(super) fn lists_oid(value: &[u8], oid: &[u8]) -> Option<bool> {
+fn each_oid(value: &[u8], mut each: impl FnMut(&[u8]) -> Option<()>) -> Option<()> {
     let (mut oids, []) = tlv(value, 0x30)? else {
         return None;
     };
-    let mut found = false;
     while !oids.is_empty() {
-        let (listed, rest) = tlv(oids, 0x06)?;
-        found |= listed == oid;
+        let (oid, rest) = tlv(oids, 0x06)?;
+        each(oid)?;
         oids = rest;
     }
+    Some(())
+}
+
+/// Whether an extendedKeyUsage value lists the OID whose content bytes are `oid`; `None`
+/// when it is not a `SEQUENCE OF OBJECT IDENTIFIER`.
+pub(super) fn lists_oid(value: &[u8], oid: &[u8]) -> Option<bool> {
+    let mut found = false;
+    each_oid(value, |listed| {
+        found |= listed == oid;
+        Some(())
+    })?;
     Some(found)
 }
 
+/// The purposes of an extendedKeyUsage value, by name; `None` when it is not a `SEQUENCE OF
+/// OBJECT IDENTIFIER` of valid OIDs.
 pub(super) fn eku_names(value: &[u8]) -> Option<Vec<String>> {
-    let (mut oids, []) = tlv(value, 0x30)? else {
-        return None;
-    };
     let mut names = Vec::new();
-    while !oids.is_empty() {
-        let (oid, rest) = tlv(oids, 0x06)?;
+    each_oid(value, |oid| {
         names.push(eku_name(&ObjectIdentifier::from_bytes(oid).ok()?));
-        oids = rest;
-    }
+        Some(())
+    })?;
     Some(names)
 }
 
