@@ -1642,21 +1642,8 @@ mod tests {
     /// The distinct certificates of x509-limbo (peers, intermediates, trust anchors) as PEM,
     /// or why there are none.
     fn limbo_pems() -> Result<Vec<String>, String> {
-        #[derive(serde::Deserialize)]
-        struct Limbo {
-            testcases: Vec<Testcase>,
-        }
-        #[derive(serde::Deserialize)]
-        struct Testcase {
-            peer_certificate: String,
-            untrusted_intermediates: Vec<String>,
-            trusted_certs: Vec<String>,
-        }
-        let text = std::fs::read_to_string(crate::testdata::limbo_path()?).unwrap();
-        let limbo: Limbo = serde_json::from_str(&text).unwrap();
         let mut seen = std::collections::HashSet::new();
-        Ok(limbo
-            .testcases
+        Ok(crate::testdata::limbo_cases()?
             .into_iter()
             .flat_map(|tc| {
                 std::iter::once(tc.peer_certificate)

@@ -975,31 +975,15 @@ mod tests {
 
         #[test]
         fn agrees_with_webpki_on_limbo_leaves() {
-            #[derive(serde::Deserialize)]
-            struct Limbo {
-                testcases: Vec<Testcase>,
-            }
-            #[derive(serde::Deserialize)]
-            struct Testcase {
-                peer_certificate: String,
-                expected_peer_name: Option<PeerName>,
-            }
-            #[derive(serde::Deserialize)]
-            struct PeerName {
-                kind: String,
-                value: String,
-            }
-            let path = match crate::testdata::limbo_path() {
-                Ok(path) => path,
+            let cases = match crate::testdata::limbo_cases() {
+                Ok(cases) => cases,
                 Err(why) => {
                     println!("skipping the x509-limbo host agreement: {why}");
                     return;
                 }
             };
-            let limbo: Limbo =
-                serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
             let (mut answered, mut deferred) = (0, 0);
-            for case in &limbo.testcases {
+            for case in &cases {
                 let Some(peer) = &case.expected_peer_name else {
                     continue;
                 };

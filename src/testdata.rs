@@ -20,3 +20,32 @@ pub(crate) fn limbo_path() -> Result<std::path::PathBuf, String> {
         }
     }
 }
+
+/// The parts of an x509-limbo test case the unit tests read.
+#[derive(serde::Deserialize)]
+pub(crate) struct LimboCase {
+    pub(crate) peer_certificate: String,
+    pub(crate) untrusted_intermediates: Vec<String>,
+    pub(crate) trusted_certs: Vec<String>,
+    pub(crate) expected_peer_name: Option<LimboPeerName>,
+}
+
+/// The name a case's peer certificate must be valid for: `kind` is `DNS`, `IP` or `RFC822`.
+#[derive(serde::Deserialize)]
+pub(crate) struct LimboPeerName {
+    pub(crate) kind: String,
+    pub(crate) value: String,
+}
+
+/// Every x509-limbo test case ([`limbo_path`]), or why there are none. A suite that is there
+/// but does not read fails the test rather than skipping it.
+pub(crate) fn limbo_cases() -> Result<Vec<LimboCase>, String> {
+    #[derive(serde::Deserialize)]
+    struct Limbo {
+        testcases: Vec<LimboCase>,
+    }
+    let path = limbo_path()?;
+    let text = std::fs::read_to_string(&path).unwrap();
+    let limbo: Limbo = serde_json::from_str(&text).unwrap();
+    Ok(limbo.testcases)
+}
