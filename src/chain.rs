@@ -330,20 +330,12 @@ impl<'s, 'a> Search<'s, 'a> {
 
     fn finish(&mut self, end: End) {
         let key = rank(end, &self.stack);
-        match &mut self.best {
-            // A better path reuses the list of the one it replaces.
-            Some(best) if key < best.key() => {
-                best.links.clear();
-                best.links.extend_from_slice(&self.stack);
-                best.end = end;
-            }
-            Some(_) => {}
-            None => {
-                self.best = Some(Path {
-                    links: self.stack.clone(),
-                    end,
-                });
-            }
+        if self.best.as_ref().is_none_or(|best| key < best.key()) {
+            // The links are in place (InlineVec): copying them allocates nothing.
+            self.best = Some(Path {
+                links: self.stack.clone(),
+                end,
+            });
         }
     }
 }

@@ -37,20 +37,6 @@ impl<T: Copy, const N: usize> InlineVec<T, N> {
         out
     }
 
-    /// Empties the list, keeping whatever heap space it has.
-    pub(crate) fn clear(&mut self) {
-        self.len = 0;
-        if let Some(spilled) = &mut self.spilled {
-            spilled.clear();
-        }
-    }
-
-    pub(crate) fn extend_from_slice(&mut self, items: &[T]) {
-        for &item in items {
-            self.push(item);
-        }
-    }
-
     pub(crate) fn push(&mut self, item: T) {
         if let Some(spilled) = &mut self.spilled {
             spilled.push(item);
@@ -109,13 +95,6 @@ mod tests {
         assert_eq!(list.pop(), None);
         assert!(list.is_empty());
         assert_eq!(&*InlineVec::<u8, 2>::collect(0, [1, 2, 3]), &[1, 2, 3]);
-        for len in [1, 3] {
-            let mut list = InlineVec::<u8, 2>::collect(0, (0..len).map(|i| i as u8));
-            list.clear();
-            assert!(list.is_empty());
-            list.extend_from_slice(&[7, 8, 9]);
-            assert_eq!(&*list, &[7, 8, 9]);
-        }
         assert_eq!(&*InlineVec::<u8, 0>::collect(0, [4]), &[4]);
     }
 }
