@@ -275,35 +275,36 @@ fn is_valid_pattern(pattern: &[u8]) -> bool {
         Some(rest) => (true, rest),
         None => (false, pattern),
     };
-
-    let mut labels = 0;
-    let mut last: &[u8] = &[];
-    for label in name.split(|&b| b == b'.') {
-        // An empty label also catches "", "*." and a trailing dot: webpki
-        // treats absolute presented names as malformed.
-        if label.is_empty() || label.len() > MAX_LABEL_LEN {
-            return false;
+    // One pass over the bytes: this runs on every failing check whose leaf names the host.
+    // An empty label (which also catches "", "*." and a trailing dot: webpki treats
+    // absolute presented names as malformed) shows as a dot, or the end, at length 0.
+    let (mut labels, mut len, mut digits_only, mut previous) = (0, 0, true, b'.');
+    for &byte in name {
+        if byte == b'.' {
+            if len == 0 || previous == b'-' {
+                return false;
+            }
+            (labels, len, digits_only) = (labels + 1, 0, true);
+        } else {
+            match byte {
+                b'0'..=b'9' => {}
+                b'a'..=b'z' | b'A'..=b'Z' | b'_' => digits_only = false,
+                b'-' if len > 0 => digits_only = false,
+                _ => return false,
+            }
+            len += 1;
+            if len > MAX_LABEL_LEN {
+                return false;
+            }
         }
-        if label.first() == Some(&b'-') || label.last() == Some(&b'-') {
-            return false;
-        }
-        if !label
-            .iter()
-            .all(|&b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-        {
-            return false;
-        }
-        labels += 1;
-        last = label;
+        previous = byte;
     }
-
-    // An all-digit last label would make the name read as an IPv4 address.
-    if last.iter().all(u8::is_ascii_digit) {
+    if len == 0 || previous == b'-' {
         return false;
     }
-    // NSS's rule, kept by webpki: "*.com" or "*.example" would cover a whole
-    // top-level domain.
-    !is_wildcard || labels >= 2
+    // An all-digit last label would make the name read as an IPv4 address. NSS's rule,
+    // kept by webpki: "*.com" or "*.example" would cover a whole top-level domain.
+    !digits_only && (!is_wildcard || labels + 1 >= 2)
 }
 
 #[cfg(test)]
@@ -311,6 +312,85 @@ mod tests {
     use std::net::{Ipv4Addr, Ipv6Addr};
 
     use super::*;
+
+    /// The rule of [`is_valid_pattern`] stated label by label, as the RFCs put it: the
+    /// model the one-pass reader is checked against.
+    fn is_valid_pattern_by_labels(pattern: &[u8]) -> bool {
+        if pattern.len() > MAX_NAME_LEN {
+            return false;
+        }
+        let (is_wildcard, name) = match pattern.strip_prefix(b"*.") {
+            Some(rest) => (true, rest),
+            None => (false, pattern),
+        };
+        let labels: Vec<&[u8]> = name.split(|&b| b == b'.').collect();
+        let label_ok = |label: &&[u8]| {
+            !label.is_empty()
+                && label.len() <= MAX_LABEL_LEN
+                && label.first() != Some(&b'-')
+                && label.last() != Some(&b'-')
+                && label
+                    .iter()
+                    .all(|&b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        };
+        labels.iter().all(label_ok)
+            && !labels
+                .last()
+                .is_some_and(|l| l.iter().all(u8::is_ascii_digit))
+            && (!is_wildcard || labels.len() >= 2)
+    }
+
+    #[test]
+    fn one_pass_pattern_check_agrees_with_the_label_rule() {
+        use proptest::prelude::*;
+        use proptest::test_runner::{Config, TestRunner};
+        // Short strings over the bytes that matter, plus a few long labels and names.
+        let alphabet = prop::sample::select(b"aZ09-_.*\xc3 ".to_vec());
+        let short = prop::collection::vec(alphabet, 0..24);
+        let long = (1usize..4, 60usize..66).prop_map(|(n, len)| {
+            let label = vec![b'a'; len];
+            let mut name = vec![];
+            for i in 0..n {
+                if i > 0 {
+                    name.push(b'.');
+                }
+                name.extend_from_slice(&label);
+            }
+            name
+        });
+        let mut runner = TestRunner::new(Config::with_cases(4096));
+        runner
+            .run(&prop_oneof![4 => short, 1 => long], |pattern| {
+                prop_assert_eq!(
+                    is_valid_pattern(&pattern),
+                    is_valid_pattern_by_labels(&pattern),
+                    "{:?}",
+                    String::from_utf8_lossy(&pattern)
+                );
+                Ok(())
+            })
+            .unwrap();
+        let at_the_limits: [&[u8]; 8] = [b"", b"*.", b"a", b"1", b"*.a", b"*.a.b", b"a.1", b"1.a"];
+        for pattern in at_the_limits {
+            assert_eq!(
+                is_valid_pattern(pattern),
+                is_valid_pattern_by_labels(pattern)
+            );
+        }
+        let longest = [
+            &[b'a'; 63][..],
+            b".",
+            &[b'a'; 63],
+            b".",
+            &[b'a'; 63],
+            b".",
+            &[b'a'; 61],
+        ]
+        .concat();
+        assert_eq!(longest.len(), MAX_NAME_LEN);
+        assert!(is_valid_pattern(&longest));
+        assert!(!is_valid_pattern(&[&longest[..], b"a"].concat()));
+    }
 
     /// `(pattern, host, matches)`.
     ///
