@@ -1918,7 +1918,7 @@ mod tests {
         }
     }
 
-    /// [`Skim`] is copied into chain links, which assembly keeps in place (`InlineVec`), and
+    /// [`Skim`] is copied into chain links, which assembly keeps in place (`SmallVec`), and
     /// into a diagnosis' list of skims: the index grows it from 96 to 112 bytes, no more, so
     /// that every check does not fill and move larger blocks. (When the assembly stack was a
     /// heap Vec of 8 links, 128 bytes also pushed it past glibc malloc's per-thread cache.)

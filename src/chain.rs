@@ -6,8 +6,9 @@
 
 use std::collections::HashMap;
 
+use smallvec::SmallVec;
+
 use crate::cert::Skim;
-use crate::inline::InlineVec;
 use crate::pool::Pool;
 use crate::store::TrustStore;
 
@@ -89,7 +90,7 @@ impl End {
 
 /// Certificates on a path, leaf first: in place up to the usual leaf, two intermediates and
 /// a root.
-pub(crate) type Links<'a> = InlineVec<Link<'a>, 4>;
+pub(crate) type Links<'a> = SmallVec<[Link<'a>; 4]>;
 
 /// A path from the leaf as far as assembly could take it.
 #[derive(Clone, Debug)]
@@ -152,7 +153,7 @@ pub(crate) fn assemble<'a>(
         source: Source::Presented(0),
         skim: leaf,
     };
-    let mut stack = InlineVec::new(first);
+    let mut stack = Links::new();
     stack.push(first);
     let mut search = Search {
         presented,
@@ -331,9 +332,9 @@ impl<'s, 'a> Search<'s, 'a> {
     fn finish(&mut self, end: End) {
         let key = rank(end, &self.stack);
         if self.best.as_ref().is_none_or(|best| key < best.key()) {
-            // The links are in place (InlineVec): copying them allocates nothing.
+            // The links are in place (SmallVec): copying them allocates nothing.
             self.best = Some(Path {
-                links: self.stack.clone(),
+                links: Links::from_slice(&self.stack),
                 end,
             });
         }

@@ -25,39 +25,39 @@ use std::fmt;
 use std::sync::Arc;
 
 use pki_types::{CertificateDer, UnixTime};
+use smallvec::SmallVec;
 
 use crate::anchor::{AnchorMatch, classify};
 use crate::cert::{Description, Skim, ValidityAt, sha256_hex};
 use crate::chain::{End, Path, Source, assemble};
 use crate::endpoint::{Endpoint, Host};
 use crate::finding::{Code, Evidence, Finding, Severity, Text};
-use crate::inline::InlineVec;
 use crate::key::PublicKey;
 use crate::name::{NameMatch, San, match_host, san_names};
-use crate::report::{AnchorEntry, PathEntry, PathSource, format_time};
+use crate::presented::Presented;
+use crate::report::{AnchorEntry, Findings, PathEntries, PathEntry, PathSource, format_time};
 use crate::verifier::Verifier;
 use crate::verify::{self, Rejection, Verdict};
 
 pub(crate) struct Diagnosis<'p> {
     verifier: &'p Verifier,
     endpoint: Option<&'p Endpoint>,
-    presented: &'p [CertificateDer<'static>],
-    /// The same certificates, shared with the report and with the findings' deferred text.
-    shared: &'p Arc<[CertificateDer<'static>]>,
+    /// The presented certificates, shared with the report and the findings' deferred text.
+    presented: &'p Presented,
     /// One per presented certificate; `None` where it does not skim. Usually two or three.
-    skims: InlineVec<Option<Skim<'p>>, 4>,
+    skims: SmallVec<[Option<Skim<'p>>; 4]>,
     verdict: &'p Verdict,
     now: UnixTime,
     /// Full descriptions, for the rare stages that need more than the skimmed fields; the
     /// table itself is made on first use.
     described: OnceCell<Box<[OnceCell<Option<Description>>]>>,
-    findings: Vec<Finding>,
+    findings: Findings,
 }
 
-type Outcome = (Vec<PathEntry>, Option<AnchorEntry>, Vec<Finding>);
+type Outcome = (PathEntries, Option<AnchorEntry>, Findings);
 
 /// Positions in the presented list: a path is a few certificates long.
-type Positions = InlineVec<usize, 8>;
+type Positions = SmallVec<[usize; 8]>;
 
 /// What the first presented certificate turned out to be, for the untrusted path.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -74,7 +74,7 @@ impl<'p> Diagnosis<'p> {
     pub(crate) fn new(
         verifier: &'p Verifier,
         endpoint: Option<&'p Endpoint>,
-        presented: &'p Arc<[CertificateDer<'static>]>,
+        presented: &'p Presented,
         verdict: &'p Verdict,
         now: UnixTime,
     ) -> Self {
@@ -82,12 +82,11 @@ impl<'p> Diagnosis<'p> {
             verifier,
             endpoint,
             presented,
-            shared: presented,
-            skims: InlineVec::collect(None, presented.iter().map(|c| Skim::new(c.as_ref()).ok())),
+            skims: presented.iter().map(|der| Skim::new(der).ok()).collect(),
             verdict,
             now,
             described: OnceCell::new(),
-            findings: Vec::new(),
+            findings: Findings::new(),
         }
     }
 
@@ -101,13 +100,13 @@ impl<'p> Diagnosis<'p> {
                     .to_owned(),
                 Evidence::None,
             );
-            return (Vec::new(), None, self.findings);
+            return (PathEntries::new(), None, self.findings);
         }
         let outcome = match self.verdict.trusted_path() {
             Some(trusted) => {
                 let leaf_and_issuers =
                     std::iter::once(0).chain(trusted.intermediates.iter().copied());
-                let on_path = Positions::collect(0, leaf_and_issuers);
+                let on_path = leaf_and_issuers.collect::<Positions>();
                 let on_path = &*on_path;
                 let anchor = self.verifier.owners.get(trusted.anchor).copied();
                 self.hygiene(on_path, true);
@@ -132,10 +131,10 @@ impl<'p> Diagnosis<'p> {
 
     // ---- the untrusted path -------------------------------------------------------------
 
-    fn untrusted(&mut self) -> (Vec<PathEntry>, Option<AnchorEntry>) {
+    fn untrusted(&mut self) -> (PathEntries, Option<AnchorEntry>) {
         let verdict = self.verdict;
         let Some(rejection) = verdict.rejection() else {
-            return (Vec::new(), None);
+            return (PathEntries::new(), None);
         };
         self.malformed();
         let first = self.first();
@@ -229,7 +228,7 @@ impl<'p> Diagnosis<'p> {
             }
         }
         let shown_path = completed_path.as_ref().or(path);
-        let on_path = Positions::collect(0, presented_indices(shown_path));
+        let on_path = presented_indices(shown_path).collect::<Positions>();
         let on_path = &*on_path;
         let complete = shown_path.is_some_and(|p| p.end != End::TooDeep)
             && !assembly.as_ref().is_some_and(|a| a.exhausted);
@@ -351,7 +350,7 @@ impl<'p> Diagnosis<'p> {
         };
         let name = endpoint.server_name_ref();
         san_names(skim.san_value(), name)
-            .unwrap_or_else(|| verify::names_host(&self.presented[0], name))
+            .unwrap_or_else(|| verify::names_host(&CertificateDer::from(skim.der), name))
     }
 
     /// Host matching ([RFC 9525 section 6.3]) against the leaf's SANs. With `rejection`,
@@ -570,7 +569,10 @@ impl<'p> Diagnosis<'p> {
             if self.skims[i].is_some() {
                 continue;
             }
-            let error = match Description::new(&self.presented[i]) {
+            let Some(der) = self.presented.der(i) else {
+                continue;
+            };
+            let error = match Description::new(&der) {
                 Err(e) => e.to_string(),
                 Ok(_) => "its outer structure is not a certificate".to_owned(),
             };
@@ -791,7 +793,7 @@ impl<'p> Diagnosis<'p> {
         self.described
             .get_or_init(|| self.presented.iter().map(|_| OnceCell::new()).collect())
             .get(i)?
-            .get_or_init(|| Description::new(self.presented.get(i)?).ok())
+            .get_or_init(|| Description::new(&self.presented.der(i)?).ok())
             .as_ref()
     }
 
@@ -803,10 +805,7 @@ impl<'p> Diagnosis<'p> {
     }
 
     fn sha(&self, i: usize) -> String {
-        self.presented
-            .get(i)
-            .map(|c| sha256_hex(c.as_ref()))
-            .unwrap_or_default()
+        self.presented.get(i).map(sha256_hex).unwrap_or_default()
     }
 
     /// `leaf [0]` or `certificate [i]`.
@@ -818,13 +817,13 @@ impl<'p> Diagnosis<'p> {
     /// certificate. Cheap: the name is decoded only when the text is written.
     fn label(&self, i: usize) -> Label {
         Label {
-            certificates: Arc::clone(self.shared),
+            certificates: self.presented.clone(),
             index: i,
         }
     }
 
     #[inline(never)]
-    fn presented_entries(&self, indices: &[usize]) -> Vec<PathEntry> {
+    fn presented_entries(&self, indices: &[usize]) -> PathEntries {
         indices
             .iter()
             .filter(|&&i| i < self.presented.len())
@@ -867,7 +866,7 @@ impl fmt::Display for Role {
 /// the shared certificates so that a finding's deferred text can own it.
 #[derive(Clone, Debug)]
 struct Label {
-    certificates: Arc<[CertificateDer<'static>]>,
+    certificates: Presented,
     index: usize,
 }
 
@@ -886,7 +885,7 @@ impl Label {
     fn skim(&self) -> Option<Skim<'_>> {
         self.certificates
             .get(self.index)
-            .and_then(|c| Skim::new(c.as_ref()).ok())
+            .and_then(|der| Skim::new(der).ok())
     }
 
     fn write_subject(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -1068,11 +1067,11 @@ mod tests {
         presented: &[CertificateDer<'_>],
         verdict: &Verdict,
     ) -> Vec<Finding> {
-        let presented: Arc<[CertificateDer<'static>]> =
-            presented.iter().map(|c| c.clone().into_owned()).collect();
+        let presented = Presented::copy(presented);
         Diagnosis::new(verifier, Some(endpoint), &presented, verdict, now())
             .run()
             .2
+            .into_vec()
     }
 
     fn codes(findings: &[Finding]) -> Vec<(Code, Severity)> {
@@ -1139,7 +1138,7 @@ mod tests {
         let name = ServerName::try_from(HOST).unwrap();
         let verdict = verify(&presented, &verifier.anchors, Some(&name), &[], now());
         assert!(verdict.is_trusted());
-        let presented = Arc::from(presented);
+        let presented = Presented::copy(&presented);
         let mut diagnosis = Diagnosis::new(&verifier, None, &presented, &verdict, now());
         diagnosis.push(
             Code::Expired,
@@ -1163,7 +1162,7 @@ mod tests {
         // policy), the report must still carry an error.
         let (verifier, presented) = pinned();
         let verdict = verify(&presented, &[], None, &[], now());
-        let presented = Arc::from(presented);
+        let presented = Presented::copy(&presented);
         let mut diagnosis = Diagnosis::new(&verifier, None, &presented, &verdict, now());
         diagnosis.primary_from_webpki(&Rejection::new(
             Code::RevocationUnknown,

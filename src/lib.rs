@@ -36,11 +36,11 @@ mod diagnose;
 mod endpoint;
 mod error;
 mod finding;
-mod inline;
 mod input;
 mod key;
 mod name;
 mod pool;
+mod presented;
 mod report;
 mod store;
 #[cfg(test)]

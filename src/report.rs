@@ -6,10 +6,12 @@ use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use pki_types::{CertificateDer, UnixTime};
+use smallvec::SmallVec;
 
 use crate::cert::{Description, Skim, sha256_hex};
 use crate::endpoint::Endpoint;
 use crate::finding::{Code, Finding, Severity};
+use crate::presented::Presented;
 use crate::store::{Anchor, StoreKind};
 use crate::verify::Verdict;
 
@@ -58,6 +60,13 @@ pub struct AnchorSummary {
     pub store_name: String,
 }
 
+/// A report's findings: in place for the usual one or two of a failing check, so that
+/// reporting them costs no allocation.
+pub(crate) type Findings = SmallVec<[Finding; 2]>;
+
+/// A report's path, leaf first: in place for the usual leaf, intermediate and root.
+pub(crate) type PathEntries = SmallVec<[PathEntry; 3]>;
+
 #[derive(Clone, Debug)]
 pub(crate) struct PathEntry {
     pub(crate) source: PathSource,
@@ -99,10 +108,10 @@ pub struct Report {
     pub(crate) endpoint: Option<Endpoint>,
     pub(crate) at: UnixTime,
     pub(crate) verdict: Verdict,
-    pub(crate) presented: Arc<[CertificateDer<'static>]>,
-    pub(crate) path: Vec<PathEntry>,
+    pub(crate) presented: Presented,
+    pub(crate) path: PathEntries,
     pub(crate) anchor: Option<AnchorEntry>,
-    pub(crate) findings: Vec<Finding>,
+    pub(crate) findings: Findings,
     pub(crate) descriptions: OnceLock<Vec<Option<Description>>>,
 }
 
@@ -155,9 +164,21 @@ impl Report {
         self.findings.iter().map(|f| f.code).collect()
     }
 
-    /// The certificates as presented, in the server's order.
-    pub fn presented_der(&self) -> &[CertificateDer<'static>] {
-        &self.presented
+    /// The certificates as presented, in the server's order, borrowed from the report (which
+    /// keeps them all in one buffer).
+    ///
+    /// ```
+    /// # use certdeps::{TrustStore, Verifier};
+    /// # use pki_types::CertificateDer;
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let verifier = Verifier::builder(TrustStore::mozilla()).build()?;
+    /// let sent = [CertificateDer::from(&b"not a certificate"[..])];
+    /// let report = verifier.check(None, &sent, pki_types::UnixTime::now());
+    /// assert!(report.presented_der().eq(sent.iter().cloned()));
+    /// # Ok(()) }
+    /// ```
+    pub fn presented_der(&self) -> impl ExactSizeIterator<Item = CertificateDer<'_>> + '_ {
+        self.presented.iter().map(CertificateDer::from)
     }
 
     /// A description of each presented certificate; `None` where one does not parse.
@@ -165,7 +186,7 @@ impl Report {
         self.descriptions.get_or_init(|| {
             self.presented
                 .iter()
-                .map(|c| Description::new(c).ok())
+                .map(|der| Description::new(&CertificateDer::from(der)).ok())
                 .collect()
         })
     }
@@ -178,7 +199,7 @@ impl Report {
             .map(|entry| {
                 let der = match (&entry.der, entry.index) {
                     (Some(der), _) => der.as_ref(),
-                    (None, Some(i)) => self.presented.get(i).map_or(&[][..], |c| c.as_ref()),
+                    (None, Some(i)) => self.presented.get(i).unwrap_or_default(),
                     (None, None) => &[][..],
                 };
                 PathElement {
@@ -376,7 +397,7 @@ mod json {
                     "signature_algorithm": d.signature_algorithm,
                 }),
                 None => json!({"index": i, "malformed": true,
-                    "sha256": super::sha256_hex(report.presented[i].as_ref())}),
+                    "sha256": super::sha256_hex(report.presented.get(i).unwrap_or_default())}),
             })
             .collect();
         json!({
@@ -387,7 +408,7 @@ mod json {
             "presented": presented,
             "path": report.path(),
             "anchor": report.anchor(),
-            "findings": report.findings,
+            "findings": &report.findings[..],
         })
     }
 }

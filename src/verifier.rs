@@ -12,6 +12,7 @@ use crate::diagnose::Diagnosis;
 use crate::endpoint::Endpoint;
 use crate::error::ConfigError;
 use crate::pool::Pool;
+use crate::presented::Presented;
 use crate::report::Report;
 use crate::store::TrustStore;
 use crate::verify::verify;
@@ -98,8 +99,7 @@ impl Verifier {
             Some(cache) => cache.verdict(endpoint.map(Endpoint::host), presented, now, run),
             None => run(),
         };
-        let presented: Arc<[CertificateDer<'static>]> =
-            presented.iter().map(|c| c.clone().into_owned()).collect();
+        let presented = Presented::copy(presented);
         let diagnosis = Diagnosis::new(self, endpoint, &presented, &verdict, now);
         let (path, anchor, findings) = diagnosis.run();
         Report {

@@ -7,6 +7,7 @@
 use std::sync::OnceLock;
 
 use pki_types::{CertificateDer, CertificateRevocationListDer, ServerName, TrustAnchor, UnixTime};
+use smallvec::SmallVec;
 use webpki::{EndEntityCert, KeyUsage, RevocationOptionsBuilder, UnknownStatusPolicy};
 
 use crate::cert::Skim;
@@ -54,8 +55,9 @@ enum Outcome {
 /// The path webpki verified. No public constructor: only [`verify`] makes one.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct TrustedPath {
-    /// Positions in the presented list of the intermediates webpki used, leaf-side first.
-    pub(crate) intermediates: Vec<usize>,
+    /// Positions in the presented list of the intermediates webpki used, leaf-side first (in
+    /// place: webpki allows at most six, and a healthy check should not allocate for them).
+    pub(crate) intermediates: SmallVec<[usize; 4]>,
     /// Position of the anchor in the flat anchor list passed to [`verify`].
     pub(crate) anchor: usize,
 }

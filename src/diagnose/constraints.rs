@@ -105,7 +105,7 @@ impl<'p> Diagnosis<'p> {
         };
         let presented = presented_indices(path)
             .skip(1)
-            .filter_map(|i| Some((Some(i), self.presented.get(i)?.as_ref())));
+            .filter_map(|i| Some((Some(i), self.presented.get(i)?)));
         let anchor_cert = anchor
             .and_then(|a| a.certificate())
             .map(|c| (None, c.as_ref()));

@@ -123,17 +123,17 @@ impl<'p> Diagnosis<'p> {
         if self.presented.len() <= 16 {
             // The usual few certificates: comparing is cheaper than hashing every byte.
             for (i, cert) in self.presented.iter().enumerate() {
-                if let Some(first) = self.presented[..i].iter().position(|c| c == cert) {
+                if let Some(first) = self.presented.iter().take(i).position(|c| c == cert) {
                     repeats.push((first, i));
                 }
             }
         } else {
             let mut first_seen: HashMap<&[u8], usize> = HashMap::new();
             for (i, cert) in self.presented.iter().enumerate() {
-                match first_seen.get(cert.as_ref()) {
+                match first_seen.get(cert) {
                     Some(&first) => repeats.push((first, i)),
                     None => {
-                        first_seen.insert(cert.as_ref(), i);
+                        first_seen.insert(cert, i);
                     }
                 }
             }

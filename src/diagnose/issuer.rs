@@ -236,7 +236,8 @@ impl<'p> Diagnosis<'p> {
             match best.as_ref().map(|b| (classify(b), b)) {
                 Some((AnchorMatch::Anchored { store, anchor }, best)) if !extra.is_empty() => {
                     // Confirm the fix with the authority before offering it.
-                    let mut fixed: Vec<CertificateDer<'_>> = self.presented.to_vec();
+                    let mut fixed: Vec<CertificateDer<'_>> =
+                        self.presented.iter().map(CertificateDer::from).collect();
                     fixed.extend(extra.iter().map(|d| CertificateDer::from(*d)));
                     let name = self.endpoint.map(Endpoint::server_name_ref);
                     let check = verify::verify(
