@@ -45,7 +45,9 @@ pub(crate) struct Diagnosis<'p> {
     /// The presented certificates, shared with the report and the findings' deferred text.
     presented: &'p Presented,
     /// One per presented certificate; `None` where it does not skim. Usually two or three.
-    skims: SmallVec<[Option<Skim<'p>>; 4]>,
+    /// Made by the caller ([`skim_all`]) and lent, so that a stage can hold a skim while it
+    /// records a finding, and no stage copies one out.
+    skims: &'p [Option<Skim<'p>>],
     verdict: &'p Verdict,
     now: UnixTime,
     /// Full descriptions, for the rare stages that need more than the skimmed fields; the
@@ -55,6 +57,14 @@ pub(crate) struct Diagnosis<'p> {
 }
 
 type Outcome = (PathEntries, Option<AnchorEntry>, Findings);
+
+/// One skim per presented certificate; `None` where it does not skim. Usually two or three.
+pub(crate) type Skims<'p> = SmallVec<[Option<Skim<'p>>; 4]>;
+
+/// The skims a [`Diagnosis`] of `presented` reads.
+pub(crate) fn skim_all(presented: &Presented) -> Skims<'_> {
+    presented.iter().map(|der| Skim::new(der).ok()).collect()
+}
 
 /// Positions in the presented list: a path is a few certificates long.
 type Positions = SmallVec<[usize; 8]>;
@@ -75,6 +85,7 @@ impl<'p> Diagnosis<'p> {
         verifier: &'p Verifier,
         endpoint: Option<&'p Endpoint>,
         presented: &'p Presented,
+        skims: &'p [Option<Skim<'p>>],
         verdict: &'p Verdict,
         now: UnixTime,
     ) -> Self {
@@ -82,7 +93,7 @@ impl<'p> Diagnosis<'p> {
             verifier,
             endpoint,
             presented,
-            skims: presented.iter().map(|der| Skim::new(der).ok()).collect(),
+            skims,
             verdict,
             now,
             described: OnceCell::new(),
@@ -139,7 +150,7 @@ impl<'p> Diagnosis<'p> {
         self.malformed();
         let first = self.first();
         let assembly = assemble(
-            &self.skims,
+            self.skims,
             None,
             &self.verifier.stores,
             self.verifier.budget,
@@ -785,8 +796,8 @@ impl<'p> Diagnosis<'p> {
             .any(|f| f.code == code && f.certificate.unwrap_or(usize::MAX) == i)
     }
 
-    fn skim(&self, i: usize) -> Option<Skim<'p>> {
-        self.skims.get(i).copied().flatten()
+    fn skim(&self, i: usize) -> Option<&'p Skim<'p>> {
+        self.skims.get(i)?.as_ref()
     }
 
     fn desc(&self, i: usize) -> Option<&Description> {
@@ -1068,7 +1079,8 @@ mod tests {
         verdict: &Verdict,
     ) -> Vec<Finding> {
         let presented = Presented::copy(presented);
-        Diagnosis::new(verifier, Some(endpoint), &presented, verdict, now())
+        let skims = skim_all(&presented);
+        Diagnosis::new(verifier, Some(endpoint), &presented, &skims, verdict, now())
             .run()
             .2
             .into_vec()
@@ -1139,7 +1151,8 @@ mod tests {
         let verdict = verify(&presented, &verifier.anchors, Some(&name), &[], now());
         assert!(verdict.is_trusted());
         let presented = Presented::copy(&presented);
-        let mut diagnosis = Diagnosis::new(&verifier, None, &presented, &verdict, now());
+        let skims = skim_all(&presented);
+        let mut diagnosis = Diagnosis::new(&verifier, None, &presented, &skims, &verdict, now());
         diagnosis.push(
             Code::Expired,
             Some(0),
@@ -1163,7 +1176,8 @@ mod tests {
         let (verifier, presented) = pinned();
         let verdict = verify(&presented, &[], None, &[], now());
         let presented = Presented::copy(&presented);
-        let mut diagnosis = Diagnosis::new(&verifier, None, &presented, &verdict, now());
+        let skims = skim_all(&presented);
+        let mut diagnosis = Diagnosis::new(&verifier, None, &presented, &skims, &verdict, now());
         diagnosis.primary_from_webpki(&Rejection::new(
             Code::RevocationUnknown,
             "UnknownRevocationStatus".to_owned(),

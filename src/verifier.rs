@@ -8,7 +8,7 @@ use pki_types::{CertificateDer, CertificateRevocationListDer, TrustAnchor, UnixT
 
 use crate::cache::{CacheStats, VerdictCache};
 use crate::chain::Budget;
-use crate::diagnose::Diagnosis;
+use crate::diagnose::{self, Diagnosis};
 use crate::endpoint::Endpoint;
 use crate::error::ConfigError;
 use crate::pool::Pool;
@@ -100,8 +100,10 @@ impl Verifier {
             None => run(),
         };
         let presented = Presented::copy(presented);
-        let diagnosis = Diagnosis::new(self, endpoint, &presented, &verdict, now);
-        let (path, anchor, findings) = diagnosis.run();
+        let (path, anchor, findings) = {
+            let skims = diagnose::skim_all(&presented);
+            Diagnosis::new(self, endpoint, &presented, &skims, &verdict, now).run()
+        };
         Report {
             endpoint: endpoint.cloned(),
             at: now,

@@ -161,11 +161,11 @@ impl<'p> Diagnosis<'p> {
         };
         let anchors = &self.verifier.stores;
         let anchor_key = anchors.iter().any(|s| s.contains(skim.subject, skim.spki));
-        if anchor_key && looks_self_signed(&skim) {
+        if anchor_key && looks_self_signed(skim) {
             return Unused::Anchor;
         }
         if skim.validity_at(self.now) == ValidityAt::Expired {
-            return Unused::Expired(skim);
+            return Unused::Expired(*skim);
         }
         if anchor_key {
             return Unused::AnchorCrossSign;

@@ -221,7 +221,7 @@ impl<'p> Diagnosis<'p> {
         let mut pool_note = String::new();
         if let Some(pool) = &self.verifier.pool {
             let with_pool = assemble(
-                &self.skims,
+                self.skims,
                 Some(pool),
                 &self.verifier.stores,
                 self.verifier.budget,

@@ -135,7 +135,7 @@ impl<'p> Diagnosis<'p> {
         }
         for &i in on_path {
             let Some(skim) = self.skim(i) else { continue };
-            if looks_self_signed(&skim) {
+            if looks_self_signed(skim) {
                 continue;
             }
             let issuer = name_to_string(skim.issuer);
