@@ -552,7 +552,9 @@ impl<'p> Diagnosis<'p> {
     #[inline(never)]
     fn leaf_key(&mut self) {
         let Some(skim) = self.skim(0) else { return };
-        if PublicKey::spki_handshake_capable(skim.spki) || self.has(Code::UnsupportedAlgorithm) {
+        if PublicKey::from_spki(skim.spki).handshake_capable()
+            || self.has(Code::UnsupportedAlgorithm)
+        {
             return;
         }
         let key = PublicKey::from_spki(skim.spki);

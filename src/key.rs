@@ -5,6 +5,7 @@
 //! `CertificateVerify` only with RSA 2048-8192 bits, ECDSA P-256/P-384 and Ed25519, so a leaf
 //! with any other key passes the chain check and still fails every handshake.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use der::asn1::{AnyRef, BitStringRef, ObjectIdentifier, UintRef};
@@ -32,8 +33,8 @@ pub enum PublicKey {
     Dsa,
     /// ECDSA on a named curve.
     Ecdsa {
-        /// The curve, by name when known, else its OID.
-        curve: String,
+        /// The curve, by name when known, else its OID. A known name is not allocated.
+        curve: Cow<'static, str>,
     },
     /// EdDSA over Curve25519 ([RFC 8410]).
     ///
@@ -70,16 +71,6 @@ impl PublicKey {
         read_spki(spki).unwrap_or_else(|_| Self::Other {
             algorithm: "unreadable SubjectPublicKeyInfo".to_owned(),
         })
-    }
-
-    /// [`PublicKey::handshake_capable`] for the key of `spki`, without making the key's
-    /// description when the usual fast reader knows it (every failing check asks this of the
-    /// leaf).
-    pub(crate) fn spki_handshake_capable(spki: &[u8]) -> bool {
-        match fast::read_spki(spki) {
-            Some(kind) => kind.handshake_capable(),
-            None => Self::from_spki(spki).handshake_capable(),
-        }
     }
 
     /// Whether rustls can verify a handshake signature made with this key.
@@ -123,6 +114,8 @@ impl fmt::Display for PublicKey {
 /// [`read_spki`] decides.
 mod fast {
     // The same strict subset of DER that the certificate fast path reads.
+    use std::borrow::Cow;
+
     use super::PublicKey;
     use crate::cert::fast::tlv;
 
@@ -165,20 +158,14 @@ mod fast {
     }
 
     impl Kind {
-        pub(super) fn handshake_capable(self) -> bool {
-            match self {
-                Self::P256 | Self::P384 | Self::Ed25519 => true,
-                Self::Rsa { bits } => super::RSA_HANDSHAKE_BITS.contains(&bits),
-            }
-        }
-
+        /// The key, allocating nothing.
         pub(super) fn key(self) -> PublicKey {
             match self {
                 Self::P256 => PublicKey::Ecdsa {
-                    curve: "P-256".to_owned(),
+                    curve: Cow::Borrowed("P-256"),
                 },
                 Self::P384 => PublicKey::Ecdsa {
-                    curve: "P-384".to_owned(),
+                    curve: Cow::Borrowed("P-384"),
                 },
                 Self::Ed25519 => PublicKey::Ed25519,
                 Self::Rsa { bits } => PublicKey::Rsa { bits, pss: false },
@@ -242,7 +229,7 @@ fn read_spki(spki: &[u8]) -> der::Result<PublicKey> {
                 Some(Ok(oid)) => curve_name(oid),
                 // ecParameters given explicitly (not a named curve): RFC 5480 section 2.1.1
                 // forbids them and no TLS client accepts them.
-                _ => "explicit or missing curve parameters".to_owned(),
+                _ => Cow::Borrowed("explicit or missing curve parameters"),
             };
             PublicKey::Ecdsa { curve }
         }
@@ -272,15 +259,15 @@ fn rsa_modulus_bits(key: &[u8]) -> der::Result<usize> {
     })
 }
 
-fn curve_name(oid: ObjectIdentifier) -> String {
-    match oid {
-        P192 => "P-192".to_owned(),
-        P224 => "P-224".to_owned(),
-        P256 => "P-256".to_owned(),
-        P384 => "P-384".to_owned(),
-        P521 => "P-521".to_owned(),
-        other => other.to_string(),
-    }
+fn curve_name(oid: ObjectIdentifier) -> Cow<'static, str> {
+    Cow::Borrowed(match oid {
+        P192 => "P-192",
+        P224 => "P-224",
+        P256 => "P-256",
+        P384 => "P-384",
+        P521 => "P-521",
+        other => return Cow::Owned(other.to_string()),
+    })
 }
 
 #[cfg(test)]
@@ -294,11 +281,6 @@ mod tests {
         };
         let key = read_spki(spki).ok();
         assert_eq!(key, Some(kind.key()), "{spki:02x?}");
-        assert_eq!(
-            key.map(|k| k.handshake_capable()),
-            Some(kind.handshake_capable()),
-            "{spki:02x?}"
-        );
         true
     }
 

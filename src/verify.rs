@@ -223,7 +223,7 @@ pub fn verify(
         }
     }
     match Skim::new(leaf_der.as_ref()) {
-        Ok(skim) if PublicKey::spki_handshake_capable(skim.spki) => {}
+        Ok(skim) if PublicKey::from_spki(skim.spki).handshake_capable() => {}
         Ok(skim) => {
             return Verdict {
                 outcome: Outcome::Untrusted(Rejection {
