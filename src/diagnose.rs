@@ -422,7 +422,7 @@ impl<'p> Diagnosis<'p> {
             NameMatch::Mismatch { cn_only: true }
         );
         let (label, quoted_host) = (self.label(0), host.clone());
-        let message = Text::lazy(move || {
+        let [message, remediation] = Text::lazy_pair(move || {
             let sans = label.skim().and_then(|s| s.sans()).unwrap_or_default();
             let cn_note = if cn_only {
                 "; only its subject CN names the host, and clients ignore the CN (RFC 9525 \
@@ -430,17 +430,19 @@ impl<'p> Diagnosis<'p> {
             } else {
                 ""
             };
-            format!(
-                "{label} is not valid for host {quoted_host}: {}{cn_note}",
-                san_list(&sans)
-            )
+            [
+                format!(
+                    "{label} is not valid for host {quoted_host}: {}{cn_note}",
+                    san_list(&sans)
+                ),
+                name_remediation(&quoted_host),
+            ]
         });
-        let quoted_host = host.clone();
         self.push(
             Code::NameMismatch,
             Some(0),
             message,
-            Text::lazy(move || name_remediation(&quoted_host)),
+            remediation,
             Evidence::Names {
                 host: host.to_string(),
                 san: sans,

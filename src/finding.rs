@@ -270,23 +270,25 @@ impl Finding {
     /// warning that keeps the stage's words.
     pub(crate) fn into_disagreement(self) -> Self {
         let (code, message, remediation) = (self.code, self.message, self.remediation);
-        Self {
-            code: Code::VerifierDisagreement,
-            severity: Code::VerifierDisagreement.severity(),
-            message: Text::lazy(move || {
+        let [message, remediation] = Text::lazy_pair(move || {
+            [
                 format!(
                     "certdeps' own `{code}` check contradicts webpki, which accepts the \
                      chain: {}",
                     message.as_str()
-                )
-            }),
-            remediation: Text::lazy(move || {
+                ),
                 format!(
                     "client owner: the verdict stays webpki's; please report this case to \
                      certdeps ({})",
                     remediation.as_str()
-                )
-            }),
+                ),
+            ]
+        });
+        Self {
+            code: Code::VerifierDisagreement,
+            severity: Code::VerifierDisagreement.severity(),
+            message,
+            remediation,
             ..self
         }
     }
@@ -307,12 +309,14 @@ impl fmt::Display for Finding {
 pub(crate) enum Text {
     Fixed(&'static str),
     Owned(String),
-    Deferred(Arc<dyn Render>),
+    /// Rendered on first read; which of the renderer's texts this is (0, or 1 for the second
+    /// of a [`Text::lazy_pair`]).
+    Deferred(Arc<dyn Render>, usize),
 }
 
-/// Text rendered on first read and then kept.
+/// Texts rendered on first read and then kept.
 pub(crate) trait Render: Send + Sync {
-    fn text(&self) -> &str;
+    fn text(&self, part: usize) -> &str;
 }
 
 struct Deferred<F> {
@@ -321,25 +325,54 @@ struct Deferred<F> {
 }
 
 impl<F: Fn() -> String + Send + Sync> Render for Deferred<F> {
-    fn text(&self) -> &str {
+    fn text(&self, _: usize) -> &str {
         self.rendered.get_or_init(&self.render)
+    }
+}
+
+struct DeferredPair<F> {
+    rendered: OnceLock<[String; 2]>,
+    render: F,
+}
+
+impl<F: Fn() -> [String; 2] + Send + Sync> Render for DeferredPair<F> {
+    fn text(&self, part: usize) -> &str {
+        let rendered = self.rendered.get_or_init(&self.render);
+        rendered.get(part).map_or("", String::as_str)
     }
 }
 
 impl Text {
     /// Text that `render` writes when it is first read. `render` must own what it needs.
     pub(crate) fn lazy(render: impl Fn() -> String + Send + Sync + 'static) -> Self {
-        Self::Deferred(Arc::new(Deferred {
+        Self::Deferred(
+            Arc::new(Deferred {
+                rendered: OnceLock::new(),
+                render,
+            }),
+            0,
+        )
+    }
+
+    /// Two texts (a finding's message and remediation) that `render` writes together when
+    /// either is first read: they share what they quote, and one allocation, where two
+    /// [`Text::lazy`] would make two for every such finding of every failing check.
+    pub(crate) fn lazy_pair(render: impl Fn() -> [String; 2] + Send + Sync + 'static) -> [Self; 2] {
+        let pair: Arc<dyn Render> = Arc::new(DeferredPair {
             rendered: OnceLock::new(),
             render,
-        }))
+        });
+        [
+            Self::Deferred(Arc::clone(&pair), 0),
+            Self::Deferred(pair, 1),
+        ]
     }
 
     pub(crate) fn as_str(&self) -> &str {
         match self {
             Self::Fixed(text) => text,
             Self::Owned(text) => text,
-            Self::Deferred(deferred) => deferred.text(),
+            Self::Deferred(deferred, part) => deferred.text(*part),
         }
     }
 }
@@ -509,6 +542,31 @@ mod tests {
         assert_eq!(finding, copy);
         assert_eq!(calls.load(Ordering::SeqCst), 1);
         assert_eq!(finding.remediation(), "fix");
+    }
+
+    #[test]
+    fn a_pair_is_written_once_when_either_is_read_and_each_reads_its_own() {
+        let calls = Arc::new(AtomicUsize::new(0));
+        let counted = Arc::clone(&calls);
+        let [message, remediation] = Text::lazy_pair(move || {
+            counted.fetch_add(1, Ordering::SeqCst);
+            ["the message".to_owned(), "the fix".to_owned()]
+        });
+        let finding = Finding::new(Code::Expired, Some(0), message, remediation, Evidence::None);
+        let copy = finding.clone();
+        assert_eq!(
+            calls.load(Ordering::SeqCst),
+            0,
+            "nothing is written before a read"
+        );
+        assert_eq!(copy.remediation(), "the fix");
+        assert_eq!(finding.message(), "the message");
+        assert_eq!(finding.remediation(), "the fix");
+        assert_eq!(
+            calls.load(Ordering::SeqCst),
+            1,
+            "one rendering serves both, and clones"
+        );
     }
 
     #[test]

@@ -102,19 +102,21 @@ impl<'p> Diagnosis<'p> {
         let sha = self.sha(0);
         let leaf = self.label(0);
         let quoted_sha = sha.clone();
-        self.push(
-            Code::SelfSigned,
-            Some(0),
-            Text::lazy(move || {
-                format!("{leaf} is self-signed: no CA vouches for it, and no trust store holds it")
-            }),
-            Text::lazy(move || {
+        let [message, remediation] = Text::lazy_pair(move || {
+            [
+                format!("{leaf} is self-signed: no CA vouches for it, and no trust store holds it"),
                 format!(
                     "server operator: install a certificate issued by a CA the clients trust; \
                      or, for a private service only, client owner: trust this exact \
                      certificate (sha256 {quoted_sha}) as an anchor"
-                )
-            }),
+                ),
+            ]
+        });
+        self.push(
+            Code::SelfSigned,
+            Some(0),
+            message,
+            remediation,
             Evidence::Root {
                 subject: self.subject(0),
                 sha256: sha,
@@ -142,7 +144,7 @@ impl<'p> Diagnosis<'p> {
             .collect();
         let (quoted_subject, quoted_sha) = (subject.clone(), sha.clone());
         let role = index.map(|i| self.role(i));
-        let message = Text::lazy(move || {
+        let [message, remediation] = Text::lazy_pair(move || {
             let whence = match role {
                 Some(role) => format!("the chain ends in root {role} \"{quoted_subject}\""),
                 None if via_pool => {
@@ -150,22 +152,23 @@ impl<'p> Diagnosis<'p> {
                 }
                 None => format!("the chain ends in root \"{quoted_subject}\""),
             };
-            format!(
-                "{whence}, which no configured trust store ({}) holds",
-                stores.join(", ")
-            )
+            [
+                format!(
+                    "{whence}, which no configured trust store ({}) holds",
+                    stores.join(", ")
+                ),
+                format!(
+                    "client owner: if this private/enterprise root is meant to be trusted, \
+                     import it (sha256 {quoted_sha}), e.g. with --add-roots; otherwise the \
+                     server operator must use a certificate from a publicly trusted CA"
+                ),
+            ]
         });
         self.push(
             Code::UntrustedRoot,
             index,
             message,
-            Text::lazy(move || {
-                format!(
-                    "client owner: if this private/enterprise root is meant to be trusted, \
-                     import it (sha256 {quoted_sha}), e.g. with --add-roots; otherwise the \
-                     server operator must use a certificate from a publicly trusted CA"
-                )
-            }),
+            remediation,
             Evidence::Root {
                 subject,
                 sha256: sha,
@@ -284,11 +287,10 @@ impl<'p> Diagnosis<'p> {
                 urls: ca_issuers.clone(),
             })),
         };
-        let quoted = quote.clone();
-        let loops = looped.is_some();
-        let message = Text::lazy(move || {
-            let Some(q) = quoted.read() else {
-                return String::new();
+        let added = add.clone();
+        let [message, remediation] = Text::lazy_pair(move || {
+            let Some(q) = quote.read() else {
+                return [String::new(), String::new()];
             };
             let mut about: Vec<String> = q.key_id.iter().map(|k| format!("key id {k}")).collect();
             about.extend(q.urls.iter().map(|url| format!("AIA caIssuers {url}")));
@@ -296,7 +298,7 @@ impl<'p> Diagnosis<'p> {
                 true => String::new(),
                 false => format!(" ({})", about.join(", ")),
             };
-            match &looped {
+            let message = match &looped {
                 Some(on_path) => format!(
                     "{} is issued by \"{}\"{key}: that is {on_path}, already on this path, so \
                      the presented chain loops back on itself and never reaches a certificate a \
@@ -308,14 +310,8 @@ impl<'p> Diagnosis<'p> {
                      store holds{pool_note}",
                     q.label, q.issuer
                 ),
-            }
-        });
-        let added = add.clone();
-        let remediation = Text::lazy(move || {
-            let Some(q) = quote.read() else {
-                return String::new();
             };
-            let sent = if loops {
+            let sent = if looped.is_some() {
                 format!(
                     "the \"{}\" certificates sent only certify each other, so ",
                     q.issuer
@@ -335,12 +331,13 @@ impl<'p> Diagnosis<'p> {
             } else {
                 format!("download it from {}", q.urls.join(" or "))
             };
-            format!(
+            let remediation = format!(
                 "server operator: {sent}serve the full chain (leaf, then each intermediate up to \
                  the root) — {fetch}; browsers may fetch missing intermediates, strict clients \
                  do not. If \"{}\" is a private root, the client owner must import it instead",
                 q.issuer
-            )
+            );
+            [message, remediation]
         });
         self.push(
             Code::IncompleteChain,
