@@ -138,6 +138,106 @@ pub(crate) fn assemble<'a>(
     stores: &[TrustStore],
     budget: Budget,
 ) -> Option<Assembly<'a>> {
+    if pool.is_none() && presented.len() <= SCAN_LIMIT {
+        if let Some(assembly) = follow(presented, stores, budget) {
+            return Some(assembly);
+        }
+    }
+    search(presented, pool, stores, budget)
+}
+
+/// [`assemble`] where the search would not branch: no pool, and every certificate on the
+/// way has at most one presented candidate issuer, as in nearly every chain a server sends.
+/// The search then visits one path, so it is followed in a loop, keeping the best end as the
+/// search does, with no stack of paths to copy. `None` as soon as a certificate has two
+/// candidates (or the budget could run out), and the search decides.
+fn follow<'a>(
+    presented: &[Option<Skim<'a>>],
+    stores: &[TrustStore],
+    budget: Budget,
+) -> Option<Assembly<'a>> {
+    let leaf = (*presented.first()?)?;
+    let mut links = Links::new();
+    links.push(Link {
+        source: Source::Presented(0),
+        skim: leaf,
+    });
+    // (how it ends, how many links): the best end so far, ranked as `Search::finish` does.
+    let mut best: Option<(End, usize)> = None;
+    let mut keep = |end: End, links: &[Link<'a>]| {
+        if best.is_none_or(|(e, n)| rank(end, links) < rank(e, links.get(..n).unwrap_or(links))) {
+            best = Some((end, links.len()));
+        }
+    };
+    loop {
+        let node = links.last()?.skim;
+        if let Some(end) = anchor_for(stores, &node) {
+            keep(end, &links);
+            break;
+        }
+        if links.len() > 1 && looks_self_signed(&node) {
+            keep(End::SelfIssued, &links);
+        }
+        if links.len() >= budget.max_depth {
+            keep(End::TooDeep, &links);
+            break;
+        }
+        // The search's budget counts one per candidate tried: this walk tries one per link.
+        if links.len() >= budget.max_candidates {
+            return None;
+        }
+        let mut candidates = presented
+            .iter()
+            .enumerate()
+            .skip(1)
+            .filter_map(|(i, skim)| Some((i, (*skim)?)))
+            .filter(|(_, skim)| skim.subject == node.issuer);
+        let next = candidates.next();
+        if candidates.next().is_some() {
+            return None;
+        }
+        match next {
+            Some((i, skim)) if !links.iter().any(|on| on.skim.der == skim.der) => {
+                links.push(Link {
+                    source: Source::Presented(i),
+                    skim,
+                });
+            }
+            // Nothing issues it, or only a certificate already on the path.
+            _ => {
+                let end = if looks_self_signed(&node) {
+                    End::SelfIssued
+                } else {
+                    End::MissingIssuer
+                };
+                keep(end, &links);
+                break;
+            }
+        }
+    }
+    let (end, len) = best?;
+    links.truncate(len);
+    Some(Assembly {
+        best: Path { links, end },
+        exhausted: false,
+    })
+}
+
+/// The issuer of `node` in a store, if any: the first store that holds one wins.
+fn anchor_for(stores: &[TrustStore], node: &Skim<'_>) -> Option<End> {
+    stores.iter().enumerate().find_map(|(s, store)| {
+        let anchor = store.anchor_index(node.issuer)?;
+        Some(End::Anchor { store: s, anchor })
+    })
+}
+
+/// [`assemble`] by depth-first search over every candidate issuer.
+fn search<'a>(
+    presented: &[Option<Skim<'a>>],
+    pool: Option<&'a Pool>,
+    stores: &[TrustStore],
+    budget: Budget,
+) -> Option<Assembly<'a>> {
     let leaf = (*presented.first()?)?;
     // The usual few certificates are cheaper to scan than to index.
     let by_subject = (presented.len() > SCAN_LIMIT).then(|| {
@@ -193,7 +293,7 @@ impl<'s, 'a> Search<'s, 'a> {
         let Some(node) = self.stack.last().map(|l| l.skim) else {
             return;
         };
-        if let Some(end) = self.anchor_for(&node) {
+        if let Some(end) = anchor_for(self.stores, &node) {
             return self.finish(end);
         }
         // A self-signed issuer ends a path as an untrusted root even when same-named
@@ -292,13 +392,6 @@ impl<'s, 'a> Search<'s, 'a> {
             .is_some_and(|p| p.key().0 == 0 && p.key().1 == 0)
     }
 
-    fn anchor_for(&self, node: &Skim<'_>) -> Option<End> {
-        self.stores.iter().enumerate().find_map(|(s, store)| {
-            let anchor = store.anchor_index(node.issuer)?;
-            Some(End::Anchor { store: s, anchor })
-        })
-    }
-
     /// Pool certificates that may issue `node`: by key identifier first, so that a pool full
     /// of same-name certificates is not scanned, then by name; never one whose key identifier
     /// disagrees.
@@ -367,4 +460,131 @@ fn pool_link<'a>((i, skim): (usize, Skim<'a>)) -> Link<'a> {
 /// [RFC 5280 section 3.2]: https://www.rfc-editor.org/rfc/rfc5280#section-3.2
 pub(crate) fn looks_self_signed(skim: &Skim<'_>) -> bool {
     skim.is_self_issued() && key_ids_fit(skim.authority_key_id(), skim)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::decode_pem_certificates;
+    use crate::testdata::limbo_cases;
+
+    /// What a test compares of an assembly: each link's source and DER, the end, and whether
+    /// the budget ran out.
+    type Shape<'a> = (Vec<(Source, &'a [u8])>, End, bool);
+
+    fn shape<'a>(assembly: &Option<Assembly<'a>>) -> Option<Shape<'a>> {
+        let assembly = assembly.as_ref()?;
+        let links = assembly.best.links.iter().map(|l| (l.source, l.skim.der));
+        Some((links.collect(), assembly.best.end, assembly.exhausted))
+    }
+
+    /// A presented root at the depth limit ends the path as an untrusted root, not as a path
+    /// too deep, whichever way assembly goes.
+    #[test]
+    fn a_self_signed_root_at_the_depth_limit_is_an_untrusted_root() {
+        use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair};
+        let ca = |cn: &str| {
+            let mut params = CertificateParams::new(Vec::<String>::new()).unwrap();
+            params.distinguished_name.push(DnType::CommonName, cn);
+            params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+            params
+        };
+        let root_key = KeyPair::generate().unwrap();
+        let root_params = ca("Root");
+        let root = root_params.self_signed(&root_key).unwrap();
+        let root_issuer = Issuer::new(root_params, root_key);
+        let mid_key = KeyPair::generate().unwrap();
+        let mid_params = ca("Intermediate");
+        let mid = mid_params.signed_by(&mid_key, &root_issuer).unwrap();
+        let mid_issuer = Issuer::new(mid_params, mid_key);
+        let leaf_params = CertificateParams::new(vec!["a.test".to_owned()]).unwrap();
+        let leaf = leaf_params
+            .signed_by(&KeyPair::generate().unwrap(), &mid_issuer)
+            .unwrap();
+        let chain = [leaf.der(), mid.der(), root.der()];
+        let skims: Vec<Option<Skim<'_>>> =
+            chain.iter().map(|c| Skim::new(c.as_ref()).ok()).collect();
+        for max_depth in [3, 4] {
+            let budget = Budget {
+                max_depth,
+                ..Budget::default()
+            };
+            let followed = follow(&skims, &[], budget);
+            assert_eq!(followed.as_ref().map(|a| a.best.end), Some(End::SelfIssued));
+            assert_eq!(shape(&followed), shape(&search(&skims, None, &[], budget)));
+        }
+    }
+
+    /// Following a chain that does not branch answers exactly as the full search, on every
+    /// x509-limbo case: as sent, with the intermediates reversed, without any store, and with
+    /// budgets small enough to stop either.
+    #[test]
+    fn following_a_chain_agrees_with_the_search_on_limbo() {
+        let cases = match limbo_cases() {
+            Ok(cases) => cases,
+            Err(why) => {
+                println!("skipped: x509-limbo is not available ({why})");
+                return;
+            }
+        };
+        let pem = |text: &str| decode_pem_certificates(text.as_bytes()).unwrap_or_default();
+        let budgets = [
+            Budget::default(),
+            Budget {
+                max_depth: 2,
+                max_candidates: 20_000,
+            },
+            Budget {
+                max_depth: 8,
+                max_candidates: 2,
+            },
+        ];
+        let (mut followed, mut searched) = (0, 0);
+        for case in &cases {
+            let leaf = pem(&case.peer_certificate);
+            let intermediates: Vec<_> = case
+                .untrusted_intermediates
+                .iter()
+                .flat_map(|c| pem(c))
+                .collect();
+            let trusted: Vec<_> = case.trusted_certs.iter().flat_map(|c| pem(c)).collect();
+            let stores: Vec<TrustStore> = TrustStore::from_certificates("limbo", trusted)
+                .into_iter()
+                .collect();
+            for reversed in [false, true] {
+                let mut chain = leaf.clone();
+                let mut rest = intermediates.clone();
+                if reversed {
+                    rest.reverse();
+                }
+                chain.extend(rest);
+                let skims: Vec<Option<Skim<'_>>> =
+                    chain.iter().map(|c| Skim::new(c.as_ref()).ok()).collect();
+                for stores in [&stores[..], &[]] {
+                    for budget in budgets {
+                        let full = search(&skims, None, stores, budget);
+                        match follow(&skims, stores, budget) {
+                            Some(quick) => {
+                                followed += 1;
+                                assert_eq!(
+                                    shape(&Some(quick)),
+                                    shape(&full),
+                                    "{:?}",
+                                    case.peer_certificate.get(..80)
+                                );
+                            }
+                            None => searched += 1,
+                        }
+                    }
+                }
+            }
+        }
+        println!(
+            "x509-limbo assemblies: {followed} followed (each the same as the search), {searched} left to it"
+        );
+        assert!(
+            followed > searched,
+            "{followed} followed, {searched} searched"
+        );
+    }
 }
