@@ -28,12 +28,12 @@ const MAX_INPUT_LEN: usize = 8 * 1024;
 /// characters of text; pki-types and rustls-webpki enforce the same bound.
 ///
 /// [RFC 1035 section 2.3.4]: https://www.rfc-editor.org/rfc/rfc1035#section-2.3.4
-const MAX_NAME_LEN: usize = 253;
+pub(crate) const MAX_NAME_LEN: usize = 253;
 
 /// The longest DNS label, in bytes ([RFC 1035 section 2.3.4]).
 ///
 /// [RFC 1035 section 2.3.4]: https://www.rfc-editor.org/rfc/rfc1035#section-2.3.4
-const MAX_LABEL_LEN: usize = 63;
+pub(crate) const MAX_LABEL_LEN: usize = 63;
 
 /// The scheme assumed when the input has none: the endpoint is checked as the
 /// TLS server a strict HTTPS client would talk to.

@@ -23,16 +23,6 @@ use pki_types::{DnsName, IpAddr as IpAddress, ServerName};
 use crate::cert::fast::tlv;
 use crate::endpoint::Host;
 
-/// The longest dNSName webpki accepts, in bytes ([RFC 1035 section 2.3.4]).
-///
-/// [RFC 1035 section 2.3.4]: https://www.rfc-editor.org/rfc/rfc1035#section-2.3.4
-const MAX_NAME_LEN: usize = 253;
-
-/// The longest DNS label, in bytes ([RFC 1035 section 2.3.4]).
-///
-/// [RFC 1035 section 2.3.4]: https://www.rfc-editor.org/rfc/rfc1035#section-2.3.4
-const MAX_LABEL_LEN: usize = 63;
-
 /// One subjectAltName entry of a certificate, already decoded
 /// ([RFC 5280 section 4.2.1.6]).
 ///
@@ -168,18 +158,36 @@ pub fn dns_name_matches(pattern: &str, host: &str) -> bool {
 
 /// [`dns_name_matches`] for a `host` already known to be a valid reference name (a
 /// `DnsName`), on bytes: a non-ASCII `pattern` is malformed, so it covers nothing.
+///
+/// The pattern must also be a well-formed presented name, as webpki's
+/// `is_valid_dns_id(_, IdRole::Presented, Wildcards::Allow)` requires: labels of 1-63
+/// letters, digits, hyphens (not first or last) and underscores, at most 253 bytes, no
+/// trailing dot ([RFC 1034 section 3.5], relaxed by [RFC 1123 section 2.1]). A pattern equal
+/// to the host up to ASCII case (or, after `*.`, to the host's labels after the first) is as
+/// well-formed as the host, which passed those rules as a `DnsName` and whose labels they do
+/// not judge by case; so only what a reference name may lack is checked here: a last label
+/// not all digits (not every rustls-pki-types release refuses one in a reference name), and
+/// at least two labels after a wildcard (NSS's rule, kept by webpki: `*.com` would cover a
+/// whole top-level domain). The label-by-label rule in the tests checks this reasoning.
+///
+/// [RFC 1034 section 3.5]: https://www.rfc-editor.org/rfc/rfc1034#section-3.5
+/// [RFC 1123 section 2.1]: https://www.rfc-editor.org/rfc/rfc1123#section-2.1
 fn covers(pattern: &[u8], host: &[u8]) -> bool {
-    // The comparison is cheap and usually fails, so it goes before the pattern's validity. A
-    // valid reference name has no empty label, so at most one trailing dot.
+    // A valid reference name has no empty label, so at most one trailing dot.
     let host = host.strip_suffix(b".").unwrap_or(host);
-    let candidate = match pattern.strip_prefix(b"*.") {
+    let (name, covered) = match pattern.strip_prefix(b"*.") {
+        // The wildcard stands for exactly the host's first label, which is not empty.
         Some(suffix) => match host.iter().position(|&b| b == b'.') {
-            Some(dot) => dot > 0 && host[dot + 1..].eq_ignore_ascii_case(suffix),
-            None => false,
+            Some(dot) if dot > 0 && suffix.contains(&b'.') => (suffix, &host[dot + 1..]),
+            _ => return false,
         },
-        None => pattern.eq_ignore_ascii_case(host),
+        None => (pattern, host),
     };
-    candidate && is_valid_pattern(pattern)
+    name.eq_ignore_ascii_case(covered)
+        && !name
+            .rsplit(|&b| b == b'.')
+            .next()
+            .is_some_and(|last| last.iter().all(u8::is_ascii_digit))
 }
 
 /// Whether a leaf whose subjectAltName extnValue is `san` (`None`: it has none) is valid
@@ -256,66 +264,16 @@ fn cn_matches(host: &Host, common_name: &str) -> bool {
     }
 }
 
-/// Whether `pattern` is a well-formed presented dNSName, wildcard allowed,
-/// mirroring webpki's `is_valid_dns_id(_, IdRole::Presented, Wildcards::Allow)`.
-///
-/// The preferred name syntax of [RFC 1034 section 3.5] as relaxed by
-/// [RFC 1123 section 2.1]: labels of 1-63 letters, digits, hyphens (not first
-/// or last) and, for compatibility, underscores; at most 253 bytes; the last
-/// label not all digits; no trailing dot. A wildcard is a left-most `*.`
-/// followed by at least two labels.
-///
-/// [RFC 1034 section 3.5]: https://www.rfc-editor.org/rfc/rfc1034#section-3.5
-/// [RFC 1123 section 2.1]: https://www.rfc-editor.org/rfc/rfc1123#section-2.1
-fn is_valid_pattern(pattern: &[u8]) -> bool {
-    if pattern.len() > MAX_NAME_LEN {
-        return false;
-    }
-    let (is_wildcard, name) = match pattern.strip_prefix(b"*.") {
-        Some(rest) => (true, rest),
-        None => (false, pattern),
-    };
-    // One pass over the bytes: this runs on every failing check whose leaf names the host.
-    // An empty label (which also catches "", "*." and a trailing dot: webpki treats
-    // absolute presented names as malformed) shows as a dot, or the end, at length 0.
-    let (mut labels, mut len, mut digits_only, mut previous) = (0, 0, true, b'.');
-    for &byte in name {
-        if byte == b'.' {
-            if len == 0 || previous == b'-' {
-                return false;
-            }
-            (labels, len, digits_only) = (labels + 1, 0, true);
-        } else {
-            match byte {
-                b'0'..=b'9' => {}
-                b'a'..=b'z' | b'A'..=b'Z' | b'_' => digits_only = false,
-                b'-' if len > 0 => digits_only = false,
-                _ => return false,
-            }
-            len += 1;
-            if len > MAX_LABEL_LEN {
-                return false;
-            }
-        }
-        previous = byte;
-    }
-    if len == 0 || previous == b'-' {
-        return false;
-    }
-    // An all-digit last label would make the name read as an IPv4 address. NSS's rule,
-    // kept by webpki: "*.com" or "*.example" would cover a whole top-level domain.
-    !digits_only && (!is_wildcard || labels + 1 >= 2)
-}
-
 #[cfg(test)]
 mod tests {
     use std::net::{Ipv4Addr, Ipv6Addr};
 
     use super::*;
 
-    /// The rule of [`is_valid_pattern`] stated label by label, as the RFCs put it: the
-    /// model the one-pass reader is checked against.
-    fn is_valid_pattern_by_labels(pattern: &[u8]) -> bool {
+    /// webpki's rule for a presented dNSName (`is_valid_dns_id`, presented, wildcards
+    /// allowed), stated label by label as the RFCs put it.
+    fn is_valid_pattern(pattern: &[u8]) -> bool {
+        use crate::endpoint::{MAX_LABEL_LEN, MAX_NAME_LEN};
         if pattern.len() > MAX_NAME_LEN {
             return false;
         }
@@ -340,42 +298,126 @@ mod tests {
             && (!is_wildcard || labels.len() >= 2)
     }
 
+    /// What `covers` decides, stated in full: the pattern matches the host (a wildcard
+    /// standing for its non-empty first label) and is itself well-formed.
+    fn covers_by_the_rules(pattern: &[u8], host: &[u8]) -> bool {
+        let host = host.strip_suffix(b".").unwrap_or(host);
+        let candidate = match pattern.strip_prefix(b"*.") {
+            Some(suffix) => match host.iter().position(|&b| b == b'.') {
+                Some(dot) => dot > 0 && host[dot + 1..].eq_ignore_ascii_case(suffix),
+                None => false,
+            },
+            None => pattern.eq_ignore_ascii_case(host),
+        };
+        candidate && is_valid_pattern(pattern)
+    }
+
+    /// `covers` leaves most of the pattern's syntax to the host's: for every valid reference
+    /// name, it answers as the full rule does, on patterns made from the host (case flipped,
+    /// wildcarded, one byte changed, a label added or dropped) and on unrelated ones.
     #[test]
-    fn one_pass_pattern_check_agrees_with_the_label_rule() {
+    fn covers_agrees_with_the_full_rule_for_valid_hosts() {
         use proptest::prelude::*;
         use proptest::test_runner::{Config, TestRunner};
-        // Short strings over the bytes that matter, plus a few long labels and names.
-        let alphabet = prop::sample::select(b"aZ09-_.*\xc3 ".to_vec());
-        let short = prop::collection::vec(alphabet, 0..24);
-        let long = (1usize..4, 60usize..66).prop_map(|(n, len)| {
-            let label = vec![b'a'; len];
-            let mut name = vec![];
-            for i in 0..n {
-                if i > 0 {
-                    name.push(b'.');
-                }
-                name.extend_from_slice(&label);
-            }
-            name
-        });
-        let mut runner = TestRunner::new(Config::with_cases(4096));
+        let byte = prop::sample::select(b"aZ09-_.*\xc3".to_vec());
+        let label = prop::collection::vec(prop::sample::select(b"aBz09-_".to_vec()), 1..6);
+        let host = prop::collection::vec(label, 1..5).prop_map(|labels| labels.join(&b'.'));
+        let edit = (
+            0usize..8,
+            any::<prop::sample::Index>(),
+            byte.clone(),
+            any::<bool>(),
+        );
+        let mut runner = TestRunner::new(Config::with_cases(8192));
+        let (valid, covered) = (std::cell::Cell::new(0), std::cell::Cell::new(0));
         runner
-            .run(&prop_oneof![4 => short, 1 => long], |pattern| {
-                prop_assert_eq!(
-                    is_valid_pattern(&pattern),
-                    is_valid_pattern_by_labels(&pattern),
-                    "{:?}",
-                    String::from_utf8_lossy(&pattern)
-                );
-                Ok(())
-            })
+            .run(
+                &(host, edit, prop::collection::vec(byte, 0..12)),
+                |(host, (how, at, b, dot), other)| {
+                    if DnsName::try_from(&host[..]).is_err() {
+                        return Ok(());
+                    }
+                    valid.set(valid.get() + 1);
+                    let mut pattern = host.clone();
+                    let i = at
+                        .index(pattern.len().max(1))
+                        .min(pattern.len().saturating_sub(1));
+                    match how {
+                        0 => pattern.make_ascii_uppercase(),
+                        1 => {
+                            let first = pattern
+                                .iter()
+                                .position(|&c| c == b'.')
+                                .unwrap_or(pattern.len());
+                            pattern.splice(..first, *b"*");
+                        }
+                        2 => pattern[i] = b,
+                        3 => pattern.insert(i, b),
+                        4 => pattern = [&b"x."[..], &pattern].concat(),
+                        5 => pattern = other,
+                        6 if dot => pattern.push(b'.'),
+                        _ => {}
+                    }
+                    let reference = if dot {
+                        [&host[..], b"."].concat()
+                    } else {
+                        host.clone()
+                    };
+                    let want = covers_by_the_rules(&pattern, &reference);
+                    covered.set(covered.get() + usize::from(want));
+                    prop_assert_eq!(
+                        covers(&pattern, &reference),
+                        want,
+                        "{:?} for {:?}",
+                        String::from_utf8_lossy(&pattern),
+                        String::from_utf8_lossy(&reference)
+                    );
+                    Ok(())
+                },
+            )
             .unwrap();
-        let at_the_limits: [&[u8]; 8] = [b"", b"*.", b"a", b"1", b"*.a", b"*.a.b", b"a.1", b"1.a"];
-        for pattern in at_the_limits {
-            assert_eq!(
-                is_valid_pattern(pattern),
-                is_valid_pattern_by_labels(pattern)
-            );
+        let (valid, covered) = (valid.get(), covered.get());
+        println!("{valid} valid hosts, {covered} covered");
+        assert!(
+            valid > 1000 && covered > 500,
+            "{valid} valid hosts, {covered} covered"
+        );
+        // What covers leaves to the host: rustls-pki-types refuses each of these forms as a
+        // reference name, so no pattern equal to a valid host has them.
+        let long_label = [&[b'a'; 64][..], b".b"].concat();
+        let long_name = [
+            &[b'a'; 63][..],
+            b".",
+            &[b'a'; 63],
+            b".",
+            &[b'a'; 63],
+            b".",
+            &[b'a'; 62],
+        ]
+        .concat();
+        for refused in [
+            &b"-a.b"[..],
+            b"a-.b",
+            b"a..b",
+            b".a.b",
+            b"a b.c",
+            b"a*.b",
+            b"*.a.b",
+            "\u{e9}.b".as_bytes(),
+            &long_label,
+            &long_name,
+        ] {
+            let text = std::str::from_utf8(refused).unwrap();
+            assert!(DnsName::try_from(text).is_err(), "{text:?}");
+        }
+        // At the limits: an all-digit last label, and the longest names and labels.
+        for (pattern, host) in [
+            (&b"a.1"[..], &b"a.1"[..]),
+            (b"*.b.c", b"a.b.c"),
+            (b"*.c", b"b.c"),
+            (b"*.b.c", b".b.c"),
+        ] {
+            assert_eq!(covers(pattern, host), covers_by_the_rules(pattern, host));
         }
         let longest = [
             &[b'a'; 63][..],
@@ -387,9 +429,8 @@ mod tests {
             &[b'a'; 61],
         ]
         .concat();
-        assert_eq!(longest.len(), MAX_NAME_LEN);
-        assert!(is_valid_pattern(&longest));
-        assert!(!is_valid_pattern(&[&longest[..], b"a"].concat()));
+        assert!(DnsName::try_from(&longest[..]).is_ok());
+        assert!(covers(&longest, &longest) && covers_by_the_rules(&longest, &longest));
     }
 
     /// `(pattern, host, matches)`.
