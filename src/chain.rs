@@ -156,71 +156,87 @@ fn follow<'a>(
     stores: &[TrustStore],
     budget: Budget,
 ) -> Option<Assembly<'a>> {
-    let leaf = (*presented.first()?)?;
-    let mut links = Links::new();
-    links.push(Link {
-        source: Source::Presented(0),
-        skim: leaf,
-    });
-    // (how it ends, how many links): the best end so far, ranked as `Search::finish` does.
+    // The walk keeps positions, not links: every certificate on it is presented, and the
+    // skims are copied once, into the path kept.
+    let mut on_path: SmallVec<[usize; 8]> = SmallVec::new();
+    let mut at = 0;
+    // (how it ends, how many certificates): the best end so far. Every path here is a prefix
+    // of this one with no pool certificate, so `rank` comes down to the end, then the length.
     let mut best: Option<(End, usize)> = None;
-    let mut keep = |end: End, links: &[Link<'a>]| {
-        if best.is_none_or(|(e, n)| rank(end, links) < rank(e, links.get(..n).unwrap_or(links))) {
-            best = Some((end, links.len()));
+    let mut keep = |end: End, len: usize| {
+        if best.is_none_or(|(e, n)| (end.rank(), len) < (e.rank(), n)) {
+            best = Some((end, len));
         }
     };
     loop {
-        let node = links.last()?.skim;
-        if let Some(end) = anchor_for(stores, &node) {
-            keep(end, &links);
+        let node = presented.get(at)?.as_ref()?;
+        on_path.push(at);
+        let len = on_path.len();
+        if let Some(end) = anchor_for(stores, node) {
+            keep(end, len);
             break;
         }
-        if links.len() > 1 && looks_self_signed(&node) {
-            keep(End::SelfIssued, &links);
+        if len > 1 && looks_self_signed(node) {
+            keep(End::SelfIssued, len);
         }
-        if links.len() >= budget.max_depth {
-            keep(End::TooDeep, &links);
+        if len >= budget.max_depth {
+            keep(End::TooDeep, len);
             break;
         }
         // The search's budget counts one per candidate tried: this walk tries one per link.
-        if links.len() >= budget.max_candidates {
+        if len >= budget.max_candidates {
             return None;
         }
-        let mut candidates = presented
-            .iter()
-            .enumerate()
-            .skip(1)
-            .filter_map(|(i, skim)| Some((i, (*skim)?)))
-            .filter(|(_, skim)| skim.subject == node.issuer);
-        let next = candidates.next();
-        if candidates.next().is_some() {
-            return None;
+        let mut next = None;
+        for (i, skim) in presented.iter().enumerate().skip(1) {
+            if skim.as_ref().is_some_and(|s| s.subject == node.issuer) {
+                if next.is_some() {
+                    return None;
+                }
+                next = Some(i);
+            }
         }
         match next {
-            Some((i, skim)) if !links.iter().any(|on| on.skim.der == skim.der) => {
-                links.push(Link {
-                    source: Source::Presented(i),
-                    skim,
-                });
+            Some(i)
+                if !on_path
+                    .iter()
+                    .any(|&j| presented_der(presented, j) == presented_der(presented, i)) =>
+            {
+                at = i
             }
             // Nothing issues it, or only a certificate already on the path.
             _ => {
-                let end = if looks_self_signed(&node) {
+                let end = if looks_self_signed(node) {
                     End::SelfIssued
                 } else {
                     End::MissingIssuer
                 };
-                keep(end, &links);
+                keep(end, len);
                 break;
             }
         }
     }
     let (end, len) = best?;
-    links.truncate(len);
+    let links = on_path
+        .iter()
+        .take(len)
+        .filter_map(|&i| {
+            let skim = (*presented.get(i)?)?;
+            Some(Link {
+                source: Source::Presented(i),
+                skim,
+            })
+        })
+        .collect();
     Some(Assembly {
         best: Path { links, end },
         exhausted: false,
     })
+}
+
+/// The DER of presented certificate `i`, as skimmed.
+fn presented_der<'a>(presented: &[Option<Skim<'a>>], i: usize) -> Option<&'a [u8]> {
+    Some(presented.get(i)?.as_ref()?.der)
 }
 
 /// The issuer of `node` in a store, if any: the first store that holds one wins.

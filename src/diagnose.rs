@@ -63,7 +63,13 @@ pub(crate) type Skims<'p> = SmallVec<[Option<Skim<'p>>; 4]>;
 
 /// The skims a [`Diagnosis`] of `presented` reads.
 pub(crate) fn skim_all(presented: &Presented) -> Skims<'_> {
-    presented.iter().map(|der| Skim::new(der).ok()).collect()
+    // A plain loop of pushes: `collect` brings in SmallVec's general `extend`, several
+    // hundred bytes more code on a path whose code already overflows the instruction cache.
+    let mut skims = Skims::new();
+    for der in presented.iter() {
+        skims.push(Skim::new(der).ok());
+    }
+    skims
 }
 
 /// Positions in the presented list: a path is a few certificates long.
