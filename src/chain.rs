@@ -206,12 +206,7 @@ fn follow<'a>(
             }
             // Nothing issues it, or only a certificate already on the path.
             _ => {
-                let end = if looks_self_signed(node) {
-                    End::SelfIssued
-                } else {
-                    End::MissingIssuer
-                };
-                keep(end, len);
+                keep(dead_end(node), len);
                 break;
             }
         }
@@ -232,6 +227,16 @@ fn follow<'a>(
         best: Path { links, end },
         exhausted: false,
     })
+}
+
+/// How a path ends at `node` when nothing (new) issues it: an untrusted root if it looks
+/// self-signed, else a gap where its issuer should be.
+fn dead_end(node: &Skim<'_>) -> End {
+    if looks_self_signed(node) {
+        End::SelfIssued
+    } else {
+        End::MissingIssuer
+    }
 }
 
 /// The DER of presented certificate `i`, as skimmed.
@@ -376,11 +381,7 @@ impl<'s, 'a> Search<'s, 'a> {
             }
         }
         if !any {
-            self.finish(if looks_self_signed(&node) {
-                End::SelfIssued
-            } else {
-                End::MissingIssuer
-            });
+            self.finish(dead_end(&node));
         }
     }
 
@@ -482,7 +483,7 @@ pub(crate) fn looks_self_signed(skim: &Skim<'_>) -> bool {
 mod tests {
     use super::*;
     use crate::input::decode_pem_certificates;
-    use crate::testdata::limbo_cases;
+    use crate::testdata::limbo_cases_or_skip;
 
     /// What a test compares of an assembly: each link's source and DER, the end, and whether
     /// the budget ran out.
@@ -536,12 +537,8 @@ mod tests {
     /// budgets small enough to stop either.
     #[test]
     fn following_a_chain_agrees_with_the_search_on_limbo() {
-        let cases = match limbo_cases() {
-            Ok(cases) => cases,
-            Err(why) => {
-                println!("skipped: x509-limbo is not available ({why})");
-                return;
-            }
+        let Some(cases) = limbo_cases_or_skip("the x509-limbo assembly agreement") else {
+            return;
         };
         let pem = |text: &str| decode_pem_certificates(text.as_bytes()).unwrap_or_default();
         let budgets = [

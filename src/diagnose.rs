@@ -560,12 +560,10 @@ impl<'p> Diagnosis<'p> {
     #[inline(never)]
     fn leaf_key(&mut self) {
         let Some(skim) = self.skim(0) else { return };
-        if PublicKey::from_spki(skim.spki).handshake_capable()
-            || self.has(Code::UnsupportedAlgorithm)
-        {
+        let key = PublicKey::from_spki(skim.spki);
+        if key.handshake_capable() || self.has(Code::UnsupportedAlgorithm) {
             return;
         }
-        let key = PublicKey::from_spki(skim.spki);
         let label = self.label(0);
         self.push(
             Code::UnsupportedAlgorithm,

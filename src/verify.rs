@@ -222,21 +222,21 @@ pub fn verify(
             return Verdict::rejected(e);
         }
     }
-    match Skim::new(leaf_der.as_ref()) {
-        Ok(skim) if PublicKey::from_spki(skim.spki).handshake_capable() => {}
-        Ok(skim) => {
-            return Verdict {
-                outcome: Outcome::Untrusted(Rejection {
-                    leaf_key: Some(PublicKey::from_spki(skim.spki)),
-                    host_matches: Some(true),
-                    ..Rejection::new(
-                        Code::UnsupportedAlgorithm,
-                        "accepted by webpki; leaf key refused at the handshake".to_owned(),
-                    )
-                }),
-            };
-        }
+    let key = match Skim::new(leaf_der.as_ref()) {
+        Ok(skim) => PublicKey::from_spki(skim.spki),
         Err(_) => return Verdict::rejected(webpki::Error::BadDer),
+    };
+    if !key.handshake_capable() {
+        return Verdict {
+            outcome: Outcome::Untrusted(Rejection {
+                leaf_key: Some(key),
+                host_matches: Some(true),
+                ..Rejection::new(
+                    Code::UnsupportedAlgorithm,
+                    "accepted by webpki; leaf key refused at the handshake".to_owned(),
+                )
+            }),
+        };
     }
     let intermediates_used = path
         .intermediate_certificates()
