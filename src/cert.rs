@@ -1639,29 +1639,27 @@ mod tests {
         );
     }
 
-    /// The distinct certificates of x509-limbo (peers, intermediates, trust anchors) as PEM,
-    /// or why there are none.
-    fn limbo_pems() -> Result<Vec<String>, String> {
+    /// The distinct certificates of x509-limbo (peers, intermediates, trust anchors) as PEM;
+    /// `None`, once the reason is printed, when the suite is missing and `test` is skipped.
+    fn limbo_pems(test: &str) -> Option<Vec<String>> {
         let mut seen = std::collections::HashSet::new();
-        Ok(crate::testdata::limbo_cases()?
-            .into_iter()
-            .flat_map(|tc| {
-                std::iter::once(tc.peer_certificate)
-                    .chain(tc.untrusted_intermediates)
-                    .chain(tc.trusted_certs)
-            })
-            .filter(|pem| seen.insert(pem.clone()))
-            .collect())
+        Some(
+            crate::testdata::limbo_cases_or_skip(test)?
+                .into_iter()
+                .flat_map(|tc| {
+                    std::iter::once(tc.peer_certificate)
+                        .chain(tc.untrusted_intermediates)
+                        .chain(tc.trusted_certs)
+                })
+                .filter(|pem| seen.insert(pem.clone()))
+                .collect(),
+        )
     }
 
     #[test]
     fn accessors_agree_with_description_on_limbo_certificates() {
-        let pems = match limbo_pems() {
-            Ok(pems) => pems,
-            Err(why) => {
-                println!("skipping the x509-limbo agreement: {why}");
-                return;
-            }
+        let Some(pems) = limbo_pems("the x509-limbo agreement") else {
+            return;
         };
         let pems: Vec<&str> = pems.iter().map(String::as_str).collect();
         // Two threads: a debug build takes about 0.5 ms a certificate.
@@ -1774,12 +1772,8 @@ mod tests {
     /// The indexed lookup answers what the plain walk does on x509-limbo's certificates.
     #[test]
     fn indexed_extensions_agree_with_the_walk_on_limbo_certificates() {
-        let pems = match limbo_pems() {
-            Ok(pems) => pems,
-            Err(why) => {
-                println!("skipping the x509-limbo index agreement: {why}");
-                return;
-            }
+        let Some(pems) = limbo_pems("the x509-limbo index agreement") else {
+            return;
         };
         let (mut skimmed, mut indexed) = (0, 0);
         for pem in &pems {

@@ -37,6 +37,18 @@ pub(crate) struct LimboPeerName {
     pub(crate) value: String,
 }
 
+/// [`limbo_cases`] for a test that needs them: `None` once it has printed why they are
+/// missing, so that `test` is skipped with its reason, never silently passed.
+pub(crate) fn limbo_cases_or_skip(test: &str) -> Option<Vec<LimboCase>> {
+    match limbo_cases() {
+        Ok(cases) => Some(cases),
+        Err(why) => {
+            println!("skipping {test}: {why}");
+            None
+        }
+    }
+}
+
 /// Every x509-limbo test case ([`limbo_path`]), or why there are none. A suite that is there
 /// but does not read fails the test rather than skipping it.
 pub(crate) fn limbo_cases() -> Result<Vec<LimboCase>, String> {
