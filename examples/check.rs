@@ -235,7 +235,10 @@ fn check(options: &Options) -> Result<ExitCode, String> {
         .map_err(|e| format!("{}: {e}", chain_path.display()))?;
 
     let at = options.at.unwrap_or_else(UnixTime::now);
-    let report = verifier.check(endpoint.as_ref(), &presented, at);
+    let report = match &endpoint {
+        Some(endpoint) => verifier.check(endpoint, &presented, at),
+        None => verifier.check_chain(&presented, at),
+    };
     if options.json {
         let json = serde_json::to_string_pretty(&report.to_json())
             .map_err(|e| format!("cannot render the report as JSON: {e}"))?;
@@ -319,7 +322,7 @@ fn demo() -> Result<(), String> {
     };
 
     // 1. What a correctly configured server sends.
-    let report = client.check(Some(&endpoint), &healthy, now);
+    let report = client.check(&endpoint, &healthy, now);
     show(
         1,
         "healthy chain",
@@ -337,7 +340,7 @@ fn demo() -> Result<(), String> {
         })
         .build()
         .map_err(|e| e.to_string())?;
-    let report = with_pool.check(Some(&endpoint), std::slice::from_ref(&leaf), now);
+    let report = with_pool.check(&endpoint, std::slice::from_ref(&leaf), now);
     show(
         2,
         "incomplete chain",
@@ -359,7 +362,7 @@ fn demo() -> Result<(), String> {
     }
 
     // 3. Nothing vouches for a self-signed certificate.
-    let report = client.check(Some(&endpoint), &[common::self_signed_leaf(&[host])], now);
+    let report = client.check(&endpoint, &[common::self_signed_leaf(&[host])], now);
     show(
         3,
         "self-signed certificate",
@@ -375,7 +378,7 @@ fn demo() -> Result<(), String> {
         enterprise_issuing.der().clone(),
         enterprise_root.der().clone(),
     ];
-    let report = client.check(Some(&endpoint), &private, now);
+    let report = client.check(&endpoint, &private, now);
     show(
         4,
         "private root",
@@ -386,7 +389,7 @@ fn demo() -> Result<(), String> {
 
     // 5. The right chain for the wrong name.
     let other = Endpoint::parse("https://webmail.contoso.test/").map_err(|e| e.to_string())?;
-    let report = client.check(Some(&other), &healthy, now);
+    let report = client.check(&other, &healthy, now);
     show(
         5,
         "name mismatch",
@@ -401,7 +404,7 @@ fn demo() -> Result<(), String> {
         not_after: NOW - 10 * DAY,
         ..CertSpec::leaf(&[host])
     });
-    let report = client.check(Some(&endpoint), &[expired, issuing.der().clone()], now);
+    let report = client.check(&endpoint, &[expired, issuing.der().clone()], now);
     show(
         6,
         "expired certificate",

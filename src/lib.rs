@@ -18,7 +18,7 @@
 //! let verifier = Verifier::builder(TrustStore::mozilla()).build()?;
 //! // Time is a parameter: 2026-06-01T00:00:00Z.
 //! let at = UnixTime::since_unix_epoch(std::time::Duration::from_secs(1_780_272_000));
-//! let report = verifier.check(Some(&endpoint), &presented, at);
+//! let report = verifier.check(&endpoint, &presented, at);
 //! assert!(!report.is_trusted());
 //! assert!(report.has(Code::SelfSigned));
 //! println!("{report}");
@@ -75,5 +75,5 @@ pub fn check(url: &str, presented: &[u8]) -> Result<Report, Error> {
     let endpoint = Endpoint::parse(url)?;
     let certs = decode_certificates(presented)?;
     let verifier = Verifier::builder(TrustStore::mozilla()).build()?;
-    Ok(verifier.check_now(Some(&endpoint), &certs))
+    Ok(verifier.check_now(&endpoint, &certs))
 }

@@ -173,7 +173,7 @@ impl Report {
     /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
     /// let verifier = Verifier::builder(TrustStore::mozilla()).build()?;
     /// let sent = [CertificateDer::from(&b"not a certificate"[..])];
-    /// let report = verifier.check(None, &sent, pki_types::UnixTime::now());
+    /// let report = verifier.check_chain(&sent, pki_types::UnixTime::now());
     /// assert!(report.presented_der().eq(sent.iter().cloned()));
     /// # Ok(()) }
     /// ```
@@ -241,7 +241,7 @@ impl Report {
     ///
     /// ```should_panic
     /// # let report = certdeps::Verifier::builder(certdeps::TrustStore::mozilla()).build()
-    /// #     .unwrap().check(None, &[], certdeps::UnixTime::since_unix_epoch(
+    /// #     .unwrap().check_chain(&[], certdeps::UnixTime::since_unix_epoch(
     /// #         std::time::Duration::from_secs(1_780_272_000)));
     /// report.assert_trusted(); // panics: "no-certificates"
     /// ```

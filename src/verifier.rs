@@ -75,18 +75,47 @@ impl Verifier {
         &self.stores
     }
 
-    /// Checks what a server presented (`presented[0]` is taken as the leaf, as every TLS
-    /// client does) for `endpoint` at time `now`.
+    /// Checks what a server presented for `endpoint` at time `now`: `presented[0]` is taken
+    /// as the leaf, as every TLS client does, and the leaf must name the endpoint's host.
     ///
     /// Never fails: every problem, including no or unparsable certificates, is a finding.
-    /// `endpoint` may be `None` to judge the chain alone.
+    ///
+    /// ```
+    /// use certdeps::{Endpoint, TrustStore, UnixTime, Verifier};
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let verifier = Verifier::builder(TrustStore::mozilla()).build()?;
+    /// let endpoint = Endpoint::parse("https://mail.contoso.test/")?;
+    /// let report = verifier.check(&endpoint, &[], UnixTime::now());
+    /// assert!(!report.is_trusted());
+    /// # Ok(()) }
+    /// ```
     pub fn check(
+        &self,
+        endpoint: &Endpoint,
+        presented: &[CertificateDer<'_>],
+        now: UnixTime,
+    ) -> Report {
+        self.run(Some(endpoint), presented, now)
+    }
+
+    /// Checks a chain on its own, for no particular host: everything [`Verifier::check`]
+    /// judges except the leaf's names (a CA bundle, a chain file before it is deployed).
+    pub fn check_chain(&self, presented: &[CertificateDer<'_>], now: UnixTime) -> Report {
+        self.run(None, presented, now)
+    }
+
+    /// [`Verifier::check`] at the current system time.
+    pub fn check_now(&self, endpoint: &Endpoint, presented: &[CertificateDer<'_>]) -> Report {
+        self.check(endpoint, presented, UnixTime::now())
+    }
+
+    fn run(
         &self,
         endpoint: Option<&Endpoint>,
         presented: &[CertificateDer<'_>],
         now: UnixTime,
     ) -> Report {
-        let run = || {
+        let judge = || {
             verify(
                 presented,
                 &self.anchors,
@@ -96,8 +125,8 @@ impl Verifier {
             )
         };
         let verdict = match &self.cache {
-            Some(cache) => cache.verdict(endpoint.map(Endpoint::host), presented, now, run),
-            None => run(),
+            Some(cache) => cache.verdict(endpoint.map(Endpoint::host), presented, now, judge),
+            None => judge(),
         };
         let presented = Presented::copy(presented);
         let (path, anchor, findings) = {
@@ -114,15 +143,6 @@ impl Verifier {
             findings,
             descriptions: OnceLock::new(),
         }
-    }
-
-    /// [`Verifier::check`] at the current system time.
-    pub fn check_now(
-        &self,
-        endpoint: Option<&Endpoint>,
-        presented: &[CertificateDer<'_>],
-    ) -> Report {
-        self.check(endpoint, presented, UnixTime::now())
     }
 
     /// How the verdict cache has fared; `None` when the verifier has none

@@ -165,7 +165,7 @@ fn presented_10000_duplicates() {
         });
         println!("  raw webpki: {raw:?}");
         let report = timed(&format!("{n} duplicates: certdeps"), || {
-            v.check(Some(&ep), &presented, now())
+            v.check(&ep, &presented, now())
         });
         assert_bounded(&report);
         assert!(!report.is_trusted());
@@ -184,7 +184,7 @@ fn presented_limits() {
     let ep = Endpoint::parse("a.test").unwrap();
     let mut presented = chain.presented();
     presented.resize(40, chain.inter.der().clone());
-    let report = v.check(Some(&ep), &presented, now());
+    let report = v.check(&ep, &presented, now());
     assert!(report.is_trusted(), "{report}");
     assert!(raw_webpki(&presented, chain.root.der(), Some("a.test"), now()).is_ok());
 
@@ -197,14 +197,14 @@ fn presented_limits() {
     while encoded(&presented) + 3 + presented[1].len() <= MAX_PRESENTED_BYTES {
         presented.push(presented[1].clone());
     }
-    let report = v.check(Some(&ep), &presented, now());
+    let report = v.check(&ep, &presented, now());
     assert!(
         report.is_trusted(),
         "{} bytes: {report}",
         encoded(&presented)
     );
     presented.push(presented[1].clone());
-    let report = v.check(Some(&ep), &presented, now());
+    let report = v.check(&ep, &presented, now());
     assert!(!report.is_trusted(), "{} bytes", encoded(&presented));
     assert!(report.has(Code::BudgetExceeded), "{report}");
 }
@@ -225,9 +225,7 @@ fn presented_10000_same_name_decoys() {
     });
     println!("  raw webpki: {raw:?}");
     assert_eq!(raw, Err(webpki::Error::MaximumSignatureChecksExceeded));
-    let report = timed("10k decoys: certdeps", || {
-        v.check(Some(&ep), &presented, now())
-    });
+    let report = timed("10k decoys: certdeps", || v.check(&ep, &presented, now()));
     assert_bounded(&report);
     assert!(!report.is_trusted());
     assert!(report.has(Code::BudgetExceeded), "{report}");
@@ -284,7 +282,7 @@ fn webpki_cost_of_a_self_issued_cycle() {
     let ep = Endpoint::parse("a.test").unwrap();
     let report = timed(
         &format!("cycle of 10 + {i} junk (64 KiB): certdeps"),
-        || v.check(Some(&ep), &presented, now()),
+        || v.check(&ep, &presented, now()),
     );
     assert_bounded(&report);
     assert!(!report.is_trusted());
@@ -296,9 +294,7 @@ fn presented_10000_self_issued_cycle() {
     let (anchor, presented) = self_issued_cycle(9_999);
     let v = verifier(&anchor);
     let ep = Endpoint::parse("a.test").unwrap();
-    let report = timed("10k cycle: certdeps", || {
-        v.check(Some(&ep), &presented, now())
-    });
+    let report = timed("10k cycle: certdeps", || v.check(&ep, &presented, now()));
     assert_bounded(&report);
     assert!(!report.is_trusted());
     assert!(report.has(Code::BudgetExceeded), "{report}");
@@ -323,9 +319,7 @@ fn chain_of_100_levels() {
     assert!(raw.is_err());
     let v = verifier(&root);
     let ep = Endpoint::parse("a.test").unwrap();
-    let report = timed("100 levels: certdeps", || {
-        v.check(Some(&ep), &presented, now())
-    });
+    let report = timed("100 levels: certdeps", || v.check(&ep, &presented, now()));
     assert_bounded(&report);
     assert!(!report.is_trusted());
     assert!(report.has(Code::BudgetExceeded), "{report}");
@@ -333,7 +327,7 @@ fn chain_of_100_levels() {
     // The same, shuffled: leaf first, then the intermediates root-side first.
     presented[1..].reverse();
     let report = timed("100 levels reversed: certdeps", || {
-        v.check(Some(&ep), &presented, now())
+        v.check(&ep, &presented, now())
     });
     assert_bounded(&report);
     assert!(!report.is_trusted());
@@ -362,7 +356,7 @@ fn cross_sign_cycles() {
         b_by_a.clone(),
     ];
     let report = timed("cross-sign cycle: certdeps", || {
-        verifier(&anchor).check(Some(&ep), &presented, now())
+        verifier(&anchor).check(&ep, &presented, now())
     });
     assert_bounded(&report);
     assert!(!report.is_trusted());
@@ -377,13 +371,13 @@ fn cross_sign_cycles() {
         b.der().clone(),
     ]);
     let report = timed("cross-sign cycle in the pool: certdeps", || {
-        verifier_with_pool(&anchor, pool).check(Some(&ep), std::slice::from_ref(&leaf), now())
+        verifier_with_pool(&anchor, pool).check(&ep, std::slice::from_ref(&leaf), now())
     });
     assert_bounded(&report);
     assert!(!report.is_trusted());
 
     // Trusting one side of the cycle makes the same presented list trusted.
-    let report = verifier(&b).check(Some(&ep), &presented, now());
+    let report = verifier(&b).check(&ep, &presented, now());
     assert_eq!(
         report.is_trusted(),
         raw_webpki(&presented, b.der(), Some("a.test"), now()).is_ok()
@@ -407,7 +401,7 @@ fn pool_of_100000_same_subject() {
     let v = verifier_with_pool(&chain.root, pool);
     let ep = Endpoint::parse("a.test").unwrap();
     let report = timed("100k pool: certdeps", || {
-        v.check(Some(&ep), std::slice::from_ref(&chain.leaf), now())
+        v.check(&ep, std::slice::from_ref(&chain.leaf), now())
     });
     assert_bounded(&report);
     assert!(!report.is_trusted());
@@ -428,7 +422,7 @@ fn pool_of_100000_self_issued() {
     let v = verifier_with_pool(&anchor, pool);
     let ep = Endpoint::parse("a.test").unwrap();
     let report = timed("100k self-issued pool: certdeps", || {
-        v.check(Some(&ep), std::slice::from_ref(&leaf), now())
+        v.check(&ep, std::slice::from_ref(&leaf), now())
     });
     assert_bounded(&report);
     assert!(!report.is_trusted());
@@ -446,7 +440,7 @@ fn leaf_with_10000_sans() {
     for host in ["host9999.a.test", "other.a.test"] {
         let ep = Endpoint::parse(host).unwrap();
         let report = timed(&format!("10k SANs, host {host}: certdeps"), || {
-            v.check(Some(&ep), &presented, now())
+            v.check(&ep, &presented, now())
         });
         assert_bounded(&report);
         let raw = raw_webpki(&presented, root.der(), Some(host), now());
@@ -469,7 +463,7 @@ fn leaf_with_3000_sans() {
 
     let ep = Endpoint::parse("host2999.a.test").unwrap();
     let report = timed("3k SANs, last matches: certdeps", || {
-        v.check(Some(&ep), &presented, now())
+        v.check(&ep, &presented, now())
     });
     assert_bounded(&report);
     assert!(report.is_trusted(), "{report}");
@@ -477,7 +471,7 @@ fn leaf_with_3000_sans() {
 
     let ep = Endpoint::parse("other.a.test").unwrap();
     let report = timed("3k SANs, none matches: certdeps", || {
-        v.check(Some(&ep), &presented, now())
+        v.check(&ep, &presented, now())
     });
     assert_bounded(&report);
     assert!(!report.is_trusted());
@@ -547,10 +541,7 @@ fn crlf_and_mixed_line_endings() {
             decode_certificates(text.as_bytes())
         });
         assert_eq!(got.as_ref(), Ok(&chain.presented()), "{name}");
-        assert!(
-            v.check(Some(&ep), &got.unwrap(), now()).is_trusted(),
-            "{name}"
-        );
+        assert!(v.check(&ep, &got.unwrap(), now()).is_trusted(), "{name}");
     }
 }
 

@@ -106,7 +106,7 @@ fn absent_from_a_healthy_chain() {
 fn sha256_of_bytes(der: &certdeps::CertificateDer<'_>) -> String {
     let report = malformed_leaf()
         .verifier()
-        .check(None, std::slice::from_ref(der), common::now());
+        .check_chain(std::slice::from_ref(der), common::now());
     let json = report.to_json();
     json["presented"][0]["sha256"].as_str().unwrap().to_owned()
 }

@@ -13,10 +13,10 @@ fn smoke() {
     let chain = Chain::new(KeyType::EcdsaP256, "mail.contoso.test");
     let v = Verifier::builder(store(&chain.root)).build().unwrap();
     let ep = Endpoint::parse("https://mail.contoso.test/EWS").unwrap();
-    let r = v.check(Some(&ep), &chain.presented(), now());
+    let r = v.check(&ep, &chain.presented(), now());
     println!("{r}");
     assert!(r.is_trusted());
-    let r = v.check(Some(&ep), std::slice::from_ref(&chain.leaf), now());
+    let r = v.check(&ep, std::slice::from_ref(&chain.leaf), now());
     println!("{r}");
     assert!(r.has(Code::IncompleteChain));
     let mut pool = Pool::new();
@@ -25,21 +25,17 @@ fn smoke() {
         .with_intermediates(pool)
         .build()
         .unwrap();
-    let r = v2.check(Some(&ep), std::slice::from_ref(&chain.leaf), now());
+    let r = v2.check(&ep, std::slice::from_ref(&chain.leaf), now());
     println!("{r}");
     println!("{}", serde_json::to_string_pretty(&r.to_json()).unwrap());
     let ep2 = Endpoint::parse("other.test").unwrap();
-    let r = v.check(Some(&ep2), &chain.presented(), now());
+    let r = v.check(&ep2, &chain.presented(), now());
     println!("{r}");
-    let r = v.check(
-        Some(&ep),
-        &[self_signed_leaf(&["mail.contoso.test"])],
-        now(),
-    );
+    let r = v.check(&ep, &[self_signed_leaf(&["mail.contoso.test"])], now());
     println!("{r}");
     let other = Chain::new(KeyType::EcdsaP256, "mail.contoso.test");
     let r = v.check(
-        Some(&ep),
+        &ep,
         &[
             other.leaf.clone(),
             other.inter.der().clone(),
