@@ -30,22 +30,23 @@ use smallvec::SmallVec;
 use crate::anchor::{AnchorMatch, classify};
 use crate::cert::{Description, Skim, ValidityAt, sha256_hex};
 use crate::chain::{End, Path, Source, assemble};
+use crate::config::Config;
 use crate::endpoint::{Endpoint, Host};
 use crate::finding::{Code, Evidence, Finding, Severity, Text};
 use crate::key::PublicKey;
 use crate::name::{NameMatch, San, match_host, san_names};
 use crate::presented::Presented;
 use crate::report::{AnchorEntry, Findings, PathEntries, PathEntry, PathSource, format_time};
-use crate::verifier::Verifier;
 use crate::verify::{self, Rejection, Verdict};
 
+/// One check's diagnosis: what the stages read, and the findings they have recorded so far.
 pub(crate) struct Diagnosis<'p> {
-    verifier: &'p Verifier,
+    config: &'p Config,
     endpoint: Option<&'p Endpoint>,
     /// The presented certificates, shared with the report and the findings' deferred text.
     presented: &'p Presented,
     /// One per presented certificate; `None` where it does not skim. Usually two or three.
-    /// Made by the caller ([`skim_all`]) and lent, so that a stage can hold a skim while it
+    /// Made by the caller ([`crate::presented::skim_all`]) and lent, so that a stage can hold a skim while it
     /// records a finding, and no stage copies one out.
     skims: &'p [Option<Skim<'p>>],
     verdict: &'p Verdict,
@@ -57,20 +58,6 @@ pub(crate) struct Diagnosis<'p> {
 }
 
 type Outcome = (PathEntries, Option<AnchorEntry>, Findings);
-
-/// One skim per presented certificate; `None` where it does not skim. Usually two or three.
-pub(crate) type Skims<'p> = SmallVec<[Option<Skim<'p>>; 4]>;
-
-/// The skims a [`Diagnosis`] of `presented` reads.
-pub(crate) fn skim_all(presented: &Presented) -> Skims<'_> {
-    // A plain loop of pushes: `collect` brings in SmallVec's general `extend`, several
-    // hundred bytes more code on a path whose code already overflows the instruction cache.
-    let mut skims = Skims::new();
-    for der in presented.iter() {
-        skims.push(Skim::new(der).ok());
-    }
-    skims
-}
 
 /// Positions in the presented list: a path is a few certificates long.
 type Positions = SmallVec<[usize; 8]>;
@@ -88,7 +75,7 @@ enum First {
 
 impl<'p> Diagnosis<'p> {
     pub(crate) fn new(
-        verifier: &'p Verifier,
+        config: &'p Config,
         endpoint: Option<&'p Endpoint>,
         presented: &'p Presented,
         skims: &'p [Option<Skim<'p>>],
@@ -96,7 +83,7 @@ impl<'p> Diagnosis<'p> {
         now: UnixTime,
     ) -> Self {
         Self {
-            verifier,
+            config,
             endpoint,
             presented,
             skims,
@@ -125,7 +112,7 @@ impl<'p> Diagnosis<'p> {
                     std::iter::once(0).chain(trusted.intermediates.iter().copied());
                 let on_path = leaf_and_issuers.collect::<Positions>();
                 let on_path = &*on_path;
-                let anchor = self.verifier.owners.get(trusted.anchor).copied();
+                let anchor = self.config.owner(trusted.anchor);
                 self.hygiene(on_path, true);
                 self.revocation_coverage(on_path);
                 (
@@ -155,12 +142,7 @@ impl<'p> Diagnosis<'p> {
         };
         self.malformed();
         let first = self.first();
-        let assembly = assemble(
-            self.skims,
-            None,
-            &self.verifier.stores,
-            self.verifier.budget,
-        );
+        let assembly = assemble(self.skims, None, self.config.stores(), self.config.budget());
         let path = assembly.as_ref().map(|a| &a.best);
         // The path to show, when the pool completes it; otherwise `path`.
         let mut completed_path = None;
@@ -856,7 +838,7 @@ impl<'p> Diagnosis<'p> {
 
     #[inline(never)]
     fn anchor_entry(&self, (store, anchor): (usize, usize)) -> Option<AnchorEntry> {
-        let store = self.verifier.stores.get(store)?;
+        let store = self.config.stores().get(store)?;
         store.anchors().get(anchor)?;
         let (name, anchors) = store.shared();
         Some(AnchorEntry {
@@ -1062,6 +1044,8 @@ mod tests {
     use pki_types::ServerName;
 
     use super::*;
+    use crate::chain::Budget;
+    use crate::presented::skim_all;
     use crate::store::TrustStore;
     use crate::verify::verify;
 
@@ -1073,22 +1057,30 @@ mod tests {
     }
 
     /// A self-signed end-entity certificate for [`HOST`], trusted as its own anchor.
-    fn pinned() -> (Verifier, Vec<CertificateDer<'static>>) {
+    fn pinned() -> (Config, Vec<CertificateDer<'static>>) {
         let certified = rcgen::generate_simple_self_signed(vec![HOST.to_owned()]).unwrap();
         let leaf = CertificateDer::from(certified.cert.der().to_vec());
         let store = TrustStore::from_certificates("custom", [leaf.clone()]).unwrap();
-        (Verifier::builder(store).build().unwrap(), vec![leaf])
+        let config = Config::new(
+            vec![store],
+            None,
+            Vec::new(),
+            Duration::ZERO,
+            Budget::default(),
+        )
+        .unwrap();
+        (config, vec![leaf])
     }
 
     fn findings(
-        verifier: &Verifier,
+        config: &Config,
         endpoint: &Endpoint,
         presented: &[CertificateDer<'_>],
         verdict: &Verdict,
     ) -> Vec<Finding> {
         let presented = Presented::copy(presented);
         let skims = skim_all(&presented);
-        Diagnosis::new(verifier, Some(endpoint), &presented, &skims, verdict, now())
+        Diagnosis::new(config, Some(endpoint), &presented, &skims, verdict, now())
             .run()
             .2
             .into_vec()
@@ -1102,12 +1094,12 @@ mod tests {
     fn host_disagreement_keeps_webpkis_error_and_adds_a_warning() {
         // webpki judged another name than the one certdeps matches: a stand-in for a
         // matcher bug, which is exactly what the finding exists to surface.
-        let (verifier, presented) = pinned();
+        let (config, presented) = pinned();
         let other = ServerName::try_from("owa.contoso.test").unwrap();
-        let verdict = verify(&presented, &verifier.anchors, Some(&other), &[], now());
+        let verdict = verify(&presented, config.anchors(), Some(&other), &[], now());
         assert_eq!(verdict.rejection().unwrap().code, Code::NameMismatch);
         let endpoint = Endpoint::parse(HOST).unwrap();
-        let found = findings(&verifier, &endpoint, &presented, &verdict);
+        let found = findings(&config, &endpoint, &presented, &verdict);
         assert_eq!(
             codes(&found),
             vec![
@@ -1135,12 +1127,12 @@ mod tests {
 
     #[test]
     fn unknown_issuer_with_an_anchor_by_name_is_a_disagreement() {
-        let (verifier, presented) = pinned();
+        let (config, presented) = pinned();
         // webpki saw no anchor at all; assembly sees the store's.
         let verdict = verify(&presented, &[], None, &[], now());
         assert_eq!(verdict.rejection().unwrap().code, Code::IncompleteChain);
         let endpoint = Endpoint::parse(HOST).unwrap();
-        let found = findings(&verifier, &endpoint, &presented, &verdict);
+        let found = findings(&config, &endpoint, &presented, &verdict);
         assert_eq!(
             codes(&found),
             vec![
@@ -1154,13 +1146,13 @@ mod tests {
 
     #[test]
     fn an_error_on_a_trusted_chain_becomes_a_disagreement_warning() {
-        let (verifier, presented) = pinned();
+        let (config, presented) = pinned();
         let name = ServerName::try_from(HOST).unwrap();
-        let verdict = verify(&presented, &verifier.anchors, Some(&name), &[], now());
+        let verdict = verify(&presented, config.anchors(), Some(&name), &[], now());
         assert!(verdict.is_trusted());
         let presented = Presented::copy(&presented);
         let skims = skim_all(&presented);
-        let mut diagnosis = Diagnosis::new(&verifier, None, &presented, &skims, &verdict, now());
+        let mut diagnosis = Diagnosis::new(&config, None, &presented, &skims, &verdict, now());
         diagnosis.push(
             Code::Expired,
             Some(0),
@@ -1181,11 +1173,11 @@ mod tests {
     fn a_webpki_code_that_is_not_an_error_becomes_rejected() {
         // `revocation-unknown` is a warning; were webpki ever to refuse with it (a Deny
         // policy), the report must still carry an error.
-        let (verifier, presented) = pinned();
+        let (config, presented) = pinned();
         let verdict = verify(&presented, &[], None, &[], now());
         let presented = Presented::copy(&presented);
         let skims = skim_all(&presented);
-        let mut diagnosis = Diagnosis::new(&verifier, None, &presented, &skims, &verdict, now());
+        let mut diagnosis = Diagnosis::new(&config, None, &presented, &skims, &verdict, now());
         diagnosis.primary_from_webpki(&Rejection::new(
             Code::RevocationUnknown,
             "UnknownRevocationStatus".to_owned(),

@@ -32,6 +32,7 @@ mod anchor;
 mod cache;
 mod cert;
 mod chain;
+mod config;
 mod diagnose;
 mod endpoint;
 mod error;

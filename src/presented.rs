@@ -5,11 +5,15 @@
 //! them. Copied one allocation per certificate, a failing check paid the allocator once per
 //! certificate to make them and once more to free them; here the whole chain is one
 //! allocation, whatever its length.
+//!
+//! The diagnosis reads the presented certificates' outer fields ([`skim_all`]) once per check.
 
 use std::sync::Arc;
 
 use pki_types::CertificateDer;
 use smallvec::SmallVec;
+
+use crate::cert::Skim;
 
 /// The presented certificates, in the server's order, in one reference-counted buffer.
 /// Cloning shares the buffer.
@@ -78,6 +82,21 @@ impl Presented {
     pub(crate) fn iter(&self) -> impl ExactSizeIterator<Item = &[u8]> + Clone + '_ {
         (0..self.len()).map(|i| self.get(i).unwrap_or_default())
     }
+}
+
+/// One skim per presented certificate; `None` where it does not skim. Usually two or three.
+pub(crate) type Skims<'p> = SmallVec<[Option<Skim<'p>>; 4]>;
+
+/// The skims of `presented`, made once and lent to every stage of the diagnosis, so that a
+/// stage can hold one while it records a finding and none copies one out.
+pub(crate) fn skim_all(presented: &Presented) -> Skims<'_> {
+    // A plain loop of pushes: `collect` brings in SmallVec's general `extend`, several
+    // hundred bytes more code on a path whose code already overflows the instruction cache.
+    let mut skims = Skims::new();
+    for der in presented.iter() {
+        skims.push(Skim::new(der).ok());
+    }
+    skims
 }
 
 #[cfg(test)]

@@ -1,18 +1,19 @@
-//! The [`Verifier`]: configuration, and the pipeline wired together.
+//! The [`Verifier`]: its builder, and the pipeline wired together: the verdict (from the
+//! cache when it holds one), then the diagnosis, into a [`Report`].
 
-use std::collections::HashSet;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
-use pki_types::{CertificateDer, CertificateRevocationListDer, TrustAnchor, UnixTime};
+use pki_types::{CertificateDer, CertificateRevocationListDer, UnixTime};
 
 use crate::cache::{CacheStats, VerdictCache};
 use crate::chain::Budget;
-use crate::diagnose::{self, Diagnosis};
+use crate::config::Config;
+use crate::diagnose::Diagnosis;
 use crate::endpoint::Endpoint;
 use crate::error::ConfigError;
 use crate::pool::Pool;
-use crate::presented::Presented;
+use crate::presented::{Presented, skim_all};
 use crate::report::Report;
 use crate::store::TrustStore;
 use crate::verify::verify;
@@ -31,16 +32,9 @@ use crate::verify::verify;
 /// ```
 #[derive(Clone, Debug)]
 pub struct Verifier {
-    pub(crate) stores: Vec<TrustStore>,
-    /// Every store's anchors, flattened for webpki, with `owners[i]` = (store, anchor).
-    pub(crate) anchors: Vec<TrustAnchor<'static>>,
-    pub(crate) owners: Vec<(usize, usize)>,
-    pub(crate) pool: Option<Pool>,
-    pub(crate) crls: Vec<CertificateRevocationListDer<'static>>,
-    pub(crate) expiry_horizon: Duration,
-    pub(crate) budget: Budget,
+    config: Config,
     /// Trusted verdicts to reuse ([`VerifierBuilder::with_cache`]); clones share it.
-    pub(crate) cache: Option<Arc<VerdictCache>>,
+    cache: Option<Arc<VerdictCache>>,
 }
 
 /// Builds a [`Verifier`]; strict defaults, every option named.
@@ -72,7 +66,7 @@ impl Verifier {
 
     /// The trust stores, in the order given.
     pub fn stores(&self) -> &[TrustStore] {
-        &self.stores
+        self.config.stores()
     }
 
     /// Checks what a server presented for `endpoint` at time `now`: `presented[0]` is taken
@@ -115,12 +109,13 @@ impl Verifier {
         presented: &[CertificateDer<'_>],
         now: UnixTime,
     ) -> Report {
+        let config = &self.config;
         let judge = || {
             verify(
                 presented,
-                &self.anchors,
+                config.anchors(),
                 endpoint.map(Endpoint::server_name_ref),
-                &self.crls,
+                config.crls(),
                 now,
             )
         };
@@ -130,8 +125,8 @@ impl Verifier {
         };
         let presented = Presented::copy(presented);
         let (path, anchor, findings) = {
-            let skims = diagnose::skim_all(&presented);
-            Diagnosis::new(self, endpoint, &presented, &skims, &verdict, now).run()
+            let skims = skim_all(&presented);
+            Diagnosis::new(config, endpoint, &presented, &skims, &verdict, now).run()
         };
         Report {
             endpoint: endpoint.cloned(),
@@ -211,36 +206,15 @@ impl VerifierBuilder {
 
     /// Checks the configuration and builds the verifier.
     pub fn build(self) -> Result<Verifier, ConfigError> {
-        let mut names = HashSet::new();
-        for store in &self.stores {
-            if !names.insert(store.name()) {
-                return Err(ConfigError::DuplicateStoreName {
-                    name: store.name().to_owned(),
-                });
-            }
-        }
-        let mut anchors = Vec::new();
-        let mut owners = Vec::new();
-        for (s, store) in self.stores.iter().enumerate() {
-            for (a, anchor) in store.anchors().iter().enumerate() {
-                anchors.push(anchor.trust_anchor().clone());
-                owners.push((s, a));
-            }
-        }
-        if anchors.is_empty() {
-            return Err(ConfigError::NoAnchors);
-        }
-        let cache = (self.cache_capacity > 0 && self.crls.is_empty())
-            .then(|| Arc::new(VerdictCache::new(self.cache_capacity, &anchors)));
-        Ok(Verifier {
-            cache,
-            stores: self.stores,
-            anchors,
-            owners,
-            pool: self.pool,
-            crls: self.crls,
-            expiry_horizon: self.expiry_horizon,
-            budget: self.budget,
-        })
+        let config = Config::new(
+            self.stores,
+            self.pool,
+            self.crls,
+            self.expiry_horizon,
+            self.budget,
+        )?;
+        let cache = (self.cache_capacity > 0 && config.crls().is_empty())
+            .then(|| Arc::new(VerdictCache::new(self.cache_capacity, config.anchors())));
+        Ok(Verifier { config, cache })
     }
 }

@@ -159,7 +159,7 @@ impl<'p> Diagnosis<'p> {
         let Some(skim) = self.skim(i) else {
             return Unused::Malformed;
         };
-        let anchors = &self.verifier.stores;
+        let anchors = self.config.stores();
         let anchor_key = anchors.iter().any(|s| s.contains(skim.subject, skim.spki));
         if anchor_key && looks_self_signed(skim) {
             return Unused::Anchor;
@@ -175,7 +175,7 @@ impl<'p> Diagnosis<'p> {
 
     #[inline(never)]
     fn expires_soon(&mut self, on_path: &[usize]) {
-        let horizon = self.verifier.expiry_horizon.as_secs();
+        let horizon = self.config.expiry_horizon().as_secs();
         for &i in on_path {
             let Some(skim) = self.skim(i) else { continue };
             if skim.validity_at(self.now) != ValidityAt::Valid {

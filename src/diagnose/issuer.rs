@@ -50,7 +50,7 @@ impl<'p> Diagnosis<'p> {
                     format!(
                         "the chain from {leaf} was followed for {} certificates (the assembly \
                          budget) without reaching a root; the explanation may be incomplete",
-                        self.verifier.budget.max_depth
+                        self.config.budget().max_depth
                     ),
                     "client owner: raise the assembly budget (Budget::max_depth) to see the \
                      whole explanation; if the chain really is this long, the server operator \
@@ -85,7 +85,7 @@ impl<'p> Diagnosis<'p> {
                         format!(
                             "chain assembly stopped after {} candidate issuers; the explanation \
                              may be incomplete",
-                            self.verifier.budget.max_candidates
+                            self.config.budget().max_candidates
                         ),
                         "server operator: serve a short, direct chain".to_owned(),
                         Evidence::None,
@@ -137,8 +137,8 @@ impl<'p> Diagnosis<'p> {
         let subject = name_to_string(root.subject);
         let sha = sha256_hex(root.der);
         let stores: Vec<String> = self
-            .verifier
-            .stores
+            .config
+            .stores()
             .iter()
             .map(|s| s.name().to_owned())
             .collect();
@@ -222,12 +222,12 @@ impl<'p> Diagnosis<'p> {
         let mut bundle = None;
         let mut completed = None;
         let mut pool_note = String::new();
-        if let Some(pool) = &self.verifier.pool {
+        if let Some(pool) = self.config.pool() {
             let with_pool = assemble(
                 self.skims,
                 Some(pool),
-                &self.verifier.stores,
-                self.verifier.budget,
+                self.config.stores(),
+                self.config.budget(),
             );
             let best = with_pool.map(|a| a.best);
             let extra: Vec<&[u8]> = best
@@ -245,9 +245,9 @@ impl<'p> Diagnosis<'p> {
                     let name = self.endpoint.map(Endpoint::server_name_ref);
                     let check = verify::verify(
                         &fixed,
-                        &self.verifier.anchors,
+                        self.config.anchors(),
                         name,
-                        &self.verifier.crls,
+                        self.config.crls(),
                         self.now,
                     );
                     add = extra.iter().map(|d| sha256_hex(d)).collect();
@@ -413,8 +413,8 @@ impl<'p> Diagnosis<'p> {
         let label = self.label(i).to_string();
         let issuer = name_to_string(top.skim.issuer);
         let anchor_spki = self
-            .verifier
-            .stores
+            .config
+            .stores()
             .get(store)
             .and_then(|s| s.anchors().get(anchor))
             .map(|a| sequence_tlv(a.trust_anchor().subject_public_key_info.as_ref()));
@@ -425,14 +425,14 @@ impl<'p> Diagnosis<'p> {
             }
         }
         let store_name = self
-            .verifier
-            .stores
+            .config
+            .stores()
             .get(store)
             .map(|s| s.name().to_owned())
             .unwrap_or_default();
         let anchor_sha = self
-            .verifier
-            .stores
+            .config
+            .stores()
             .get(store)
             .and_then(|s| s.anchors().get(anchor))
             .and_then(|a| a.certificate())

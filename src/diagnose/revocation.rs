@@ -26,7 +26,7 @@ impl<'p> Diagnosis<'p> {
     #[cold]
     #[inline(never)]
     pub(super) fn revoked(&mut self, path: Option<&Path<'p>>) {
-        let crls = Crls::parse(&self.verifier.crls);
+        let crls = Crls::parse(self.config.crls());
         for i in presented_indices(path) {
             let Some(desc) = self.desc(i).cloned() else {
                 continue;
@@ -67,7 +67,7 @@ impl<'p> Diagnosis<'p> {
     #[cold]
     #[inline(never)]
     pub(super) fn crl_unusable(&mut self, path: Option<&Path<'p>>, rejection: &Rejection) {
-        let crls = Crls::parse(&self.verifier.crls);
+        let crls = Crls::parse(self.config.crls());
         let mut any = false;
         for (k, error) in crls.unparsable() {
             any = true;
@@ -125,10 +125,10 @@ impl<'p> Diagnosis<'p> {
     /// its revocation status is unknown, which certdeps (like rustls) allows.
     #[inline(never)]
     pub(super) fn revocation_coverage(&mut self, on_path: &[usize]) {
-        if self.verifier.crls.is_empty() {
+        if self.config.crls().is_empty() {
             return;
         }
-        let crls = Crls::parse(&self.verifier.crls);
+        let crls = Crls::parse(self.config.crls());
         if crls.unparsable().next().is_some() {
             // Whom an unreadable CRL was meant to cover is unknown; `crl-unusable` says it.
             return;

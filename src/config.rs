@@ -1,0 +1,106 @@
+//! What a [`Verifier`](crate::Verifier) is configured with, checked once when it is built:
+//! the trust stores (and their anchors flattened for webpki), the intermediate pool, the
+//! CRLs and the diagnosis' limits.
+//!
+//! The verdict and the diagnosis both read it, and neither needs the verifier that wires
+//! them together, so the pipeline's modules depend on this type and never on each other.
+
+use std::collections::HashSet;
+use std::time::Duration;
+
+use pki_types::{CertificateRevocationListDer, TrustAnchor};
+
+use crate::chain::Budget;
+use crate::error::ConfigError;
+use crate::pool::Pool;
+use crate::store::TrustStore;
+
+/// A validated configuration: at least one anchor, and store names that tell stores apart.
+#[derive(Clone, Debug)]
+pub(crate) struct Config {
+    stores: Vec<TrustStore>,
+    /// Every store's anchors, flattened for webpki, with `owners[i]` = (store, anchor).
+    anchors: Vec<TrustAnchor<'static>>,
+    owners: Vec<(usize, usize)>,
+    pool: Option<Pool>,
+    crls: Vec<CertificateRevocationListDer<'static>>,
+    expiry_horizon: Duration,
+    budget: Budget,
+}
+
+impl Config {
+    /// Checks and flattens the configuration. A report names the store whose anchor ends a
+    /// path, so two stores may not share a name; and with no anchor at all nothing could
+    /// ever be trusted.
+    pub(crate) fn new(
+        stores: Vec<TrustStore>,
+        pool: Option<Pool>,
+        crls: Vec<CertificateRevocationListDer<'static>>,
+        expiry_horizon: Duration,
+        budget: Budget,
+    ) -> Result<Self, ConfigError> {
+        let mut names = HashSet::new();
+        for store in &stores {
+            if !names.insert(store.name()) {
+                return Err(ConfigError::DuplicateStoreName {
+                    name: store.name().to_owned(),
+                });
+            }
+        }
+        let mut anchors = Vec::new();
+        let mut owners = Vec::new();
+        for (s, store) in stores.iter().enumerate() {
+            for (a, anchor) in store.anchors().iter().enumerate() {
+                anchors.push(anchor.trust_anchor().clone());
+                owners.push((s, a));
+            }
+        }
+        if anchors.is_empty() {
+            return Err(ConfigError::NoAnchors);
+        }
+        Ok(Self {
+            stores,
+            anchors,
+            owners,
+            pool,
+            crls,
+            expiry_horizon,
+            budget,
+        })
+    }
+
+    /// The trust stores, in the order given.
+    pub(crate) fn stores(&self) -> &[TrustStore] {
+        &self.stores
+    }
+
+    /// Every store's anchors in one list, the form webpki takes.
+    pub(crate) fn anchors(&self) -> &[TrustAnchor<'static>] {
+        &self.anchors
+    }
+
+    /// Which store, and which anchor in it, position `i` of [`Config::anchors`] is.
+    pub(crate) fn owner(&self, i: usize) -> Option<(usize, usize)> {
+        self.owners.get(i).copied()
+    }
+
+    /// Known intermediates, to explain and fix incomplete chains (never to trust one).
+    pub(crate) fn pool(&self) -> Option<&Pool> {
+        self.pool.as_ref()
+    }
+
+    /// The supplied CRLs, in the order given.
+    pub(crate) fn crls(&self) -> &[CertificateRevocationListDer<'static>] {
+        &self.crls
+    }
+
+    /// How far ahead `expires-soon` looks.
+    pub(crate) fn expiry_horizon(&self) -> Duration {
+        self.expiry_horizon
+    }
+
+    /// Limits for chain assembly.
+    pub(crate) fn budget(&self) -> Budget {
+        self.budget
+    }
+}
