@@ -37,7 +37,7 @@ use crate::key::PublicKey;
 use crate::name::{NameMatch, San, match_host, san_names};
 use crate::presented::Presented;
 use crate::report::{AnchorEntry, Findings, PathEntries, PathEntry, PathSource, format_time};
-use crate::verify::{self, Rejection, Verdict};
+use crate::verify::{self, Cause, Rejection, Verdict};
 
 /// One check's diagnosis: what the stages read, and the findings they have recorded so far.
 pub(crate) struct Diagnosis<'p> {
@@ -665,7 +665,7 @@ impl<'p> Diagnosis<'p> {
                 "server operator: serve the full chain up to a root the clients trust; or \
                  client owner: import the private root",
             ),
-            Code::MalformedCertificate => match malformed_text(webpki) {
+            Code::MalformedCertificate => match malformed_text(rejection.cause()) {
                 Some(what) => (
                     format!("{leaf} or a certificate on its path {what}"),
                     "server operator: get the certificate reissued in a form strict clients \
@@ -980,32 +980,26 @@ fn presented_indices<'a>(path: Option<&'a Path<'_>>) -> impl Iterator<Item = usi
 }
 
 /// webpki's errors about certificates that parse as X.509 but that it refuses, in words.
-fn malformed_text(webpki: &str) -> Option<&'static str> {
-    let table: &[(&str, &str)] = &[
-        (
-            "UnsupportedCriticalExtension",
+fn malformed_text(cause: &Cause) -> Option<&'static str> {
+    use webpki::Error as E;
+    let Cause::Webpki(error) = cause else {
+        return None;
+    };
+    Some(match error {
+        E::UnsupportedCriticalExtension => {
             "carries a critical extension webpki does not support (RFC 5280 section 4.2: a \
-             client must then reject the certificate)",
-        ),
-        (
-            "UnsupportedCertVersion",
-            "is not an X.509 version 3 certificate",
-        ),
-        (
-            "InvalidCertValidity",
-            "has a notBefore later than its notAfter",
-        ),
-        ("InvalidSerialNumber", "has an invalid serial number"),
-        ("BadDerTime", "has an unreadable validity time"),
-        ("MalformedDnsIdentifier", "has a malformed DNS name"),
-        ("MalformedExtensions", "has malformed extensions"),
-        ("ExtensionValueInvalid", "has an invalid extension value"),
-        ("TrailingData", "has data after the end of an encoded field"),
-    ];
-    table
-        .iter()
-        .find(|(key, _)| webpki.contains(key))
-        .map(|(_, text)| *text)
+             client must then reject the certificate)"
+        }
+        E::UnsupportedCertVersion => "is not an X.509 version 3 certificate",
+        E::InvalidCertValidity => "has a notBefore later than its notAfter",
+        E::InvalidSerialNumber => "has an invalid serial number",
+        E::BadDerTime => "has an unreadable validity time",
+        E::MalformedDnsIdentifier => "has a malformed DNS name",
+        E::MalformedExtensions => "has malformed extensions",
+        E::ExtensionValueInvalid => "has an invalid extension value",
+        E::TrailingData(_) => "has data after the end of an encoded field",
+        _ => return None,
+    })
 }
 
 fn secs(s: u64) -> UnixTime {
@@ -1180,7 +1174,7 @@ mod tests {
         let mut diagnosis = Diagnosis::new(&config, None, &presented, &skims, &verdict, now());
         diagnosis.primary_from_webpki(&Rejection::new(
             Code::RevocationUnknown,
-            "UnknownRevocationStatus".to_owned(),
+            Cause::Webpki(webpki::Error::UnknownRevocationStatus),
         ));
         let f = &diagnosis.findings[0];
         assert_eq!((f.code, f.severity), (Code::Rejected, Severity::Error));

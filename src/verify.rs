@@ -4,6 +4,7 @@
 //! to a path builder touches one file. Only [`verify`] can produce a trusted [`Verdict`], and
 //! only from webpki's `VerifiedPath`: nothing else in the crate has a constructor for it.
 
+use std::fmt;
 use std::sync::OnceLock;
 
 use pki_types::{CertificateDer, CertificateRevocationListDer, ServerName, TrustAnchor, UnixTime};
@@ -68,8 +69,8 @@ pub(crate) struct TrustedPath {
 pub struct Rejection {
     /// The finding code for webpki's error.
     pub code: Code,
-    reason: Reason,
-    /// `reason` written out, on first read.
+    cause: Cause,
+    /// `cause` written out, on first read.
     words: OnceLock<String>,
     /// The leaf passed webpki but its key cannot sign a handshake (see [`PublicKey`]).
     pub leaf_key: Option<PublicKey>,
@@ -78,18 +79,59 @@ pub struct Rejection {
     pub(crate) host_matches: Option<bool>,
 }
 
-/// What refused: webpki's error, or certdeps' own words for a refusal made around webpki.
+/// What refused, kept typed so that the diagnosis matches on it rather than on its words:
+/// webpki's error, or a refusal certdeps makes around webpki.
 #[derive(Clone, Debug, PartialEq, Eq)]
-enum Reason {
+pub(crate) enum Cause {
+    /// webpki refused the chain or its names.
     Webpki(webpki::Error),
-    Text(String),
+    /// The list is over [`MAX_PRESENTED_BYTES`], so webpki was not run.
+    Oversized(Oversized),
+    /// webpki cannot read a supplied CRL; the certificates may be fine.
+    UnreadableCrl(webpki::Error),
+    /// webpki accepted the chain, but the leaf's key cannot sign a handshake
+    /// ([`PublicKey::handshake_capable`]).
+    LeafKeyRefused,
+}
+
+/// A presented list no strict client receives: `count` certificates taking `bytes` bytes in
+/// a TLS Certificate message. Displays as the reason.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Oversized {
+    count: usize,
+    bytes: usize,
+}
+
+impl fmt::Display for Oversized {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "the {} presented certificates take {} bytes in a TLS Certificate message, over \
+             the {MAX_PRESENTED_BYTES} a strict client (rustls) accepts",
+            self.count, self.bytes
+        )
+    }
+}
+
+/// The words [`Rejection::webpki`] gives: webpki's `Debug` text, or certdeps' own.
+impl fmt::Display for Cause {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Webpki(error) => write!(f, "{error:?}"),
+            Self::Oversized(list) => write!(f, "not run: {list}"),
+            Self::UnreadableCrl(error) => write!(f, "{error:?} (reading a supplied CRL)"),
+            Self::LeafKeyRefused => {
+                f.write_str("accepted by webpki; leaf key refused at the handshake")
+            }
+        }
+    }
 }
 
 impl Rejection {
-    pub(crate) fn new(code: Code, words: String) -> Self {
+    pub(crate) fn new(code: Code, cause: Cause) -> Self {
         Self {
             code,
-            reason: Reason::Text(words),
+            cause,
             words: OnceLock::new(),
             leaf_key: None,
             host_matches: None,
@@ -100,19 +142,21 @@ impl Rejection {
     /// for a refusal it made around webpki (an oversized list, an unreadable CRL, a leaf key
     /// no handshake can use).
     pub fn webpki(&self) -> &str {
-        match &self.reason {
-            Reason::Text(text) => text,
-            Reason::Webpki(error) => self.words.get_or_init(|| format!("{error:?}")),
-        }
+        self.words.get_or_init(|| self.cause.to_string())
+    }
+
+    /// What refused, for the diagnosis to match on.
+    pub(crate) fn cause(&self) -> &Cause {
+        &self.cause
     }
 }
 
 impl PartialEq for Rejection {
     fn eq(&self, other: &Self) -> bool {
-        (self.code, &self.reason, &self.leaf_key, self.host_matches)
+        (self.code, &self.cause, &self.leaf_key, self.host_matches)
             == (
                 other.code,
-                &other.reason,
+                &other.cause,
                 &other.leaf_key,
                 other.host_matches,
             )
@@ -144,14 +188,12 @@ impl Verdict {
     }
 
     fn rejected(error: webpki::Error) -> Self {
+        Self::refused(Rejection::new(code_for(&error), Cause::Webpki(error)))
+    }
+
+    fn refused(rejection: Rejection) -> Self {
         Self {
-            outcome: Outcome::Untrusted(Rejection {
-                code: code_for(&error),
-                reason: Reason::Webpki(error),
-                words: OnceLock::new(),
-                leaf_key: None,
-                host_matches: None,
-            }),
+            outcome: Outcome::Untrusted(rejection),
         }
     }
 }
@@ -176,10 +218,8 @@ pub fn verify(
     let Some((leaf_der, intermediates)) = presented.split_first() else {
         return Verdict::rejected(webpki::Error::BadDer);
     };
-    if let Some(rejection) = oversized(presented) {
-        return Verdict {
-            outcome: Outcome::Untrusted(rejection),
-        };
+    if let Some(list) = oversized(presented) {
+        return Verdict::refused(Rejection::new(Code::BudgetExceeded, Cause::Oversized(list)));
     }
     let leaf = match EndEntityCert::try_from(leaf_der) {
         Ok(leaf) => leaf,
@@ -193,12 +233,7 @@ pub fn verify(
         Ok(parsed) => parsed,
         // webpki says BadDer for a CRL it cannot read; the certificates may be fine.
         Err(e) => {
-            return Verdict {
-                outcome: Outcome::Untrusted(Rejection::new(
-                    Code::CrlUnusable,
-                    format!("{e:?} (reading a supplied CRL)"),
-                )),
-            };
+            return Verdict::refused(Rejection::new(Code::CrlUnusable, Cause::UnreadableCrl(e)));
         }
     };
     let crl_refs: Vec<&webpki::CertRevocationList<'_>> = parsed_crls.iter().collect();
@@ -227,16 +262,11 @@ pub fn verify(
         Err(_) => return Verdict::rejected(webpki::Error::BadDer),
     };
     if !key.handshake_capable() {
-        return Verdict {
-            outcome: Outcome::Untrusted(Rejection {
-                leaf_key: Some(key),
-                host_matches: Some(true),
-                ..Rejection::new(
-                    Code::UnsupportedAlgorithm,
-                    "accepted by webpki; leaf key refused at the handshake".to_owned(),
-                )
-            }),
-        };
+        return Verdict::refused(Rejection {
+            leaf_key: Some(key),
+            host_matches: Some(true),
+            ..Rejection::new(Code::UnsupportedAlgorithm, Cause::LeafKeyRefused)
+        });
     }
     let intermediates_used = path
         .intermediate_certificates()
@@ -279,25 +309,19 @@ pub(crate) fn names_host(leaf: &CertificateDer<'_>, server_name: &ServerName<'_>
 /// [RFC 5246 section 7.4.2]: https://www.rfc-editor.org/rfc/rfc5246#section-7.4.2
 pub const MAX_PRESENTED_BYTES: usize = 0xffff;
 
-/// A rejection, without running webpki, of a presented list over [`MAX_PRESENTED_BYTES`]:
-/// a rustls client never receives it, so refusing it is the strict client's answer, and it
-/// bounds the work webpki is given. There is deliberately no cap on the *number* of
-/// certificates below that size: webpki's own budget bounds path building, and a count cap
-/// would refuse chains webpki and rustls accept (BetterTLS pathbuilding presents 36).
-fn oversized(presented: &[CertificateDer<'_>]) -> Option<Rejection> {
+/// A presented list over [`MAX_PRESENTED_BYTES`], refused without running webpki: a rustls
+/// client never receives it, so refusing it is the strict client's answer, and it bounds the
+/// work webpki is given. There is deliberately no cap on the *number* of certificates below
+/// that size: webpki's own budget bounds path building, and a count cap would refuse chains
+/// webpki and rustls accept (BetterTLS pathbuilding presents 36).
+fn oversized(presented: &[CertificateDer<'_>]) -> Option<Oversized> {
     let bytes = presented
         .iter()
         .fold(3usize, |sum, cert| sum.saturating_add(3 + cert.len()));
-    let why = if bytes > MAX_PRESENTED_BYTES {
-        format!(
-            "not run: the {} presented certificates take {bytes} bytes in a TLS Certificate \
-             message, over the {MAX_PRESENTED_BYTES} a strict client (rustls) accepts",
-            presented.len()
-        )
-    } else {
-        return None;
-    };
-    Some(Rejection::new(Code::BudgetExceeded, why))
+    (bytes > MAX_PRESENTED_BYTES).then_some(Oversized {
+        count: presented.len(),
+        bytes,
+    })
 }
 
 /// Translates webpki's error into a finding code.

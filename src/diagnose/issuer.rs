@@ -14,7 +14,7 @@ use crate::finding::{Code, Evidence, Text};
 use crate::key::PublicKey;
 use crate::report::{AnchorEntry, name_to_string};
 use crate::store::TrustStore;
-use crate::verify::{self, Rejection};
+use crate::verify::{self, Cause, Rejection};
 
 use super::{Diagnosis, Label, Named};
 
@@ -514,17 +514,16 @@ impl<'p> Diagnosis<'p> {
     #[inline(never)]
     pub(super) fn path_budget(&mut self, path: Option<&Path<'p>>, rejection: &Rejection) {
         let leaf = self.label(0);
-        let message = match path {
-            Some(p) if rejection.webpki().contains("MaximumPathDepthExceeded") => format!(
+        let message = match (path, rejection.cause()) {
+            (Some(p), Cause::Webpki(webpki::Error::MaximumPathDepthExceeded)) => format!(
                 "the chain from {leaf} has {} intermediates; webpki (like most clients) follows \
                  at most 6",
                 p.links.len().saturating_sub(1)
             ),
-            // verify() refused the list before webpki ran; its text says why.
-            _ if rejection.webpki().starts_with("not run:") => format!(
-                "the certificates presented with {leaf} were not checked: {}",
-                rejection.webpki().trim_start_matches("not run: ")
-            ),
+            // verify() refused the list before webpki ran.
+            (_, Cause::Oversized(list)) => {
+                format!("the certificates presented with {leaf} were not checked: {list}")
+            }
             _ => format!(
                 "webpki gave up building a path from {leaf}: too many candidate issuers or \
                  signatures ({})",

@@ -15,7 +15,7 @@ use crate::cert::hex;
 use crate::chain::{Path, looks_self_signed};
 use crate::finding::{Code, Evidence};
 use crate::report::{format_time, name_to_string};
-use crate::verify::Rejection;
+use crate::verify::{Cause, Rejection};
 
 use super::{Diagnosis, presented_indices};
 
@@ -88,7 +88,7 @@ impl<'p> Diagnosis<'p> {
         if any || rejection.code != Code::CrlUnusable {
             return;
         }
-        let why = crl_error_text(rejection.webpki());
+        let why = crl_error_text(rejection.cause());
         for i in presented_indices(path) {
             let Some(desc) = self.desc(i).cloned() else {
                 continue;
@@ -159,46 +159,36 @@ impl<'p> Diagnosis<'p> {
     }
 }
 
-/// webpki's CRL errors in words.
-fn crl_error_text(webpki: &str) -> &'static str {
-    let table: &[(&str, &str)] = &[
-        (
-            "InvalidCrlSignatureForPublicKey",
-            "its signature does not verify with the issuer's key",
-        ),
-        (
-            "IssuerNotCrlSigner",
-            "the issuer's key usage does not allow signing CRLs",
-        ),
-        ("CrlExpired", "it is past its nextUpdate"),
-        (
-            "UnsupportedCrlSignatureAlgorithm",
-            "it is signed with an algorithm webpki does not support",
-        ),
-        (
-            "UnsupportedDeltaCrl",
-            "it is a delta CRL, which webpki does not support",
-        ),
-        (
-            "UnsupportedIndirectCrl",
-            "it is an indirect CRL, which webpki does not support",
-        ),
-        (
-            "UnsupportedCrlIssuingDistributionPoint",
-            "its issuing distribution point is of a form webpki does not support",
-        ),
-        (
-            "UnsupportedRevocationReason",
-            "it uses a revocation reason webpki does not support",
-        ),
-        ("UnsupportedCrlVersion", "it is not a version 2 CRL"),
-        ("InvalidCrlNumber", "its CRL number is invalid"),
-    ];
-    table
-        .iter()
-        .find(|(key, _)| webpki.contains(key))
-        .map(|(_, text)| *text)
-        .unwrap_or("webpki refuses it")
+/// webpki's CRL errors in words, whether webpki met them reading the CRL or using it.
+// The deprecated unit variants are still returned by some 0.103 code paths.
+#[allow(deprecated)]
+fn crl_error_text(cause: &Cause) -> &'static str {
+    use webpki::Error as E;
+    let (Cause::Webpki(error) | Cause::UnreadableCrl(error)) = cause else {
+        return "webpki refuses it";
+    };
+    match error {
+        E::InvalidCrlSignatureForPublicKey => "its signature does not verify with the issuer's key",
+        E::IssuerNotCrlSigner => "the issuer's key usage does not allow signing CRLs",
+        E::CrlExpired { .. } => "it is past its nextUpdate",
+        E::UnsupportedCrlSignatureAlgorithm
+        | E::UnsupportedCrlSignatureAlgorithmContext(_)
+        | E::UnsupportedCrlSignatureAlgorithmForPublicKey
+        | E::UnsupportedCrlSignatureAlgorithmForPublicKeyContext(_) => {
+            "it is signed with an algorithm webpki does not support"
+        }
+        E::UnsupportedDeltaCrl => "it is a delta CRL, which webpki does not support",
+        E::UnsupportedIndirectCrl => "it is an indirect CRL, which webpki does not support",
+        E::UnsupportedCrlIssuingDistributionPoint => {
+            "its issuing distribution point is of a form webpki does not support"
+        }
+        E::UnsupportedRevocationReason | E::UnsupportedRevocationReasonsPartitioning => {
+            "it uses a revocation reason webpki does not support"
+        }
+        E::UnsupportedCrlVersion => "it is not a version 2 CRL",
+        E::InvalidCrlNumber => "its CRL number is invalid",
+        _ => "webpki refuses it",
+    }
 }
 
 /// Every supplied CRL, parsed or with the reason it does not parse, in the order given.
