@@ -11,6 +11,7 @@ use std::time::Duration;
 use pki_types::{CertificateRevocationListDer, TrustAnchor};
 
 use crate::chain::Budget;
+use crate::crl::Crls;
 use crate::error::ConfigError;
 use crate::pool::Pool;
 use crate::store::TrustStore;
@@ -23,15 +24,16 @@ pub(crate) struct Config {
     anchors: Vec<TrustAnchor<'static>>,
     owners: Vec<(usize, usize)>,
     pool: Option<Pool>,
-    crls: Vec<CertificateRevocationListDer<'static>>,
+    crls: Crls,
     expiry_horizon: Duration,
     budget: Budget,
 }
 
 impl Config {
-    /// Checks and flattens the configuration. A report names the store whose anchor ends a
-    /// path, so two stores may not share a name; and with no anchor at all nothing could
-    /// ever be trusted.
+    /// Checks and flattens the configuration, and reads the CRLs. A report names the store
+    /// whose anchor ends a path, so two stores may not share a name; and with no anchor at
+    /// all nothing could ever be trusted. A CRL that does not parse is no error here: each
+    /// check reports it, as `crl-unusable`.
     pub(crate) fn new(
         stores: Vec<TrustStore>,
         pool: Option<Pool>,
@@ -63,7 +65,7 @@ impl Config {
             anchors,
             owners,
             pool,
-            crls,
+            crls: Crls::read(&crls),
             expiry_horizon,
             budget,
         })
@@ -89,8 +91,8 @@ impl Config {
         self.pool.as_ref()
     }
 
-    /// The supplied CRLs, in the order given.
-    pub(crate) fn crls(&self) -> &[CertificateRevocationListDer<'static>] {
+    /// The supplied CRLs, read, in the order given.
+    pub(crate) fn crls(&self) -> &Crls {
         &self.crls
     }
 

@@ -33,6 +33,7 @@ mod cache;
 mod cert;
 mod chain;
 mod config;
+mod crl;
 mod diagnose;
 mod endpoint;
 mod error;

@@ -16,7 +16,7 @@ use crate::pool::Pool;
 use crate::presented::{Presented, skim_all};
 use crate::report::Report;
 use crate::store::TrustStore;
-use crate::verify::verify;
+use crate::verify::judge;
 
 /// Checks presented chains against fixed trust stores and options. Cheap to share: build it
 /// once, call [`Verifier::check`] per endpoint.
@@ -111,11 +111,11 @@ impl Verifier {
     ) -> Report {
         let config = &self.config;
         let judge = || {
-            verify(
+            judge(
                 presented,
                 config.anchors(),
                 endpoint.map(Endpoint::server_name_ref),
-                config.crls(),
+                config.crls().webpki(),
                 now,
             )
         };

@@ -2,14 +2,18 @@
 //!
 //! Everything webpki-specific stays here, so that the 0.104 change from `verify_for_usage`
 //! to a path builder touches one file. Only [`verify`] can produce a trusted [`Verdict`], and
-//! only from webpki's `VerifiedPath`: nothing else in the crate has a constructor for it.
+//! only from webpki's `VerifiedPath`: nothing else in the crate has a constructor for it. The
+//! supplied CRLs are read with webpki here too ([`RevocationLists`]), once per verifier.
 
 use std::fmt;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use pki_types::{CertificateDer, CertificateRevocationListDer, ServerName, TrustAnchor, UnixTime};
 use smallvec::SmallVec;
-use webpki::{EndEntityCert, KeyUsage, RevocationOptionsBuilder, UnknownStatusPolicy};
+use webpki::{
+    CertRevocationList, EndEntityCert, KeyUsage, OwnedCertRevocationList, RevocationOptionsBuilder,
+    UnknownStatusPolicy,
+};
 
 use crate::cert::Skim;
 use crate::finding::Code;
@@ -215,6 +219,23 @@ pub fn verify(
     crls: &[CertificateRevocationListDer<'_>],
     now: UnixTime,
 ) -> Verdict {
+    judge(
+        presented,
+        anchors,
+        server_name,
+        &RevocationLists::read(crls),
+        now,
+    )
+}
+
+/// [`verify`] with the CRLs already read, as a verifier holds them.
+pub(crate) fn judge(
+    presented: &[CertificateDer<'_>],
+    anchors: &[TrustAnchor<'_>],
+    server_name: Option<&ServerName<'_>>,
+    crls: &RevocationLists,
+    now: UnixTime,
+) -> Verdict {
     let Some((leaf_der, intermediates)) = presented.split_first() else {
         return Verdict::rejected(webpki::Error::BadDer);
     };
@@ -225,18 +246,13 @@ pub fn verify(
         Ok(leaf) => leaf,
         Err(e) => return Verdict::rejected(e),
     };
-    let parsed_crls: Vec<webpki::CertRevocationList<'_>> = match crls
-        .iter()
-        .map(|crl| webpki::OwnedCertRevocationList::from_der(crl.as_ref()).map(Into::into))
-        .collect()
-    {
-        Ok(parsed) => parsed,
-        // webpki says BadDer for a CRL it cannot read; the certificates may be fine.
-        Err(e) => {
-            return Verdict::refused(Rejection::new(Code::CrlUnusable, Cause::UnreadableCrl(e)));
-        }
-    };
-    let crl_refs: Vec<&webpki::CertRevocationList<'_>> = parsed_crls.iter().collect();
+    if let Some(e) = &crls.unreadable {
+        return Verdict::refused(Rejection::new(
+            Code::CrlUnusable,
+            Cause::UnreadableCrl(e.clone()),
+        ));
+    }
+    let crl_refs: Vec<&CertRevocationList<'_>> = crls.lists.iter().collect();
     let revocation = RevocationOptionsBuilder::new(&crl_refs)
         .ok()
         .map(|b| b.with_status_policy(UnknownStatusPolicy::Allow).build());
@@ -289,6 +305,39 @@ pub fn verify(
             intermediates: intermediates_used,
             anchor,
         }),
+    }
+}
+
+/// The supplied CRLs as webpki reads them ([RFC 5280 section 5]): read once, when a
+/// verifier is built, and used by every check.
+///
+/// [RFC 5280 section 5]: https://www.rfc-editor.org/rfc/rfc5280#section-5
+#[derive(Clone, Debug, Default)]
+pub(crate) struct RevocationLists {
+    /// Shared, so that cloning a verifier does not copy them.
+    lists: Arc<[CertRevocationList<'static>]>,
+    /// webpki's error for the first CRL it cannot read. A check is then refused with it
+    /// (`crl-unusable`) rather than run without that CRL, so it is kept to say so then.
+    unreadable: Option<webpki::Error>,
+}
+
+impl RevocationLists {
+    /// Reads `crls`, in order, up to the first webpki cannot read.
+    pub(crate) fn read(crls: &[CertificateRevocationListDer<'_>]) -> Self {
+        let read: Result<Vec<CertRevocationList<'static>>, webpki::Error> = crls
+            .iter()
+            .map(|crl| OwnedCertRevocationList::from_der(crl.as_ref()).map(Into::into))
+            .collect();
+        match read {
+            Ok(lists) => Self {
+                lists: lists.into(),
+                unreadable: None,
+            },
+            Err(e) => Self {
+                lists: Arc::from([]),
+                unreadable: Some(e),
+            },
+        }
     }
 }
 

@@ -243,11 +243,11 @@ impl<'p> Diagnosis<'p> {
                         self.presented.iter().map(CertificateDer::from).collect();
                     fixed.extend(extra.iter().map(|d| CertificateDer::from(*d)));
                     let name = self.endpoint.map(Endpoint::server_name_ref);
-                    let check = verify::verify(
+                    let check = verify::judge(
                         &fixed,
                         self.config.anchors(),
                         name,
-                        self.config.crls(),
+                        self.config.crls().webpki(),
                         self.now,
                     );
                     add = extra.iter().map(|d| sha256_hex(d)).collect();

@@ -1,17 +1,13 @@
 //! Revocation: which certificate a supplied CRL revokes, which CRL cannot be used, and which
-//! path certificate no CRL covers. The CRLs are read with x509-cert to name what webpki's
-//! revocation verdict is about ([RFC 5280 section 5]); webpki alone decides.
+//! path certificate no CRL covers, matched by issuer name and serial bytes against the CRLs
+//! the configuration read ([`crate::crl::Crls`]), to name what webpki's revocation verdict
+//! is about ([RFC 5280 section 5]); webpki alone decides.
 //!
 //! [RFC 5280 section 5]: https://www.rfc-editor.org/rfc/rfc5280#section-5
 
-use std::time::Duration;
-
 use der::Decode;
-use pki_types::{CertificateRevocationListDer, UnixTime};
-use x509_cert::certificate::Rfc5280;
-use x509_cert::crl::CertificateList;
+use x509_cert::Certificate;
 
-use crate::cert::hex;
 use crate::chain::{Path, looks_self_signed};
 use crate::finding::{Code, Evidence};
 use crate::report::{format_time, name_to_string};
@@ -26,12 +22,19 @@ impl<'p> Diagnosis<'p> {
     #[cold]
     #[inline(never)]
     pub(super) fn revoked(&mut self, path: Option<&Path<'p>>) {
-        let crls = Crls::parse(self.config.crls());
+        let crls = self.config.crls();
         for i in presented_indices(path) {
-            let Some(desc) = self.desc(i).cloned() else {
+            let (Some(skim), Some(der)) = (self.skim(i), self.presented.get(i)) else {
                 continue;
             };
-            let Some((k, at)) = crls.revoking(&desc.issuer, &desc.serial) else {
+            let Ok(cert) = Certificate::from_der(der) else {
+                continue;
+            };
+            let serial = cert.tbs_certificate().serial_number().as_bytes();
+            let Some((k, at)) = crls.revoking(skim.issuer, serial) else {
+                continue;
+            };
+            let Some(desc) = self.desc(i).cloned() else {
                 continue;
             };
             let label = self.label(i);
@@ -67,7 +70,7 @@ impl<'p> Diagnosis<'p> {
     #[cold]
     #[inline(never)]
     pub(super) fn crl_unusable(&mut self, path: Option<&Path<'p>>, rejection: &Rejection) {
-        let crls = Crls::parse(self.config.crls());
+        let crls = self.config.crls();
         let mut any = false;
         for (k, error) in crls.unparsable() {
             any = true;
@@ -90,10 +93,10 @@ impl<'p> Diagnosis<'p> {
         }
         let why = crl_error_text(rejection.cause());
         for i in presented_indices(path) {
-            let Some(desc) = self.desc(i).cloned() else {
+            let Some(k) = self.skim(i).and_then(|skim| crls.issued_by(skim.issuer)) else {
                 continue;
             };
-            let Some(k) = crls.issued_by(&desc.issuer) else {
+            let Some(desc) = self.desc(i).cloned() else {
                 continue;
             };
             let label = self.label(i);
@@ -125,10 +128,10 @@ impl<'p> Diagnosis<'p> {
     /// its revocation status is unknown, which certdeps (like rustls) allows.
     #[inline(never)]
     pub(super) fn revocation_coverage(&mut self, on_path: &[usize]) {
-        if self.config.crls().is_empty() {
+        let crls = self.config.crls();
+        if crls.is_empty() {
             return;
         }
-        let crls = Crls::parse(self.config.crls());
         if crls.unparsable().next().is_some() {
             // Whom an unreadable CRL was meant to cover is unknown; `crl-unusable` says it.
             return;
@@ -138,10 +141,10 @@ impl<'p> Diagnosis<'p> {
             if looks_self_signed(skim) {
                 continue;
             }
-            let issuer = name_to_string(skim.issuer);
-            if crls.issued_by(&issuer).is_some() {
+            if crls.issued_by(skim.issuer).is_some() {
                 continue;
             }
+            let issuer = name_to_string(skim.issuer);
             let label = self.label(i);
             self.push(
                 Code::RevocationUnknown,
@@ -188,70 +191,5 @@ fn crl_error_text(cause: &Cause) -> &'static str {
         E::UnsupportedCrlVersion => "it is not a version 2 CRL",
         E::InvalidCrlNumber => "its CRL number is invalid",
         _ => "webpki refuses it",
-    }
-}
-
-/// Every supplied CRL, parsed or with the reason it does not parse, in the order given.
-pub(super) struct Crls {
-    entries: Vec<Result<Crl, String>>,
-}
-
-struct Crl {
-    /// Issuer name, in the RFC 4514 form `Description` uses.
-    issuer: String,
-    /// Revoked serial numbers (lowercase hex, as `Description::serial`) and when.
-    revoked: Vec<(String, UnixTime)>,
-}
-
-impl Crls {
-    pub(super) fn parse(crls: &[CertificateRevocationListDer<'_>]) -> Self {
-        let entries = crls
-            .iter()
-            .map(|der| {
-                let list = CertificateList::<Rfc5280>::from_der(der.as_ref())
-                    .map_err(|e| e.to_string())?;
-                let tbs = list.tbs_cert_list;
-                let revoked = tbs
-                    .revoked_certificates
-                    .unwrap_or_default()
-                    .iter()
-                    .map(|r| {
-                        let at = UnixTime::since_unix_epoch(Duration::from_secs(
-                            r.revocation_date.to_unix_duration().as_secs(),
-                        ));
-                        (hex(r.serial_number.as_bytes()), at)
-                    })
-                    .collect();
-                Ok(Crl {
-                    issuer: tbs.issuer.to_string(),
-                    revoked,
-                })
-            })
-            .collect();
-        Self { entries }
-    }
-
-    /// The CRLs that do not parse: position and reason.
-    pub(super) fn unparsable(&self) -> impl Iterator<Item = (usize, &str)> + '_ {
-        self.entries
-            .iter()
-            .enumerate()
-            .filter_map(|(k, e)| e.as_ref().err().map(|why| (k, why.as_str())))
-    }
-
-    /// The first CRL issued in the name `issuer`.
-    pub(super) fn issued_by(&self, issuer: &str) -> Option<usize> {
-        self.entries
-            .iter()
-            .position(|e| e.as_ref().is_ok_and(|crl| crl.issuer == issuer))
-    }
-
-    /// The CRL of `issuer` that revokes `serial`, and when it was revoked.
-    pub(super) fn revoking(&self, issuer: &str, serial: &str) -> Option<(usize, UnixTime)> {
-        self.entries.iter().enumerate().find_map(|(k, e)| {
-            let crl = e.as_ref().ok().filter(|crl| crl.issuer == issuer)?;
-            let (_, at) = crl.revoked.iter().find(|(s, _)| s == serial)?;
-            Some((k, *at))
-        })
     }
 }
