@@ -8,7 +8,8 @@ use crate::chain::looks_self_signed;
 use crate::finding::{Code, Evidence};
 use crate::report::{format_time, name_to_string};
 
-use super::{Diagnosis, human, secs};
+use super::Diagnosis;
+use super::words::{human, secs};
 
 impl<'p> Diagnosis<'p> {
     /// Duplicates, order, certificates on no path, expiry ahead. `whole` says the path is

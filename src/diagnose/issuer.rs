@@ -16,7 +16,8 @@ use crate::report::{AnchorEntry, name_to_string};
 use crate::store::TrustStore;
 use crate::verify::{self, Cause, Rejection};
 
-use super::{Diagnosis, Label, Named};
+use super::Diagnosis;
+use super::words::{Label, Named};
 
 impl<'p> Diagnosis<'p> {
     /// How assembly's best path ends, when it does not end at an anchor: the three everyday
