@@ -27,7 +27,7 @@ use pki_types::{CertificateDer, TrustAnchor, UnixTime};
 
 use crate::cert::{Skim, ValidityAt};
 use crate::endpoint::Host;
-use crate::verify::Verdict;
+use crate::verdict::Verdict;
 
 /// How a [`Verifier`](crate::Verifier)'s verdict cache has fared
 /// ([`Verifier::cache_stats`](crate::Verifier::cache_stats)).

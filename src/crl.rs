@@ -14,7 +14,7 @@ use pki_types::{CertificateRevocationListDer, UnixTime};
 use x509_cert::certificate::Rfc5280;
 use x509_cert::crl::CertificateList;
 
-use crate::verify::RevocationLists;
+use crate::verdict::RevocationLists;
 
 /// Every supplied CRL, as webpki and the diagnosis read it, in the order given.
 #[derive(Clone, Debug, Default)]

@@ -43,7 +43,7 @@ use crate::endpoint::Endpoint;
 use crate::finding::{Code, Evidence, Finding, Severity, Text};
 use crate::presented::Presented;
 use crate::report::{AnchorEntry, Findings, PathEntries, PathEntry, PathSource};
-use crate::verify::Verdict;
+use crate::verdict::Verdict;
 
 use leaf::First;
 use words::{Label, Role};
@@ -382,7 +382,7 @@ mod tests {
     use crate::chain::Budget;
     use crate::presented::skim_all;
     use crate::store::TrustStore;
-    use crate::verify::verify;
+    use crate::verdict::verify;
 
     pub(super) const HOST: &str = "mail.contoso.test";
 

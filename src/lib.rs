@@ -47,8 +47,8 @@ mod report;
 mod store;
 #[cfg(test)]
 mod testdata;
+mod verdict;
 mod verifier;
-mod verify;
 
 pub use cache::CacheStats;
 pub use cert::Description;
@@ -63,8 +63,8 @@ pub use pki_types::{CertificateDer, CertificateRevocationListDer, UnixTime};
 pub use pool::Pool;
 pub use report::{AnchorSummary, PathElement, PathSource, Report, format_time};
 pub use store::{Anchor, StoreKind, TrustStore};
+pub use verdict::{MAX_PRESENTED_BYTES, Rejection, Verdict, verify};
 pub use verifier::{DEFAULT_EXPIRY_HORIZON, Verifier, VerifierBuilder};
-pub use verify::{MAX_PRESENTED_BYTES, Rejection, Verdict, verify};
 
 /// The README's examples, compiled and run as doctests so that they cannot drift.
 #[doc = include_str!("../README.md")]

@@ -860,7 +860,7 @@ mod tests {
     mod scan {
         use super::super::san_names;
         use crate::cert::Skim;
-        use crate::verify::names_host;
+        use crate::verdict::names_host;
         use pki_types::{CertificateDer, ServerName};
         use proptest::prelude::*;
 

@@ -13,7 +13,7 @@ use crate::endpoint::Endpoint;
 use crate::finding::{Code, Finding, Severity};
 use crate::presented::Presented;
 use crate::store::{Anchor, StoreKind};
-use crate::verify::Verdict;
+use crate::verdict::Verdict;
 
 /// Where a certificate on the reported path came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

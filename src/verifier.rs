@@ -16,7 +16,7 @@ use crate::pool::Pool;
 use crate::presented::{Presented, skim_all};
 use crate::report::Report;
 use crate::store::TrustStore;
-use crate::verify::judge;
+use crate::verdict::judge;
 
 /// Checks presented chains against fixed trust stores and options. Cheap to share: build it
 /// once, call [`Verifier::check`] per endpoint.

@@ -14,7 +14,7 @@ use crate::finding::{Code, Evidence, Text};
 use crate::key::PublicKey;
 use crate::report::{AnchorEntry, name_to_string};
 use crate::store::TrustStore;
-use crate::verify::{self, Cause, Rejection};
+use crate::verdict::{self, Cause, Rejection};
 
 use super::Diagnosis;
 use super::words::{Label, Named};
@@ -244,7 +244,7 @@ impl<'p> Diagnosis<'p> {
                         self.presented.iter().map(CertificateDer::from).collect();
                     fixed.extend(extra.iter().map(|d| CertificateDer::from(*d)));
                     let name = self.endpoint.map(Endpoint::server_name_ref);
-                    let check = verify::judge(
+                    let check = verdict::judge(
                         &fixed,
                         self.config.anchors(),
                         name,
@@ -504,7 +504,7 @@ impl<'p> Diagnosis<'p> {
             .iter()
             .map(|l| CertificateDer::from(l.skim.der))
             .collect();
-        verify::verify(&chain, &anchors, None, &[], self.now)
+        verdict::verify(&chain, &anchors, None, &[], self.now)
             .rejection()
             .is_some_and(|r| r.code == Code::BadSignature)
     }

@@ -9,7 +9,7 @@ use pki_types::CertificateDer;
 use crate::finding::{Code, Evidence, Text};
 use crate::key::PublicKey;
 use crate::name::{NameMatch, match_host, san_names};
-use crate::verify::{self, Rejection};
+use crate::verdict::{self, Rejection};
 
 use super::Diagnosis;
 use super::words::{article, name_remediation, san_list};
@@ -51,7 +51,7 @@ impl<'p> Diagnosis<'p> {
     }
 
     /// Whether the leaf is valid for the endpoint's host, as webpki judges it
-    /// ([`verify::names_host`]), read from the skimmed SANs where they are plain
+    /// ([`verdict::names_host`]), read from the skimmed SANs where they are plain
     /// ([`san_names`]). `true` when there is nothing to judge: no endpoint, or a leaf that
     /// does not parse (`malformed-certificate` says so).
     #[inline(never)]
@@ -61,7 +61,7 @@ impl<'p> Diagnosis<'p> {
         };
         let name = endpoint.server_name_ref();
         san_names(skim.san_value(), name)
-            .unwrap_or_else(|| verify::names_host(&CertificateDer::from(skim.der), name))
+            .unwrap_or_else(|| verdict::names_host(&CertificateDer::from(skim.der), name))
     }
 
     /// Host matching ([RFC 9525 section 6.3]) against the leaf's SANs. With `rejection`,
@@ -215,7 +215,7 @@ mod tests {
     use crate::diagnose::tests::{HOST, codes, findings, now, pinned};
     use crate::endpoint::Endpoint;
     use crate::finding::{Code, Severity};
-    use crate::verify::verify;
+    use crate::verdict::verify;
 
     #[test]
     fn host_disagreement_keeps_webpkis_error_and_adds_a_warning() {

@@ -8,7 +8,7 @@ use crate::cert::{Description, ValidityAt};
 use crate::chain::Path;
 use crate::finding::{Code, Evidence, Text};
 use crate::report::format_time;
-use crate::verify::Rejection;
+use crate::verdict::Rejection;
 
 use super::words::{article, human, secs};
 use super::{Diagnosis, presented_indices};

@@ -2,7 +2,7 @@
 //! that is not trusted always carries an error.
 
 use crate::finding::{Code, Evidence, Severity};
-use crate::verify::{Cause, Rejection};
+use crate::verdict::{Cause, Rejection};
 
 use super::Diagnosis;
 
@@ -158,7 +158,7 @@ mod tests {
     use crate::diagnose::tests::{now, pinned};
     use crate::finding::{Code, Evidence, Severity};
     use crate::presented::{Presented, skim_all};
-    use crate::verify::{Cause, Rejection, verify};
+    use crate::verdict::{Cause, Rejection, verify};
 
     #[test]
     fn a_webpki_code_that_is_not_an_error_becomes_rejected() {

@@ -11,7 +11,7 @@ use x509_cert::Certificate;
 use crate::chain::{Path, looks_self_signed};
 use crate::finding::{Code, Evidence};
 use crate::report::{format_time, name_to_string};
-use crate::verify::{Cause, Rejection};
+use crate::verdict::{Cause, Rejection};
 
 use super::{Diagnosis, presented_indices};
 
