@@ -31,6 +31,7 @@
 
 use std::ops::Range;
 
+use der::{Decode, ErrorKind, Header, Length, Reader, SliceReader};
 use pki_types::{CertificateDer, CertificateRevocationListDer};
 
 /// The largest input accepted, in bytes: 64 MiB. A certificate chain is a few kilobytes and a
@@ -757,105 +758,113 @@ enum DerProblemKind {
 }
 
 /// Checks the outer TLV only: a `SEQUENCE` tag, a definite, minimally encoded length
-/// ([X.690 section 10.1]), and content that ends exactly where `der` does.
+/// ([X.690 section 10.1]), and content that ends exactly where `der` does. The `der` crate's
+/// reader does the framing; this maps its errors onto positions and words a user can act on.
 ///
 /// [X.690 section 10.1]: https://www.itu.int/rec/T-REC-X.690
 fn check_der(der: &[u8]) -> Result<(), DerProblem> {
-    let problem = |at, kind, reason: &str| DerProblem {
-        at,
-        kind,
-        reason: reason.to_owned(),
-    };
-    let Some((&tag, rest)) = der.split_first() else {
-        return Err(problem(0, DerProblemKind::Truncated, "there are no bytes"));
-    };
-    if tag != SEQUENCE {
-        return Err(DerProblem {
-            at: 0,
-            kind: DerProblemKind::Malformed,
-            reason: format!("the first byte is 0x{tag:02x}, not the SEQUENCE tag 0x30"),
-        });
-    }
-    let Some((&first, rest)) = rest.split_first() else {
+    let problem = |at, kind, reason: String| DerProblem { at, kind, reason };
+    // The tag is judged by its first byte so that the message can name it even when the
+    // length after it does not parse: a SEQUENCE tag is always the single byte 0x30.
+    let Some(&tag) = der.first() else {
         return Err(problem(
-            1,
+            0,
             DerProblemKind::Truncated,
-            "the data ends right after the SEQUENCE tag",
+            "there are no bytes".to_owned(),
         ));
     };
-    let (len, header) = match first {
-        0x00..=0x7F => (usize::from(first), 2),
-        0x80 => {
-            return Err(problem(
-                1,
-                DerProblemKind::Malformed,
-                "the length byte 0x80 is BER's indefinite form, which DER forbids",
-            ));
-        }
-        0xFF => {
-            return Err(problem(
-                1,
-                DerProblemKind::Malformed,
-                "the length byte 0xff is reserved",
-            ));
-        }
-        _ => {
-            let count = usize::from(first & 0x7F);
-            // Four length bytes already allow 4 GiB, far beyond MAX_INPUT_LEN.
-            if count > 4 {
-                return Err(DerProblem {
-                    at: 1,
-                    kind: DerProblemKind::Malformed,
-                    reason: format!("the length takes {count} bytes, more than any input needs"),
-                });
-            }
-            let Some(bytes) = rest.get(..count) else {
-                return Err(problem(
-                    der.len(),
-                    DerProblemKind::Truncated,
-                    "the data ends inside the SEQUENCE's length",
-                ));
-            };
-            let len = bytes
-                .iter()
-                .fold(0usize, |len, &byte| (len << 8) | usize::from(byte));
-            if bytes.first() == Some(&0) || len < 0x80 {
-                return Err(problem(
-                    2,
-                    DerProblemKind::Malformed,
-                    "the length is not minimally encoded, which DER forbids",
-                ));
-            }
-            (len, 2 + count)
-        }
-    };
-    let available = der.len() - header;
-    if len > available {
-        return Err(DerProblem {
-            at: der.len(),
-            kind: DerProblemKind::Truncated,
-            reason: format!(
-                "the SEQUENCE declares {len} content bytes but only {available} follow, so the \
-                 data is truncated"
+    if tag != SEQUENCE {
+        return Err(problem(
+            0,
+            DerProblemKind::Malformed,
+            format!("the first byte is 0x{tag:02x}, not the SEQUENCE tag 0x30"),
+        ));
+    }
+    // The reader refuses only inputs over 4 GiB, which MAX_INPUT_LEN rules out long before.
+    let mut reader = SliceReader::new(der)
+        .map_err(|error| problem(0, DerProblemKind::Malformed, error.to_string()))?;
+    let header = Header::decode(&mut reader).map_err(|error| header_problem(der, error))?;
+    let available = reader.remaining_len();
+    // Reading the declared length can only fail by running out of input.
+    reader.read_slice(header.length()).map_err(|_| {
+        problem(
+            der.len(),
+            DerProblemKind::Truncated,
+            format!(
+                "the SEQUENCE declares {} content bytes but only {available} follow, so the \
+                 data is truncated",
+                header.length()
             ),
-        });
+        )
+    })?;
+    let extra = reader.remaining_len();
+    if extra == Length::ZERO {
+        return Ok(());
     }
-    if len < available {
-        let end = header + len;
-        return Err(DerProblem {
-            at: end,
-            kind: DerProblemKind::Trailing,
-            reason: match available - len {
-                1 => format!("1 unexpected byte follows the SEQUENCE, which ends at byte {end}"),
-                extra => {
-                    format!(
-                        "{extra} unexpected bytes follow the SEQUENCE, which ends at byte {end}"
-                    )
-                }
-            },
-        });
+    let end = offset(reader.position());
+    let reason = if extra == Length::ONE {
+        format!("1 unexpected byte follows the SEQUENCE, which ends at byte {end}")
+    } else {
+        format!("{extra} unexpected bytes follow the SEQUENCE, which ends at byte {end}")
+    };
+    Err(problem(end, DerProblemKind::Trailing, reason))
+}
+
+/// Maps the `der` reader's refusal of a `SEQUENCE` header onto the byte a user should look at.
+/// The reader folds every bad long-form length into one error kind, so the first length byte
+/// tells its cases apart ([X.690 section 8.1.3]).
+///
+/// [X.690 section 8.1.3]: https://www.itu.int/rec/T-REC-X.690
+fn header_problem(der: &[u8], error: der::Error) -> DerProblem {
+    let problem = |at, kind, reason: String| DerProblem { at, kind, reason };
+    match (error.kind(), der.get(1)) {
+        (ErrorKind::Incomplete { .. }, None) => problem(
+            1,
+            DerProblemKind::Truncated,
+            "the data ends right after the SEQUENCE tag".to_owned(),
+        ),
+        (ErrorKind::Incomplete { .. }, Some(_)) => problem(
+            der.len(),
+            DerProblemKind::Truncated,
+            "the data ends inside the SEQUENCE's length".to_owned(),
+        ),
+        (ErrorKind::IndefiniteLength, _) => problem(
+            1,
+            DerProblemKind::Malformed,
+            "the length byte 0x80 is BER's indefinite form, which DER forbids".to_owned(),
+        ),
+        (_, Some(0xFF)) => problem(
+            1,
+            DerProblemKind::Malformed,
+            "the length byte 0xff is reserved".to_owned(),
+        ),
+        // Four length bytes already allow 4 GiB, far beyond MAX_INPUT_LEN.
+        (_, Some(&first @ 0x85..=0xFE)) => problem(
+            1,
+            DerProblemKind::Malformed,
+            format!(
+                "the length takes {} bytes, more than any input needs",
+                first & 0x7F
+            ),
+        ),
+        (ErrorKind::Length { .. }, _) => problem(
+            2,
+            DerProblemKind::Malformed,
+            "the length is not minimally encoded, which DER forbids".to_owned(),
+        ),
+        // The error kind is non-exhaustive: a case the reader may add gets its own words.
+        (kind, _) => problem(
+            offset(error.position().unwrap_or_default()),
+            DerProblemKind::Malformed,
+            kind.to_string(),
+        ),
     }
-    Ok(())
+}
+
+/// A `der` position as a byte offset. `Length` is a `u32`, which fits a `usize` on every
+/// target with pointers of 32 bits or more; the fallback only keeps this total elsewhere.
+fn offset(length: Length) -> usize {
+    usize::try_from(length).unwrap_or(usize::MAX)
 }
 
 const BEGIN: &[u8] = b"-----BEGIN";
