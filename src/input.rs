@@ -10,8 +10,8 @@
 //! `rustls-pki-types`' `pem` module reports where an error is, and both lose certificates
 //! silently on inputs people really produce: `pem` 3 drops an unterminated last block and reads a
 //! blank line inside a body as a header separator; `rustls-pki-types` restarts on a nested
-//! `BEGIN` line, discarding the block before it. The `pem` crate decodes the base64 once the
-//! framing here has validated and located everything.
+//! `BEGIN` line, discarding the block before it. The `base64` crate decodes each block's body
+//! once the framing here has located it, and the `der` crate frames the decoded `SEQUENCE`.
 //!
 //! Departures from the leniency [RFC 7468 section 2] allows, each because a strict failure with
 //! a location is more useful than a different certificate or a vaguer error later:
@@ -31,6 +31,8 @@
 
 use std::ops::Range;
 
+use base64::engine::general_purpose::STANDARD;
+use base64::{DecodeError, Engine, alphabet};
 use der::{Decode, ErrorKind, Header, Length, Reader, SliceReader};
 use pki_types::{CertificateDer, CertificateRevocationListDer};
 
@@ -602,107 +604,140 @@ fn is_valid_label(label: &[u8]) -> bool {
     label.is_empty() || !after_separator
 }
 
-/// Decodes a block's base64 body. The alphabet, padding position and length are checked here so
-/// that errors carry exact offsets; the `pem` crate then does the decoding itself.
+/// Decodes a block's base64 body with the `base64` crate's standard engine, which is as strict
+/// as [RFC 7468 section 3] asks: the standard alphabet ([RFC 4648 section 4]), '=' padding
+/// required, and zero bits where the padding discards them.
+///
+/// RFC 7468 allows whitespace anywhere in the base64 text, so the body is compacted first; the
+/// crate's error offsets index that compacted text and are mapped back onto the input.
+///
+/// [RFC 7468 section 3]: https://www.rfc-editor.org/rfc/rfc7468#section-3
+/// [RFC 4648 section 4]: https://www.rfc-editor.org/rfc/rfc4648#section-4
 fn decode_base64(text: &[u8], block: &Block<'_>) -> Result<Vec<u8>, InputError> {
     let body = text.get(block.body.clone()).unwrap_or_default();
-    let mut compact = String::with_capacity(body.len());
-    let mut padding_at = None;
-    let mut last_symbol = None;
-    for (index, &byte) in body.iter().enumerate() {
-        let at = block.body.start + index;
-        match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'+' | b'/' => {
-                if let Some(padding) = padding_at {
-                    return Err(block.error(format!(
-                        "base64 continues at byte {at} (line {}) after the '=' padding at byte \
-                         {padding}; padding may only end a block (were two blocks merged?)",
-                        line_number(text, at)
-                    )));
-                }
-                compact.push(char::from(byte));
-                last_symbol = Some((at, byte));
-            }
-            b'=' => {
-                padding_at.get_or_insert(at);
-                compact.push('=');
-            }
-            // RFC 7468 section 3 allows whitespace anywhere in the base64 text.
-            b' ' | b'\t' | b'\n' | b'\r' | 0x0B | 0x0C => {}
-            _ => {
-                return Err(block.error(format!(
-                    "{} at byte {at} (line {}){}",
-                    describe_byte(byte),
-                    line_number(text, at),
-                    bad_byte_hint(byte)
-                )));
-            }
-        }
+    let mut compact = Vec::with_capacity(body.len());
+    for run in body.split(|&byte| is_base64_space(byte)) {
+        compact.extend_from_slice(run);
     }
     if compact.is_empty() {
         return Err(block.error(
             "there is no base64 between its BEGIN and END lines; copy the whole block".to_owned(),
         ));
     }
-    if compact.len() % 4 != 0 {
-        return Err(block.error(format!(
+    STANDARD
+        .decode(&compact)
+        .map_err(|error| block.error(base64_problem(text, block, &compact, error)))
+}
+
+/// Says what is wrong with a block's base64, where in the input, and how to fix it.
+///
+/// The first problem in file order is reported, as for every other error in the input. The
+/// crate's offset is that problem's position except in two cases: a lone last symbol is checked
+/// before the groups in front of it, and an '=' out of place may be followed by what really
+/// went wrong; `misplaced` settles both by scanning on from where the crate stopped.
+fn base64_problem(text: &[u8], block: &Block<'_>, compact: &[u8], error: DecodeError) -> String {
+    let at = |index| input_offset(text, block, index);
+    let not_a_multiple_of_4 = || {
+        format!(
             "its {} base64 characters are not a multiple of 4, so part of a line is missing \
              (RFC 7468 base64 is padded with '='); copy the block again from its source",
             compact.len()
-        )));
-    }
-    // A group of four characters ends with at most two '=', and the bits the padding discards
-    // must be zero; checking both here keeps the exact offset that the decoder's errors lose.
-    let padding = compact.len() - compact.trim_end_matches('=').len();
-    let unused_bits = match padding {
-        1 => 0b11,
-        2 => 0b1111,
-        _ => 0,
+        )
     };
-    match (padding_at, last_symbol) {
-        (Some(at), _) if padding > 2 => {
-            return Err(block.error(format!(
-                "{padding} '=' characters start at byte {at} (line {}), but base64 ends with at \
-                 most two; copy the block again from its source",
-                line_number(text, at)
-            )));
+    match error {
+        DecodeError::InvalidByte(index, _) => {
+            let lone_last = compact.len() % 4 == 1 && index + 1 == compact.len();
+            match misplaced(compact, if lone_last { 0 } else { index }) {
+                Some(Misplaced::Byte(index, byte)) => {
+                    let at = at(index);
+                    format!(
+                        "{} at byte {at} (line {}){}",
+                        describe_byte(byte),
+                        line_number(text, at),
+                        bad_byte_hint(byte)
+                    )
+                }
+                Some(Misplaced::AfterPadding { symbol, padding }) => {
+                    let symbol = at(symbol);
+                    format!(
+                        "base64 continues at byte {symbol} (line {}) after the '=' padding at \
+                         byte {}; padding may only end a block (were two blocks merged?)",
+                        line_number(text, symbol),
+                        at(padding)
+                    )
+                }
+                None if compact.len() % 4 != 0 => not_a_multiple_of_4(),
+                // Only '=' from `index` on, in whole groups: too much padding, starting there.
+                None => {
+                    let start = at(index);
+                    format!(
+                        "{} '=' characters start at byte {start} (line {}), but base64 ends with \
+                         at most two; copy the block again from its source",
+                        compact.len() - index,
+                        line_number(text, start)
+                    )
+                }
+            }
         }
-        (_, Some((at, byte))) if sextet(byte) & unused_bits != 0 => {
-            return Err(block.error(format!(
-                "the last base64 character '{}' at byte {at} (line {}) has bits set that the \
-                 '=' padding discards, so the base64 is not canonical (was it edited?); copy the \
+        DecodeError::InvalidLength(_) | DecodeError::InvalidPadding => not_a_multiple_of_4(),
+        DecodeError::InvalidLastSymbol(index, byte) => {
+            let at = at(index);
+            format!(
+                "the last base64 character '{}' at byte {at} (line {}) has bits set that the '=' \
+                 padding discards, so the base64 is not canonical (was it edited?); copy the \
                  block again from its source",
                 char::from(byte),
                 line_number(text, at)
-            )));
+            )
         }
-        _ => {}
     }
-    // The `pem` crate decodes only framed text, so the validated body is framed again; its own
-    // framing cannot be used on the input because it loses blocks (see the module docs).
-    let framed = format!("-----BEGIN B-----\n{compact}\n-----END B-----\n");
-    pem::parse(framed)
-        .map(pem::Pem::into_contents)
-        .map_err(|error| {
-            block.error(format!(
-                "its base64 does not decode ({error}), usually a wrong '=' padding or last \
-             character before byte {}; copy the block again from its source",
-                block.body.end
-            ))
-        })
 }
 
-/// The 6-bit value of a base64 alphabet character ([RFC 4648 section 4]).
-///
-/// [RFC 4648 section 4]: https://www.rfc-editor.org/rfc/rfc4648#section-4
-fn sextet(byte: u8) -> u8 {
-    match byte {
-        b'A'..=b'Z' => byte - b'A',
-        b'a'..=b'z' => byte - b'a' + 26,
-        b'0'..=b'9' => byte - b'0' + 52,
-        b'+' => 62,
-        _ => 63,
+/// A byte that cannot be where it is in base64 text, by its index in the compacted body.
+enum Misplaced {
+    /// A byte outside the alphabet and not '='.
+    Byte(usize, u8),
+    /// An alphabet symbol after '=' padding, which may only end the text.
+    AfterPadding { symbol: usize, padding: usize },
+}
+
+/// The first misplaced byte of `compact`, scanning from index `from`: every byte before it must
+/// be an alphabet symbol, as the crate guarantees for the bytes before a bad one it reports.
+fn misplaced(compact: &[u8], from: usize) -> Option<Misplaced> {
+    let alphabet = alphabet::STANDARD.as_str().as_bytes();
+    let mut padding = None;
+    for (index, &byte) in compact.iter().enumerate().skip(from) {
+        if byte == b'=' {
+            padding.get_or_insert(index);
+        } else if !alphabet.contains(&byte) {
+            return Some(Misplaced::Byte(index, byte));
+        } else if let Some(padding) = padding {
+            return Some(Misplaced::AfterPadding {
+                symbol: index,
+                padding,
+            });
+        }
     }
+    None
+}
+
+/// The whitespace [RFC 7468 section 3] allows anywhere in base64 text, its `W` production:
+/// space, tab, CR, LF, vertical tab and form feed.
+///
+/// [RFC 7468 section 3]: https://www.rfc-editor.org/rfc/rfc7468#section-3
+fn is_base64_space(byte: u8) -> bool {
+    matches!(byte, b' ' | b'\t' | b'\n' | b'\r' | 0x0B | 0x0C)
+}
+
+/// The input offset of the `index`th byte of a block's compacted body; only computed on the
+/// error path.
+fn input_offset(text: &[u8], block: &Block<'_>, index: usize) -> usize {
+    let body = text.get(block.body.clone()).unwrap_or_default();
+    body.iter()
+        .enumerate()
+        .filter(|&(_, &byte)| !is_base64_space(byte))
+        .nth(index)
+        .map_or(block.body.end, |(at, _)| block.body.start + at)
 }
 
 fn describe_byte(byte: u8) -> String {
