@@ -6,12 +6,9 @@
 //! block in the order it appears, skipped ones included) and the byte offset, so a user can find
 //! the problem in an editor.
 //!
-//! PEM framing is our own rather than a library's, because neither `pem` 3 nor
-//! `rustls-pki-types`' `pem` module reports where an error is, and both lose certificates
-//! silently on inputs people really produce: `pem` 3 drops an unterminated last block and reads a
-//! blank line inside a body as a header separator; `rustls-pki-types` restarts on a nested
-//! `BEGIN` line, discarding the block before it. The `base64` crate decodes each block's body
-//! once the framing here has located it, and the `der` crate frames the decoded `SEQUENCE`.
+//! One concept per module: `pem` finds the blocks of a PEM bundle, `body` decodes a block's
+//! base64, `framing` checks that the result is one DER `SEQUENCE`, and `error` says what went
+//! wrong; this module tells PEM from DER and picks the blocks a caller wants.
 //!
 //! Departures from the leniency [RFC 7468 section 2] allows, each because a strict failure with
 //! a location is more useful than a different certificate or a vaguer error later:
@@ -29,12 +26,18 @@
 //! [RFC 7468 section 3]: https://www.rfc-editor.org/rfc/rfc7468#section-3
 //! [RFC 7468 section 5.2]: https://www.rfc-editor.org/rfc/rfc7468#section-5.2
 
-use std::ops::Range;
+mod body;
+mod error;
+mod framing;
+mod pem;
 
-use base64::engine::general_purpose::STANDARD;
-use base64::{DecodeError, Engine, alphabet};
-use der::{Decode, ErrorKind, Header, Length, Reader, SliceReader};
 use pki_types::{CertificateDer, CertificateRevocationListDer};
+
+pub use error::InputError;
+
+use body::decode_base64;
+use framing::{DerProblemKind, SEQUENCE, check_sequence};
+use pem::{BEGIN, BOM, Seen, has_begin_line, scan_pem};
 
 /// The largest input accepted, in bytes: 64 MiB. A certificate chain is a few kilobytes and a
 /// large public CRL a few tens of megabytes; anything bigger is almost certainly the wrong file,
@@ -97,132 +100,6 @@ pub fn decode_crls(bytes: &[u8]) -> Result<Vec<CertificateRevocationListDer<'sta
         .collect())
 }
 
-/// Why the input could not be decoded into certificates or CRLs.
-///
-/// Block numbers are 1-based and count every PEM block in the order it appears, including
-/// skipped ones; offsets are byte offsets into the input as given (a byte-order mark counts).
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum InputError {
-    /// A block's content is not one well-formed DER `SEQUENCE`: wrong tag, indefinite or
-    /// non-minimal length, truncated, or followed by trailing bytes. Only this outer structure is
-    /// checked here ([X.690 section 10.1]); certificate parsing happens later.
-    ///
-    /// [X.690 section 10.1]: https://www.itu.int/rec/T-REC-X.690
-    #[error("{}", der_message(*.block, *.offset, .reason))]
-    Der {
-        /// The PEM block holding the bad content, or `None` when the input itself is DER.
-        block: Option<usize>,
-        /// For a PEM block, the byte offset of its `BEGIN` line (the reason gives the position
-        /// inside the decoded content); for DER input, the byte offset of the problem.
-        offset: usize,
-        /// What is wrong and how to fix it.
-        reason: String,
-    },
-
-    /// The input is empty.
-    #[error("no input: the file is empty")]
-    Empty,
-
-    /// The input parsed as PEM but holds no certificate block (for example only a private key).
-    #[error("{}", none_found_message("CERTIFICATE", *.blocks, .labels))]
-    NoCertificates {
-        /// How many PEM blocks the input holds.
-        blocks: usize,
-        /// The distinct labels seen, in order of first appearance (at most 16).
-        labels: Vec<String>,
-    },
-
-    /// The input parsed as PEM but holds no `X509 CRL` block.
-    #[error("{}", none_found_message("X509 CRL", *.blocks, .labels))]
-    NoCrls {
-        /// How many PEM blocks the input holds.
-        blocks: usize,
-        /// The distinct labels seen, in order of first appearance (at most 16).
-        labels: Vec<String>,
-    },
-
-    /// The input is neither PEM nor DER.
-    #[error(
-        "no PEM or DER data: the input is {what}; expected PEM blocks (-----BEGIN CERTIFICATE-----) \
-         or one DER structure (first byte 0x30)"
-    )]
-    NotCertificateData {
-        /// What the input looks like instead, such as "only whitespace".
-        what: &'static str,
-    },
-
-    /// Malformed PEM: bad base64, a missing or malformed `END` line, an `END` label that differs
-    /// from the `BEGIN` label, a `BEGIN` line inside a block, or an `END` line outside one
-    /// ([RFC 7468 section 2], [RFC 7468 section 3]).
-    ///
-    /// [RFC 7468 section 2]: https://www.rfc-editor.org/rfc/rfc7468#section-2
-    /// [RFC 7468 section 3]: https://www.rfc-editor.org/rfc/rfc7468#section-3
-    #[error("malformed PEM block {block} at byte {offset}: {reason}")]
-    Pem {
-        /// The offending block.
-        block: usize,
-        /// The byte offset of the block's `BEGIN` line, or of the `END` line when it has none.
-        offset: usize,
-        /// What is wrong, where inside the block, and how to fix it.
-        reason: String,
-    },
-
-    /// The input is larger than the limit of 64 MiB.
-    #[error(
-        "input too large: {len} bytes is more than the {max}-byte limit; a certificate chain is a \
-         few kilobytes, so check that this is the right file"
-    )]
-    TooLarge {
-        /// The input's length in bytes.
-        len: usize,
-        /// The limit in bytes: 64 MiB.
-        max: usize,
-    },
-}
-
-fn der_message(block: Option<usize>, offset: usize, reason: &str) -> String {
-    match block {
-        Some(block) => format!("malformed DER in PEM block {block} at byte {offset}: {reason}"),
-        None => format!("malformed DER at byte {offset}: {reason}"),
-    }
-}
-
-fn none_found_message(wanted: &str, blocks: usize, labels: &[String]) -> String {
-    let plural = if blocks == 1 { "" } else { "s" };
-    let hint = labels
-        .iter()
-        .find_map(|label| label_hint(wanted, label))
-        .unwrap_or(match wanted {
-            "CERTIFICATE" => "pass the certificates the server presents (e.g. fullchain.pem)",
-            _ => "pass -----BEGIN X509 CRL----- blocks or one DER CRL",
-        });
-    format!(
-        "no {wanted} block among the {blocks} PEM block{plural} in the input (labels seen: {}); \
-         {hint}",
-        labels.join(", ")
-    )
-}
-
-/// A fix for the common case where the user passed the wrong kind of PEM file.
-fn label_hint(wanted: &str, label: &str) -> Option<&'static str> {
-    Some(match (wanted, label) {
-        ("CERTIFICATE", label) if label.ends_with("PRIVATE KEY") => {
-            "this is a private key: pass the certificate chain the server presents \
-             (e.g. fullchain.pem), not its key"
-        }
-        ("CERTIFICATE", "PKCS7") => {
-            "unpack the PKCS #7 bundle first with `openssl pkcs7 -print_certs -in FILE`"
-        }
-        ("CERTIFICATE", "CERTIFICATE REQUEST" | "NEW CERTIFICATE REQUEST") => {
-            "a certificate request is not a certificate: pass the certificate the CA issued"
-        }
-        ("CERTIFICATE", "X509 CRL") => "this is a CRL: decode it as a CRL, not as certificates",
-        ("X509 CRL", "CERTIFICATE") => "these are certificates: pass the CRL file instead",
-        _ => return None,
-    })
-}
-
 /// The kind of block a caller wants out of the input.
 #[derive(Clone, Copy)]
 enum Wanted {
@@ -271,7 +148,7 @@ fn decode(bytes: &[u8], wanted: Wanted) -> Result<Vec<Vec<u8>>, InputError> {
     };
     // A complete DER SEQUENCE wins over a stray BEGIN line among its bytes; text that merely
     // starts with '0' (0x30), such as `openssl s_client -showcerts` output, is still PEM.
-    let is_der = first == SEQUENCE && check_der(rest).is_ok();
+    let is_der = first == SEQUENCE && check_sequence(rest).is_ok();
     if !is_der && (rest.starts_with(b"-----BEGIN") || has_begin_line(bytes)) {
         return decode_pem(bytes, wanted);
     }
@@ -289,7 +166,7 @@ fn decode_pem(text: &[u8], wanted: Wanted) -> Result<Vec<Vec<u8>>, InputError> {
         LabelUse::Reject(reason) => Err(block.error(reason.to_owned())),
         LabelUse::Take => {
             let der = decode_base64(text, block)?;
-            check_der(&der).map_err(|problem| InputError::Der {
+            check_sequence(&der).map_err(|problem| InputError::Der {
                 block: Some(block.number),
                 offset: block.offset,
                 reason: format!(
@@ -312,7 +189,7 @@ fn decode_pem(text: &[u8], wanted: Wanted) -> Result<Vec<Vec<u8>>, InputError> {
 
 fn decode_der(bytes: &[u8], start: usize) -> Result<Vec<u8>, InputError> {
     let der = bytes.get(start..).unwrap_or_default();
-    match check_der(der) {
+    match check_sequence(der) {
         Ok(()) => Ok(der.to_vec()),
         Err(problem) => {
             let fix = match problem.kind {
@@ -374,538 +251,6 @@ fn skip_bom_and_whitespace(bytes: &[u8]) -> usize {
     let body = bytes.strip_prefix(BOM).unwrap_or(bytes);
     bytes.len() - body.trim_ascii_start().len()
 }
-
-fn has_begin_line(text: &[u8]) -> bool {
-    lines(text).any(|(_, line)| line.trim_ascii().starts_with(BEGIN))
-}
-
-/// The lines of `text` with their byte offsets, after an optional byte-order mark.
-///
-/// CR, LF and CRLF all end a line (a CRLF yields an extra empty line, which is harmless because
-/// blank lines carry no meaning anywhere in PEM), so mixed line endings need no special case.
-fn lines(text: &[u8]) -> impl Iterator<Item = (usize, &[u8])> {
-    let body = text.strip_prefix(BOM).unwrap_or(text);
-    let mut next = text.len() - body.len();
-    body.split(|&byte| byte == b'\n' || byte == b'\r')
-        .map(move |line| {
-            let offset = next;
-            next += line.len() + 1;
-            (offset, line)
-        })
-}
-
-/// A complete PEM block: its `BEGIN` line, label and the range of its body in the input.
-struct Block<'a> {
-    number: usize,
-    offset: usize,
-    label: &'a [u8],
-    body: Range<usize>,
-}
-
-impl Block<'_> {
-    fn error(&self, reason: String) -> InputError {
-        InputError::Pem {
-            block: self.number,
-            offset: self.offset,
-            reason,
-        }
-    }
-}
-
-/// What a scan saw, for the errors that say "no such block here".
-struct Seen {
-    blocks: usize,
-    labels: Vec<String>,
-}
-
-impl Seen {
-    /// Records a label; only a few distinct ones, so a hostile input with a million different
-    /// labels costs neither quadratic time nor a huge error message.
-    fn note(&mut self, label: &[u8]) {
-        let label = show(label);
-        if self.labels.len() < 16 && !self.labels.contains(&label) {
-            self.labels.push(label);
-        }
-    }
-}
-
-/// Frames the PEM blocks of `text` in one pass and hands each complete block to `on_block`,
-/// so the first problem in file order is the one reported.
-fn scan_pem<'a>(
-    text: &'a [u8],
-    mut on_block: impl FnMut(&Block<'a>) -> Result<(), InputError>,
-) -> Result<Seen, InputError> {
-    let mut seen = Seen {
-        blocks: 0,
-        labels: Vec::new(),
-    };
-    let mut open: Option<Block<'a>> = None;
-    for (line_offset, raw) in lines(text) {
-        let line = raw.trim_ascii();
-        let at = line_offset + (raw.len() - raw.trim_ascii_start().len());
-        let Some((kind, label)) = boundary(line) else {
-            continue;
-        };
-        match (kind, open.take()) {
-            (Boundary::Begin, Some(outer)) => {
-                return Err(outer.error(format!(
-                    "another -----BEGIN line at byte {at} (line {}) comes before this block's \
-                     -----END {}----- line; this block is missing its END line: restore it or \
-                     delete the partial block",
-                    line_number(text, at),
-                    show(outer.label)
-                )));
-            }
-            (Boundary::Begin, None) => {
-                seen.blocks += 1;
-                let label = label.map_err(|reason| InputError::Pem {
-                    block: seen.blocks,
-                    offset: at,
-                    reason,
-                })?;
-                seen.note(label);
-                // The body starts at the BEGIN line's newline, which is whitespace anyway.
-                let body_start = line_offset + raw.len();
-                open = Some(Block {
-                    number: seen.blocks,
-                    offset: at,
-                    label,
-                    body: body_start..body_start,
-                });
-            }
-            (Boundary::End, None) => {
-                return Err(InputError::Pem {
-                    block: seen.blocks + 1,
-                    offset: at,
-                    reason: "this -----END line has no -----BEGIN line before it; the start of \
-                             the block is missing: restore it or delete the partial block"
-                        .to_owned(),
-                });
-            }
-            (Boundary::End, Some(mut block)) => {
-                let end_label = label.map_err(|reason| {
-                    block.error(format!(
-                        "its END line at byte {at} (line {}) is malformed: {reason}",
-                        line_number(text, at)
-                    ))
-                })?;
-                if end_label != block.label {
-                    return Err(block.error(format!(
-                        "it begins with -----BEGIN {}----- but ends with -----END {}----- at byte \
-                         {at} (line {}); a block must end with the label it began with (the end \
-                         of one block and the start of the next were probably deleted)",
-                        show(block.label),
-                        show(end_label),
-                        line_number(text, at)
-                    )));
-                }
-                block.body.end = line_offset;
-                on_block(&block)?;
-            }
-        }
-    }
-    match open {
-        Some(block) => Err(block.error(format!(
-            "the input ends (at byte {}) before the -----END {}----- line; the block is cut \
-             off: copy the whole block, including its END line",
-            text.len(),
-            show(block.label)
-        ))),
-        None => Ok(seen),
-    }
-}
-
-#[derive(Clone, Copy)]
-enum Boundary {
-    Begin,
-    End,
-}
-
-impl Boundary {
-    fn word(self) -> &'static str {
-        match self {
-            Self::Begin => "BEGIN",
-            Self::End => "END",
-        }
-    }
-}
-
-/// Recognises an encapsulation boundary ([RFC 7468 section 3]) in a trimmed line, returning its
-/// label, or why the line starts like a boundary but is not one. `None` for any other line.
-///
-/// [RFC 7468 section 3]: https://www.rfc-editor.org/rfc/rfc7468#section-3
-fn boundary(line: &[u8]) -> Option<(Boundary, Result<&[u8], String>)> {
-    let (kind, rest) = if let Some(rest) = line.strip_prefix(BEGIN) {
-        (Boundary::Begin, rest)
-    } else {
-        (Boundary::End, line.strip_prefix(b"-----END")?)
-    };
-    Some((kind, boundary_label(kind, rest)))
-}
-
-fn boundary_label(kind: Boundary, rest: &[u8]) -> Result<&[u8], String> {
-    let word = kind.word();
-    let Some(rest) = rest.strip_prefix(b" ") else {
-        return Err(format!(
-            "the -----{word} line needs a space before its label, as in -----{word} \
-             CERTIFICATE-----"
-        ));
-    };
-    let Some(end) = rest
-        .windows(DASHES.len())
-        .position(|window| window == DASHES)
-    else {
-        return Err(format!(
-            "the -----{word} line does not end with five dashes; restore it, as in -----{word} \
-             CERTIFICATE-----"
-        ));
-    };
-    let label = rest.get(..end).unwrap_or_default();
-    let after = rest.get(end + DASHES.len()..).unwrap_or_default();
-    if after.starts_with(b"\\n") || after.starts_with(b"\\r") {
-        return Err(format!(
-            "-----{word} {}----- is followed by a literal \\n escape; unescape the text first \
-             (it was probably copied from JSON or a string literal)",
-            show(label)
-        ));
-    }
-    if !after.is_empty() {
-        return Err(format!(
-            "text follows -----{word} {}----- on the same line; put the base64 and each \
-             boundary on lines of their own (were the line breaks lost, e.g. in an environment \
-             variable?)",
-            show(label)
-        ));
-    }
-    if !is_valid_label(label) {
-        return Err(format!(
-            "'{}' is not a valid label: use printable ASCII words separated by single spaces or \
-             hyphens, as in -----{word} CERTIFICATE-----",
-            show(label)
-        ));
-    }
-    Ok(label)
-}
-
-/// `label = [ labelchar *( ["-" / SP] labelchar ) ]`, where `labelchar` is any printable ASCII
-/// character except `-` ([RFC 7468 section 3]).
-///
-/// [RFC 7468 section 3]: https://www.rfc-editor.org/rfc/rfc7468#section-3
-fn is_valid_label(label: &[u8]) -> bool {
-    // Starting "after a separator" forbids a leading one; the final check forbids a trailing one.
-    let mut after_separator = true;
-    for &byte in label {
-        match byte {
-            0x21..=0x2C | 0x2E..=0x7E => after_separator = false,
-            b'-' | b' ' if !after_separator => after_separator = true,
-            _ => return false,
-        }
-    }
-    label.is_empty() || !after_separator
-}
-
-/// Decodes a block's base64 body with the `base64` crate's standard engine, which is as strict
-/// as [RFC 7468 section 3] asks: the standard alphabet ([RFC 4648 section 4]), '=' padding
-/// required, and zero bits where the padding discards them.
-///
-/// RFC 7468 allows whitespace anywhere in the base64 text, so the body is compacted first; the
-/// crate's error offsets index that compacted text and are mapped back onto the input.
-///
-/// [RFC 7468 section 3]: https://www.rfc-editor.org/rfc/rfc7468#section-3
-/// [RFC 4648 section 4]: https://www.rfc-editor.org/rfc/rfc4648#section-4
-fn decode_base64(text: &[u8], block: &Block<'_>) -> Result<Vec<u8>, InputError> {
-    let body = text.get(block.body.clone()).unwrap_or_default();
-    let mut compact = Vec::with_capacity(body.len());
-    for run in body.split(|&byte| is_base64_space(byte)) {
-        compact.extend_from_slice(run);
-    }
-    if compact.is_empty() {
-        return Err(block.error(
-            "there is no base64 between its BEGIN and END lines; copy the whole block".to_owned(),
-        ));
-    }
-    STANDARD
-        .decode(&compact)
-        .map_err(|error| block.error(base64_problem(text, block, &compact, error)))
-}
-
-/// Says what is wrong with a block's base64, where in the input, and how to fix it.
-///
-/// The first problem in file order is reported, as for every other error in the input. The
-/// crate's offset is that problem's position except in two cases: a lone last symbol is checked
-/// before the groups in front of it, and an '=' out of place may be followed by what really
-/// went wrong; `misplaced` settles both by scanning on from where the crate stopped.
-fn base64_problem(text: &[u8], block: &Block<'_>, compact: &[u8], error: DecodeError) -> String {
-    let at = |index| input_offset(text, block, index);
-    let not_a_multiple_of_4 = || {
-        format!(
-            "its {} base64 characters are not a multiple of 4, so part of a line is missing \
-             (RFC 7468 base64 is padded with '='); copy the block again from its source",
-            compact.len()
-        )
-    };
-    match error {
-        DecodeError::InvalidByte(index, _) => {
-            let lone_last = compact.len() % 4 == 1 && index + 1 == compact.len();
-            match misplaced(compact, if lone_last { 0 } else { index }) {
-                Some(Misplaced::Byte(index, byte)) => {
-                    let at = at(index);
-                    format!(
-                        "{} at byte {at} (line {}){}",
-                        describe_byte(byte),
-                        line_number(text, at),
-                        bad_byte_hint(byte)
-                    )
-                }
-                Some(Misplaced::AfterPadding { symbol, padding }) => {
-                    let symbol = at(symbol);
-                    format!(
-                        "base64 continues at byte {symbol} (line {}) after the '=' padding at \
-                         byte {}; padding may only end a block (were two blocks merged?)",
-                        line_number(text, symbol),
-                        at(padding)
-                    )
-                }
-                None if compact.len() % 4 != 0 => not_a_multiple_of_4(),
-                // Only '=' from `index` on, in whole groups: too much padding, starting there.
-                None => {
-                    let start = at(index);
-                    format!(
-                        "{} '=' characters start at byte {start} (line {}), but base64 ends with \
-                         at most two; copy the block again from its source",
-                        compact.len() - index,
-                        line_number(text, start)
-                    )
-                }
-            }
-        }
-        DecodeError::InvalidLength(_) | DecodeError::InvalidPadding => not_a_multiple_of_4(),
-        DecodeError::InvalidLastSymbol(index, byte) => {
-            let at = at(index);
-            format!(
-                "the last base64 character '{}' at byte {at} (line {}) has bits set that the '=' \
-                 padding discards, so the base64 is not canonical (was it edited?); copy the \
-                 block again from its source",
-                char::from(byte),
-                line_number(text, at)
-            )
-        }
-    }
-}
-
-/// A byte that cannot be where it is in base64 text, by its index in the compacted body.
-enum Misplaced {
-    /// A byte outside the alphabet and not '='.
-    Byte(usize, u8),
-    /// An alphabet symbol after '=' padding, which may only end the text.
-    AfterPadding { symbol: usize, padding: usize },
-}
-
-/// The first misplaced byte of `compact`, scanning from index `from`: every byte before it must
-/// be an alphabet symbol, as the crate guarantees for the bytes before a bad one it reports.
-fn misplaced(compact: &[u8], from: usize) -> Option<Misplaced> {
-    let alphabet = alphabet::STANDARD.as_str().as_bytes();
-    let mut padding = None;
-    for (index, &byte) in compact.iter().enumerate().skip(from) {
-        if byte == b'=' {
-            padding.get_or_insert(index);
-        } else if !alphabet.contains(&byte) {
-            return Some(Misplaced::Byte(index, byte));
-        } else if let Some(padding) = padding {
-            return Some(Misplaced::AfterPadding {
-                symbol: index,
-                padding,
-            });
-        }
-    }
-    None
-}
-
-/// The whitespace [RFC 7468 section 3] allows anywhere in base64 text, its `W` production:
-/// space, tab, CR, LF, vertical tab and form feed.
-///
-/// [RFC 7468 section 3]: https://www.rfc-editor.org/rfc/rfc7468#section-3
-fn is_base64_space(byte: u8) -> bool {
-    matches!(byte, b' ' | b'\t' | b'\n' | b'\r' | 0x0B | 0x0C)
-}
-
-/// The input offset of the `index`th byte of a block's compacted body; only computed on the
-/// error path.
-fn input_offset(text: &[u8], block: &Block<'_>, index: usize) -> usize {
-    let body = text.get(block.body.clone()).unwrap_or_default();
-    body.iter()
-        .enumerate()
-        .filter(|&(_, &byte)| !is_base64_space(byte))
-        .nth(index)
-        .map_or(block.body.end, |(at, _)| block.body.start + at)
-}
-
-fn describe_byte(byte: u8) -> String {
-    if byte.is_ascii_graphic() {
-        format!("invalid base64 character '{}'", char::from(byte))
-    } else {
-        format!("invalid byte 0x{byte:02x} in the base64")
-    }
-}
-
-fn bad_byte_hint(byte: u8) -> &'static str {
-    match byte {
-        b':' => "; RFC 1421 headers such as Proc-Type: are not allowed in RFC 7468 blocks",
-        b'"' | b'\\' | b',' => "; remove quotes and escapes (was it copied from JSON or code?)",
-        0x80.. => "; a non-ASCII character (from a word processor or web page?) was pasted in",
-        _ => "; the block is corrupted: copy it again from its source",
-    }
-}
-
-/// The 1-based line of byte offset `at`, for messages; only computed on the error path.
-fn line_number(text: &[u8], at: usize) -> usize {
-    let before = text.get(..at).unwrap_or(text);
-    let breaks = before
-        .iter()
-        .enumerate()
-        .filter(|&(index, &byte)| {
-            byte == b'\n' || (byte == b'\r' && before.get(index + 1) != Some(&b'\n'))
-        })
-        .count();
-    breaks + 1
-}
-
-/// Shows a label in a message: lossy UTF-8, cut short so a huge line is not echoed back.
-fn show(label: &[u8]) -> String {
-    const MAX: usize = 64;
-    match label.get(..MAX) {
-        Some(head) if label.len() > MAX => format!("{}...", String::from_utf8_lossy(head)),
-        _ => String::from_utf8_lossy(label).into_owned(),
-    }
-}
-
-/// Why a byte string is not exactly one DER `SEQUENCE`, and where.
-struct DerProblem {
-    at: usize,
-    kind: DerProblemKind,
-    reason: String,
-}
-
-enum DerProblemKind {
-    Malformed,
-    Trailing,
-    Truncated,
-}
-
-/// Checks the outer TLV only: a `SEQUENCE` tag, a definite, minimally encoded length
-/// ([X.690 section 10.1]), and content that ends exactly where `der` does. The `der` crate's
-/// reader does the framing; this maps its errors onto positions and words a user can act on.
-///
-/// [X.690 section 10.1]: https://www.itu.int/rec/T-REC-X.690
-fn check_der(der: &[u8]) -> Result<(), DerProblem> {
-    let problem = |at, kind, reason: String| DerProblem { at, kind, reason };
-    // The tag is judged by its first byte so that the message can name it even when the
-    // length after it does not parse: a SEQUENCE tag is always the single byte 0x30.
-    let Some(&tag) = der.first() else {
-        return Err(problem(
-            0,
-            DerProblemKind::Truncated,
-            "there are no bytes".to_owned(),
-        ));
-    };
-    if tag != SEQUENCE {
-        return Err(problem(
-            0,
-            DerProblemKind::Malformed,
-            format!("the first byte is 0x{tag:02x}, not the SEQUENCE tag 0x30"),
-        ));
-    }
-    // The reader refuses only inputs over 4 GiB, which MAX_INPUT_LEN rules out long before.
-    let mut reader = SliceReader::new(der)
-        .map_err(|error| problem(0, DerProblemKind::Malformed, error.to_string()))?;
-    let header = Header::decode(&mut reader).map_err(|error| header_problem(der, error))?;
-    let available = reader.remaining_len();
-    // Reading the declared length can only fail by running out of input.
-    reader.read_slice(header.length()).map_err(|_| {
-        problem(
-            der.len(),
-            DerProblemKind::Truncated,
-            format!(
-                "the SEQUENCE declares {} content bytes but only {available} follow, so the \
-                 data is truncated",
-                header.length()
-            ),
-        )
-    })?;
-    let extra = reader.remaining_len();
-    if extra == Length::ZERO {
-        return Ok(());
-    }
-    let end = offset(reader.position());
-    let reason = if extra == Length::ONE {
-        format!("1 unexpected byte follows the SEQUENCE, which ends at byte {end}")
-    } else {
-        format!("{extra} unexpected bytes follow the SEQUENCE, which ends at byte {end}")
-    };
-    Err(problem(end, DerProblemKind::Trailing, reason))
-}
-
-/// Maps the `der` reader's refusal of a `SEQUENCE` header onto the byte a user should look at.
-/// The reader folds every bad long-form length into one error kind, so the first length byte
-/// tells its cases apart ([X.690 section 8.1.3]).
-///
-/// [X.690 section 8.1.3]: https://www.itu.int/rec/T-REC-X.690
-fn header_problem(der: &[u8], error: der::Error) -> DerProblem {
-    let problem = |at, kind, reason: String| DerProblem { at, kind, reason };
-    match (error.kind(), der.get(1)) {
-        (ErrorKind::Incomplete { .. }, None) => problem(
-            1,
-            DerProblemKind::Truncated,
-            "the data ends right after the SEQUENCE tag".to_owned(),
-        ),
-        (ErrorKind::Incomplete { .. }, Some(_)) => problem(
-            der.len(),
-            DerProblemKind::Truncated,
-            "the data ends inside the SEQUENCE's length".to_owned(),
-        ),
-        (ErrorKind::IndefiniteLength, _) => problem(
-            1,
-            DerProblemKind::Malformed,
-            "the length byte 0x80 is BER's indefinite form, which DER forbids".to_owned(),
-        ),
-        (_, Some(0xFF)) => problem(
-            1,
-            DerProblemKind::Malformed,
-            "the length byte 0xff is reserved".to_owned(),
-        ),
-        // Four length bytes already allow 4 GiB, far beyond MAX_INPUT_LEN.
-        (_, Some(&first @ 0x85..=0xFE)) => problem(
-            1,
-            DerProblemKind::Malformed,
-            format!(
-                "the length takes {} bytes, more than any input needs",
-                first & 0x7F
-            ),
-        ),
-        (ErrorKind::Length { .. }, _) => problem(
-            2,
-            DerProblemKind::Malformed,
-            "the length is not minimally encoded, which DER forbids".to_owned(),
-        ),
-        // The error kind is non-exhaustive: a case the reader may add gets its own words.
-        (kind, _) => problem(
-            offset(error.position().unwrap_or_default()),
-            DerProblemKind::Malformed,
-            kind.to_string(),
-        ),
-    }
-}
-
-/// A `der` position as a byte offset. `Length` is a `u32`, which fits a `usize` on every
-/// target with pointers of 32 bits or more; the fallback only keeps this total elsewhere.
-fn offset(length: Length) -> usize {
-    usize::try_from(length).unwrap_or(usize::MAX)
-}
-
-const BEGIN: &[u8] = b"-----BEGIN";
-const BOM: &[u8] = b"\xEF\xBB\xBF";
-const DASHES: &[u8] = b"-----";
-const SEQUENCE: u8 = 0x30;
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used)]
@@ -1425,9 +770,9 @@ mod tests {
         let mut der = vec![0x30, 0x83];
         der.extend_from_slice(&u32::try_from(content_len).unwrap().to_be_bytes()[1..]);
         der.resize(der.len() + content_len, 0x5A);
-        let pem = pem::encode_config(
-            &pem::Pem::new("CERTIFICATE", der.clone()),
-            pem::EncodeConfig::new().set_line_wrap(usize::MAX),
+        let pem = ::pem::encode_config(
+            &::pem::Pem::new("CERTIFICATE", der.clone()),
+            ::pem::EncodeConfig::new().set_line_wrap(usize::MAX),
         );
         let longest = pem.lines().map(str::len).max().unwrap();
         assert_eq!(longest, 1 << 20);
@@ -1491,71 +836,6 @@ mod tests {
                 labels: vec!["X509 CRL".to_owned()]
             })
         );
-    }
-
-    #[test]
-    fn messages_are_specific() {
-        let cases = [
-            (InputError::Empty, "no input: the file is empty"),
-            (
-                pem_error(2, 1234, "reason"),
-                "malformed PEM block 2 at byte 1234: reason",
-            ),
-            (
-                InputError::Der {
-                    block: Some(3),
-                    offset: 99,
-                    reason: "reason".to_owned(),
-                },
-                "malformed DER in PEM block 3 at byte 99: reason",
-            ),
-            (
-                InputError::Der {
-                    block: None,
-                    offset: 7,
-                    reason: "reason".to_owned(),
-                },
-                "malformed DER at byte 7: reason",
-            ),
-            (
-                InputError::NoCertificates {
-                    blocks: 1,
-                    labels: vec!["PRIVATE KEY".to_owned()],
-                },
-                "no CERTIFICATE block among the 1 PEM block in the input (labels seen: PRIVATE \
-                 KEY); this is a private key: pass the certificate chain the server presents \
-                 (e.g. fullchain.pem), not its key",
-            ),
-            (
-                InputError::NoCertificates {
-                    blocks: 2,
-                    labels: vec!["PKCS7".to_owned()],
-                },
-                "no CERTIFICATE block among the 2 PEM blocks in the input (labels seen: PKCS7); \
-                 unpack the PKCS #7 bundle first with `openssl pkcs7 -print_certs -in FILE`",
-            ),
-            (
-                InputError::NoCrls {
-                    blocks: 1,
-                    labels: vec!["CERTIFICATE".to_owned()],
-                },
-                "no X509 CRL block among the 1 PEM block in the input (labels seen: \
-                 CERTIFICATE); these are certificates: pass the CRL file instead",
-            ),
-            (
-                not_data("only whitespace"),
-                "no PEM or DER data: the input is only whitespace; expected PEM blocks \
-                 (-----BEGIN CERTIFICATE-----) or one DER structure (first byte 0x30)",
-            ),
-            (
-                InputError::TooLarge { len: 100, max: 10 },
-                "input too large: 100 bytes is more than the 10-byte limit; a certificate chain \
-                 is a few kilobytes, so check that this is the right file",
-            ),
-        ];
-        for (error, message) in cases {
-            assert_eq!(error.to_string(), message);
-        }
     }
 
     #[test]
