@@ -99,10 +99,10 @@ fn base64_problem(text: &[u8], block: &Block<'_>, compact: &[u8], error: DecodeE
 
 /// A byte that cannot be where it is in base64 text, by its index in the compacted body.
 enum Misplaced {
-    /// A byte outside the alphabet and not '='.
-    Byte(usize, u8),
     /// An alphabet symbol after '=' padding, which may only end the text.
     AfterPadding { symbol: usize, padding: usize },
+    /// A byte outside the alphabet and not '='.
+    Byte(usize, u8),
 }
 
 /// The first misplaced byte of `compact`, scanning from index `from`: every byte before it must
