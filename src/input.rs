@@ -6,12 +6,9 @@
 //! block in the order it appears, skipped ones included) and the byte offset, so a user can find
 //! the problem in an editor.
 //!
-//! PEM framing is our own rather than a library's, because neither `pem` 3 nor
-//! `rustls-pki-types`' `pem` module reports where an error is, and both lose certificates
-//! silently on inputs people really produce: `pem` 3 drops an unterminated last block and reads a
-//! blank line inside a body as a header separator; `rustls-pki-types` restarts on a nested
-//! `BEGIN` line, discarding the block before it. The `pem` crate decodes the base64 once the
-//! framing here has validated and located everything.
+//! One concept per module: `pem` finds the blocks of a PEM bundle, `body` decodes a block's
+//! base64, `framing` checks that the result is one DER `SEQUENCE`, and `error` says what went
+//! wrong; this module tells PEM from DER and picks the blocks a caller wants.
 //!
 //! Departures from the leniency [RFC 7468 section 2] allows, each because a strict failure with
 //! a location is more useful than a different certificate or a vaguer error later:
@@ -29,9 +26,18 @@
 //! [RFC 7468 section 3]: https://www.rfc-editor.org/rfc/rfc7468#section-3
 //! [RFC 7468 section 5.2]: https://www.rfc-editor.org/rfc/rfc7468#section-5.2
 
-use std::ops::Range;
+mod body;
+mod error;
+mod framing;
+mod pem;
 
 use pki_types::{CertificateDer, CertificateRevocationListDer};
+
+pub use error::InputError;
+
+use body::decode_base64;
+use framing::{DerProblemKind, SEQUENCE, check_sequence};
+use pem::{BEGIN, BOM, Seen, has_begin_line, scan_pem};
 
 /// The largest input accepted, in bytes: 64 MiB. A certificate chain is a few kilobytes and a
 /// large public CRL a few tens of megabytes; anything bigger is almost certainly the wrong file,
@@ -94,132 +100,6 @@ pub fn decode_crls(bytes: &[u8]) -> Result<Vec<CertificateRevocationListDer<'sta
         .collect())
 }
 
-/// Why the input could not be decoded into certificates or CRLs.
-///
-/// Block numbers are 1-based and count every PEM block in the order it appears, including
-/// skipped ones; offsets are byte offsets into the input as given (a byte-order mark counts).
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum InputError {
-    /// A block's content is not one well-formed DER `SEQUENCE`: wrong tag, indefinite or
-    /// non-minimal length, truncated, or followed by trailing bytes. Only this outer structure is
-    /// checked here ([X.690 section 10.1]); certificate parsing happens later.
-    ///
-    /// [X.690 section 10.1]: https://www.itu.int/rec/T-REC-X.690
-    #[error("{}", der_message(*.block, *.offset, .reason))]
-    Der {
-        /// The PEM block holding the bad content, or `None` when the input itself is DER.
-        block: Option<usize>,
-        /// For a PEM block, the byte offset of its `BEGIN` line (the reason gives the position
-        /// inside the decoded content); for DER input, the byte offset of the problem.
-        offset: usize,
-        /// What is wrong and how to fix it.
-        reason: String,
-    },
-
-    /// The input is empty.
-    #[error("no input: the file is empty")]
-    Empty,
-
-    /// The input parsed as PEM but holds no certificate block (for example only a private key).
-    #[error("{}", none_found_message("CERTIFICATE", *.blocks, .labels))]
-    NoCertificates {
-        /// How many PEM blocks the input holds.
-        blocks: usize,
-        /// The distinct labels seen, in order of first appearance (at most 16).
-        labels: Vec<String>,
-    },
-
-    /// The input parsed as PEM but holds no `X509 CRL` block.
-    #[error("{}", none_found_message("X509 CRL", *.blocks, .labels))]
-    NoCrls {
-        /// How many PEM blocks the input holds.
-        blocks: usize,
-        /// The distinct labels seen, in order of first appearance (at most 16).
-        labels: Vec<String>,
-    },
-
-    /// The input is neither PEM nor DER.
-    #[error(
-        "no PEM or DER data: the input is {what}; expected PEM blocks (-----BEGIN CERTIFICATE-----) \
-         or one DER structure (first byte 0x30)"
-    )]
-    NotCertificateData {
-        /// What the input looks like instead, such as "only whitespace".
-        what: &'static str,
-    },
-
-    /// Malformed PEM: bad base64, a missing or malformed `END` line, an `END` label that differs
-    /// from the `BEGIN` label, a `BEGIN` line inside a block, or an `END` line outside one
-    /// ([RFC 7468 section 2], [RFC 7468 section 3]).
-    ///
-    /// [RFC 7468 section 2]: https://www.rfc-editor.org/rfc/rfc7468#section-2
-    /// [RFC 7468 section 3]: https://www.rfc-editor.org/rfc/rfc7468#section-3
-    #[error("malformed PEM block {block} at byte {offset}: {reason}")]
-    Pem {
-        /// The offending block.
-        block: usize,
-        /// The byte offset of the block's `BEGIN` line, or of the `END` line when it has none.
-        offset: usize,
-        /// What is wrong, where inside the block, and how to fix it.
-        reason: String,
-    },
-
-    /// The input is larger than the limit of 64 MiB.
-    #[error(
-        "input too large: {len} bytes is more than the {max}-byte limit; a certificate chain is a \
-         few kilobytes, so check that this is the right file"
-    )]
-    TooLarge {
-        /// The input's length in bytes.
-        len: usize,
-        /// The limit in bytes: 64 MiB.
-        max: usize,
-    },
-}
-
-fn der_message(block: Option<usize>, offset: usize, reason: &str) -> String {
-    match block {
-        Some(block) => format!("malformed DER in PEM block {block} at byte {offset}: {reason}"),
-        None => format!("malformed DER at byte {offset}: {reason}"),
-    }
-}
-
-fn none_found_message(wanted: &str, blocks: usize, labels: &[String]) -> String {
-    let plural = if blocks == 1 { "" } else { "s" };
-    let hint = labels
-        .iter()
-        .find_map(|label| label_hint(wanted, label))
-        .unwrap_or(match wanted {
-            "CERTIFICATE" => "pass the certificates the server presents (e.g. fullchain.pem)",
-            _ => "pass -----BEGIN X509 CRL----- blocks or one DER CRL",
-        });
-    format!(
-        "no {wanted} block among the {blocks} PEM block{plural} in the input (labels seen: {}); \
-         {hint}",
-        labels.join(", ")
-    )
-}
-
-/// A fix for the common case where the user passed the wrong kind of PEM file.
-fn label_hint(wanted: &str, label: &str) -> Option<&'static str> {
-    Some(match (wanted, label) {
-        ("CERTIFICATE", label) if label.ends_with("PRIVATE KEY") => {
-            "this is a private key: pass the certificate chain the server presents \
-             (e.g. fullchain.pem), not its key"
-        }
-        ("CERTIFICATE", "PKCS7") => {
-            "unpack the PKCS #7 bundle first with `openssl pkcs7 -print_certs -in FILE`"
-        }
-        ("CERTIFICATE", "CERTIFICATE REQUEST" | "NEW CERTIFICATE REQUEST") => {
-            "a certificate request is not a certificate: pass the certificate the CA issued"
-        }
-        ("CERTIFICATE", "X509 CRL") => "this is a CRL: decode it as a CRL, not as certificates",
-        ("X509 CRL", "CERTIFICATE") => "these are certificates: pass the CRL file instead",
-        _ => return None,
-    })
-}
-
 /// The kind of block a caller wants out of the input.
 #[derive(Clone, Copy)]
 enum Wanted {
@@ -268,7 +148,7 @@ fn decode(bytes: &[u8], wanted: Wanted) -> Result<Vec<Vec<u8>>, InputError> {
     };
     // A complete DER SEQUENCE wins over a stray BEGIN line among its bytes; text that merely
     // starts with '0' (0x30), such as `openssl s_client -showcerts` output, is still PEM.
-    let is_der = first == SEQUENCE && check_der(rest).is_ok();
+    let is_der = first == SEQUENCE && check_sequence(rest).is_ok();
     if !is_der && (rest.starts_with(b"-----BEGIN") || has_begin_line(bytes)) {
         return decode_pem(bytes, wanted);
     }
@@ -286,7 +166,7 @@ fn decode_pem(text: &[u8], wanted: Wanted) -> Result<Vec<Vec<u8>>, InputError> {
         LabelUse::Reject(reason) => Err(block.error(reason.to_owned())),
         LabelUse::Take => {
             let der = decode_base64(text, block)?;
-            check_der(&der).map_err(|problem| InputError::Der {
+            check_sequence(&der).map_err(|problem| InputError::Der {
                 block: Some(block.number),
                 offset: block.offset,
                 reason: format!(
@@ -309,7 +189,7 @@ fn decode_pem(text: &[u8], wanted: Wanted) -> Result<Vec<Vec<u8>>, InputError> {
 
 fn decode_der(bytes: &[u8], start: usize) -> Result<Vec<u8>, InputError> {
     let der = bytes.get(start..).unwrap_or_default();
-    match check_der(der) {
+    match check_sequence(der) {
         Ok(()) => Ok(der.to_vec()),
         Err(problem) => {
             let fix = match problem.kind {
@@ -371,497 +251,6 @@ fn skip_bom_and_whitespace(bytes: &[u8]) -> usize {
     let body = bytes.strip_prefix(BOM).unwrap_or(bytes);
     bytes.len() - body.trim_ascii_start().len()
 }
-
-fn has_begin_line(text: &[u8]) -> bool {
-    lines(text).any(|(_, line)| line.trim_ascii().starts_with(BEGIN))
-}
-
-/// The lines of `text` with their byte offsets, after an optional byte-order mark.
-///
-/// CR, LF and CRLF all end a line (a CRLF yields an extra empty line, which is harmless because
-/// blank lines carry no meaning anywhere in PEM), so mixed line endings need no special case.
-fn lines(text: &[u8]) -> impl Iterator<Item = (usize, &[u8])> {
-    let body = text.strip_prefix(BOM).unwrap_or(text);
-    let mut next = text.len() - body.len();
-    body.split(|&byte| byte == b'\n' || byte == b'\r')
-        .map(move |line| {
-            let offset = next;
-            next += line.len() + 1;
-            (offset, line)
-        })
-}
-
-/// A complete PEM block: its `BEGIN` line, label and the range of its body in the input.
-struct Block<'a> {
-    number: usize,
-    offset: usize,
-    label: &'a [u8],
-    body: Range<usize>,
-}
-
-impl Block<'_> {
-    fn error(&self, reason: String) -> InputError {
-        InputError::Pem {
-            block: self.number,
-            offset: self.offset,
-            reason,
-        }
-    }
-}
-
-/// What a scan saw, for the errors that say "no such block here".
-struct Seen {
-    blocks: usize,
-    labels: Vec<String>,
-}
-
-impl Seen {
-    /// Records a label; only a few distinct ones, so a hostile input with a million different
-    /// labels costs neither quadratic time nor a huge error message.
-    fn note(&mut self, label: &[u8]) {
-        let label = show(label);
-        if self.labels.len() < 16 && !self.labels.contains(&label) {
-            self.labels.push(label);
-        }
-    }
-}
-
-/// Frames the PEM blocks of `text` in one pass and hands each complete block to `on_block`,
-/// so the first problem in file order is the one reported.
-fn scan_pem<'a>(
-    text: &'a [u8],
-    mut on_block: impl FnMut(&Block<'a>) -> Result<(), InputError>,
-) -> Result<Seen, InputError> {
-    let mut seen = Seen {
-        blocks: 0,
-        labels: Vec::new(),
-    };
-    let mut open: Option<Block<'a>> = None;
-    for (line_offset, raw) in lines(text) {
-        let line = raw.trim_ascii();
-        let at = line_offset + (raw.len() - raw.trim_ascii_start().len());
-        let Some((kind, label)) = boundary(line) else {
-            continue;
-        };
-        match (kind, open.take()) {
-            (Boundary::Begin, Some(outer)) => {
-                return Err(outer.error(format!(
-                    "another -----BEGIN line at byte {at} (line {}) comes before this block's \
-                     -----END {}----- line; this block is missing its END line: restore it or \
-                     delete the partial block",
-                    line_number(text, at),
-                    show(outer.label)
-                )));
-            }
-            (Boundary::Begin, None) => {
-                seen.blocks += 1;
-                let label = label.map_err(|reason| InputError::Pem {
-                    block: seen.blocks,
-                    offset: at,
-                    reason,
-                })?;
-                seen.note(label);
-                // The body starts at the BEGIN line's newline, which is whitespace anyway.
-                let body_start = line_offset + raw.len();
-                open = Some(Block {
-                    number: seen.blocks,
-                    offset: at,
-                    label,
-                    body: body_start..body_start,
-                });
-            }
-            (Boundary::End, None) => {
-                return Err(InputError::Pem {
-                    block: seen.blocks + 1,
-                    offset: at,
-                    reason: "this -----END line has no -----BEGIN line before it; the start of \
-                             the block is missing: restore it or delete the partial block"
-                        .to_owned(),
-                });
-            }
-            (Boundary::End, Some(mut block)) => {
-                let end_label = label.map_err(|reason| {
-                    block.error(format!(
-                        "its END line at byte {at} (line {}) is malformed: {reason}",
-                        line_number(text, at)
-                    ))
-                })?;
-                if end_label != block.label {
-                    return Err(block.error(format!(
-                        "it begins with -----BEGIN {}----- but ends with -----END {}----- at byte \
-                         {at} (line {}); a block must end with the label it began with (the end \
-                         of one block and the start of the next were probably deleted)",
-                        show(block.label),
-                        show(end_label),
-                        line_number(text, at)
-                    )));
-                }
-                block.body.end = line_offset;
-                on_block(&block)?;
-            }
-        }
-    }
-    match open {
-        Some(block) => Err(block.error(format!(
-            "the input ends (at byte {}) before the -----END {}----- line; the block is cut \
-             off: copy the whole block, including its END line",
-            text.len(),
-            show(block.label)
-        ))),
-        None => Ok(seen),
-    }
-}
-
-#[derive(Clone, Copy)]
-enum Boundary {
-    Begin,
-    End,
-}
-
-impl Boundary {
-    fn word(self) -> &'static str {
-        match self {
-            Self::Begin => "BEGIN",
-            Self::End => "END",
-        }
-    }
-}
-
-/// Recognises an encapsulation boundary ([RFC 7468 section 3]) in a trimmed line, returning its
-/// label, or why the line starts like a boundary but is not one. `None` for any other line.
-///
-/// [RFC 7468 section 3]: https://www.rfc-editor.org/rfc/rfc7468#section-3
-fn boundary(line: &[u8]) -> Option<(Boundary, Result<&[u8], String>)> {
-    let (kind, rest) = if let Some(rest) = line.strip_prefix(BEGIN) {
-        (Boundary::Begin, rest)
-    } else {
-        (Boundary::End, line.strip_prefix(b"-----END")?)
-    };
-    Some((kind, boundary_label(kind, rest)))
-}
-
-fn boundary_label(kind: Boundary, rest: &[u8]) -> Result<&[u8], String> {
-    let word = kind.word();
-    let Some(rest) = rest.strip_prefix(b" ") else {
-        return Err(format!(
-            "the -----{word} line needs a space before its label, as in -----{word} \
-             CERTIFICATE-----"
-        ));
-    };
-    let Some(end) = rest
-        .windows(DASHES.len())
-        .position(|window| window == DASHES)
-    else {
-        return Err(format!(
-            "the -----{word} line does not end with five dashes; restore it, as in -----{word} \
-             CERTIFICATE-----"
-        ));
-    };
-    let label = rest.get(..end).unwrap_or_default();
-    let after = rest.get(end + DASHES.len()..).unwrap_or_default();
-    if after.starts_with(b"\\n") || after.starts_with(b"\\r") {
-        return Err(format!(
-            "-----{word} {}----- is followed by a literal \\n escape; unescape the text first \
-             (it was probably copied from JSON or a string literal)",
-            show(label)
-        ));
-    }
-    if !after.is_empty() {
-        return Err(format!(
-            "text follows -----{word} {}----- on the same line; put the base64 and each \
-             boundary on lines of their own (were the line breaks lost, e.g. in an environment \
-             variable?)",
-            show(label)
-        ));
-    }
-    if !is_valid_label(label) {
-        return Err(format!(
-            "'{}' is not a valid label: use printable ASCII words separated by single spaces or \
-             hyphens, as in -----{word} CERTIFICATE-----",
-            show(label)
-        ));
-    }
-    Ok(label)
-}
-
-/// `label = [ labelchar *( ["-" / SP] labelchar ) ]`, where `labelchar` is any printable ASCII
-/// character except `-` ([RFC 7468 section 3]).
-///
-/// [RFC 7468 section 3]: https://www.rfc-editor.org/rfc/rfc7468#section-3
-fn is_valid_label(label: &[u8]) -> bool {
-    // Starting "after a separator" forbids a leading one; the final check forbids a trailing one.
-    let mut after_separator = true;
-    for &byte in label {
-        match byte {
-            0x21..=0x2C | 0x2E..=0x7E => after_separator = false,
-            b'-' | b' ' if !after_separator => after_separator = true,
-            _ => return false,
-        }
-    }
-    label.is_empty() || !after_separator
-}
-
-/// Decodes a block's base64 body. The alphabet, padding position and length are checked here so
-/// that errors carry exact offsets; the `pem` crate then does the decoding itself.
-fn decode_base64(text: &[u8], block: &Block<'_>) -> Result<Vec<u8>, InputError> {
-    let body = text.get(block.body.clone()).unwrap_or_default();
-    let mut compact = String::with_capacity(body.len());
-    let mut padding_at = None;
-    let mut last_symbol = None;
-    for (index, &byte) in body.iter().enumerate() {
-        let at = block.body.start + index;
-        match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'+' | b'/' => {
-                if let Some(padding) = padding_at {
-                    return Err(block.error(format!(
-                        "base64 continues at byte {at} (line {}) after the '=' padding at byte \
-                         {padding}; padding may only end a block (were two blocks merged?)",
-                        line_number(text, at)
-                    )));
-                }
-                compact.push(char::from(byte));
-                last_symbol = Some((at, byte));
-            }
-            b'=' => {
-                padding_at.get_or_insert(at);
-                compact.push('=');
-            }
-            // RFC 7468 section 3 allows whitespace anywhere in the base64 text.
-            b' ' | b'\t' | b'\n' | b'\r' | 0x0B | 0x0C => {}
-            _ => {
-                return Err(block.error(format!(
-                    "{} at byte {at} (line {}){}",
-                    describe_byte(byte),
-                    line_number(text, at),
-                    bad_byte_hint(byte)
-                )));
-            }
-        }
-    }
-    if compact.is_empty() {
-        return Err(block.error(
-            "there is no base64 between its BEGIN and END lines; copy the whole block".to_owned(),
-        ));
-    }
-    if compact.len() % 4 != 0 {
-        return Err(block.error(format!(
-            "its {} base64 characters are not a multiple of 4, so part of a line is missing \
-             (RFC 7468 base64 is padded with '='); copy the block again from its source",
-            compact.len()
-        )));
-    }
-    // A group of four characters ends with at most two '=', and the bits the padding discards
-    // must be zero; checking both here keeps the exact offset that the decoder's errors lose.
-    let padding = compact.len() - compact.trim_end_matches('=').len();
-    let unused_bits = match padding {
-        1 => 0b11,
-        2 => 0b1111,
-        _ => 0,
-    };
-    match (padding_at, last_symbol) {
-        (Some(at), _) if padding > 2 => {
-            return Err(block.error(format!(
-                "{padding} '=' characters start at byte {at} (line {}), but base64 ends with at \
-                 most two; copy the block again from its source",
-                line_number(text, at)
-            )));
-        }
-        (_, Some((at, byte))) if sextet(byte) & unused_bits != 0 => {
-            return Err(block.error(format!(
-                "the last base64 character '{}' at byte {at} (line {}) has bits set that the \
-                 '=' padding discards, so the base64 is not canonical (was it edited?); copy the \
-                 block again from its source",
-                char::from(byte),
-                line_number(text, at)
-            )));
-        }
-        _ => {}
-    }
-    // The `pem` crate decodes only framed text, so the validated body is framed again; its own
-    // framing cannot be used on the input because it loses blocks (see the module docs).
-    let framed = format!("-----BEGIN B-----\n{compact}\n-----END B-----\n");
-    pem::parse(framed)
-        .map(pem::Pem::into_contents)
-        .map_err(|error| {
-            block.error(format!(
-                "its base64 does not decode ({error}), usually a wrong '=' padding or last \
-             character before byte {}; copy the block again from its source",
-                block.body.end
-            ))
-        })
-}
-
-/// The 6-bit value of a base64 alphabet character ([RFC 4648 section 4]).
-///
-/// [RFC 4648 section 4]: https://www.rfc-editor.org/rfc/rfc4648#section-4
-fn sextet(byte: u8) -> u8 {
-    match byte {
-        b'A'..=b'Z' => byte - b'A',
-        b'a'..=b'z' => byte - b'a' + 26,
-        b'0'..=b'9' => byte - b'0' + 52,
-        b'+' => 62,
-        _ => 63,
-    }
-}
-
-fn describe_byte(byte: u8) -> String {
-    if byte.is_ascii_graphic() {
-        format!("invalid base64 character '{}'", char::from(byte))
-    } else {
-        format!("invalid byte 0x{byte:02x} in the base64")
-    }
-}
-
-fn bad_byte_hint(byte: u8) -> &'static str {
-    match byte {
-        b':' => "; RFC 1421 headers such as Proc-Type: are not allowed in RFC 7468 blocks",
-        b'"' | b'\\' | b',' => "; remove quotes and escapes (was it copied from JSON or code?)",
-        0x80.. => "; a non-ASCII character (from a word processor or web page?) was pasted in",
-        _ => "; the block is corrupted: copy it again from its source",
-    }
-}
-
-/// The 1-based line of byte offset `at`, for messages; only computed on the error path.
-fn line_number(text: &[u8], at: usize) -> usize {
-    let before = text.get(..at).unwrap_or(text);
-    let breaks = before
-        .iter()
-        .enumerate()
-        .filter(|&(index, &byte)| {
-            byte == b'\n' || (byte == b'\r' && before.get(index + 1) != Some(&b'\n'))
-        })
-        .count();
-    breaks + 1
-}
-
-/// Shows a label in a message: lossy UTF-8, cut short so a huge line is not echoed back.
-fn show(label: &[u8]) -> String {
-    const MAX: usize = 64;
-    match label.get(..MAX) {
-        Some(head) if label.len() > MAX => format!("{}...", String::from_utf8_lossy(head)),
-        _ => String::from_utf8_lossy(label).into_owned(),
-    }
-}
-
-/// Why a byte string is not exactly one DER `SEQUENCE`, and where.
-struct DerProblem {
-    at: usize,
-    kind: DerProblemKind,
-    reason: String,
-}
-
-enum DerProblemKind {
-    Malformed,
-    Trailing,
-    Truncated,
-}
-
-/// Checks the outer TLV only: a `SEQUENCE` tag, a definite, minimally encoded length
-/// ([X.690 section 10.1]), and content that ends exactly where `der` does.
-///
-/// [X.690 section 10.1]: https://www.itu.int/rec/T-REC-X.690
-fn check_der(der: &[u8]) -> Result<(), DerProblem> {
-    let problem = |at, kind, reason: &str| DerProblem {
-        at,
-        kind,
-        reason: reason.to_owned(),
-    };
-    let Some((&tag, rest)) = der.split_first() else {
-        return Err(problem(0, DerProblemKind::Truncated, "there are no bytes"));
-    };
-    if tag != SEQUENCE {
-        return Err(DerProblem {
-            at: 0,
-            kind: DerProblemKind::Malformed,
-            reason: format!("the first byte is 0x{tag:02x}, not the SEQUENCE tag 0x30"),
-        });
-    }
-    let Some((&first, rest)) = rest.split_first() else {
-        return Err(problem(
-            1,
-            DerProblemKind::Truncated,
-            "the data ends right after the SEQUENCE tag",
-        ));
-    };
-    let (len, header) = match first {
-        0x00..=0x7F => (usize::from(first), 2),
-        0x80 => {
-            return Err(problem(
-                1,
-                DerProblemKind::Malformed,
-                "the length byte 0x80 is BER's indefinite form, which DER forbids",
-            ));
-        }
-        0xFF => {
-            return Err(problem(
-                1,
-                DerProblemKind::Malformed,
-                "the length byte 0xff is reserved",
-            ));
-        }
-        _ => {
-            let count = usize::from(first & 0x7F);
-            // Four length bytes already allow 4 GiB, far beyond MAX_INPUT_LEN.
-            if count > 4 {
-                return Err(DerProblem {
-                    at: 1,
-                    kind: DerProblemKind::Malformed,
-                    reason: format!("the length takes {count} bytes, more than any input needs"),
-                });
-            }
-            let Some(bytes) = rest.get(..count) else {
-                return Err(problem(
-                    der.len(),
-                    DerProblemKind::Truncated,
-                    "the data ends inside the SEQUENCE's length",
-                ));
-            };
-            let len = bytes
-                .iter()
-                .fold(0usize, |len, &byte| (len << 8) | usize::from(byte));
-            if bytes.first() == Some(&0) || len < 0x80 {
-                return Err(problem(
-                    2,
-                    DerProblemKind::Malformed,
-                    "the length is not minimally encoded, which DER forbids",
-                ));
-            }
-            (len, 2 + count)
-        }
-    };
-    let available = der.len() - header;
-    if len > available {
-        return Err(DerProblem {
-            at: der.len(),
-            kind: DerProblemKind::Truncated,
-            reason: format!(
-                "the SEQUENCE declares {len} content bytes but only {available} follow, so the \
-                 data is truncated"
-            ),
-        });
-    }
-    if len < available {
-        let end = header + len;
-        return Err(DerProblem {
-            at: end,
-            kind: DerProblemKind::Trailing,
-            reason: match available - len {
-                1 => format!("1 unexpected byte follows the SEQUENCE, which ends at byte {end}"),
-                extra => {
-                    format!(
-                        "{extra} unexpected bytes follow the SEQUENCE, which ends at byte {end}"
-                    )
-                }
-            },
-        });
-    }
-    Ok(())
-}
-
-const BEGIN: &[u8] = b"-----BEGIN";
-const BOM: &[u8] = b"\xEF\xBB\xBF";
-const DASHES: &[u8] = b"-----";
-const SEQUENCE: u8 = 0x30;
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used)]
@@ -1381,9 +770,9 @@ mod tests {
         let mut der = vec![0x30, 0x83];
         der.extend_from_slice(&u32::try_from(content_len).unwrap().to_be_bytes()[1..]);
         der.resize(der.len() + content_len, 0x5A);
-        let pem = pem::encode_config(
-            &pem::Pem::new("CERTIFICATE", der.clone()),
-            pem::EncodeConfig::new().set_line_wrap(usize::MAX),
+        let pem = ::pem::encode_config(
+            &::pem::Pem::new("CERTIFICATE", der.clone()),
+            ::pem::EncodeConfig::new().set_line_wrap(usize::MAX),
         );
         let longest = pem.lines().map(str::len).max().unwrap();
         assert_eq!(longest, 1 << 20);
@@ -1447,71 +836,6 @@ mod tests {
                 labels: vec!["X509 CRL".to_owned()]
             })
         );
-    }
-
-    #[test]
-    fn messages_are_specific() {
-        let cases = [
-            (InputError::Empty, "no input: the file is empty"),
-            (
-                pem_error(2, 1234, "reason"),
-                "malformed PEM block 2 at byte 1234: reason",
-            ),
-            (
-                InputError::Der {
-                    block: Some(3),
-                    offset: 99,
-                    reason: "reason".to_owned(),
-                },
-                "malformed DER in PEM block 3 at byte 99: reason",
-            ),
-            (
-                InputError::Der {
-                    block: None,
-                    offset: 7,
-                    reason: "reason".to_owned(),
-                },
-                "malformed DER at byte 7: reason",
-            ),
-            (
-                InputError::NoCertificates {
-                    blocks: 1,
-                    labels: vec!["PRIVATE KEY".to_owned()],
-                },
-                "no CERTIFICATE block among the 1 PEM block in the input (labels seen: PRIVATE \
-                 KEY); this is a private key: pass the certificate chain the server presents \
-                 (e.g. fullchain.pem), not its key",
-            ),
-            (
-                InputError::NoCertificates {
-                    blocks: 2,
-                    labels: vec!["PKCS7".to_owned()],
-                },
-                "no CERTIFICATE block among the 2 PEM blocks in the input (labels seen: PKCS7); \
-                 unpack the PKCS #7 bundle first with `openssl pkcs7 -print_certs -in FILE`",
-            ),
-            (
-                InputError::NoCrls {
-                    blocks: 1,
-                    labels: vec!["CERTIFICATE".to_owned()],
-                },
-                "no X509 CRL block among the 1 PEM block in the input (labels seen: \
-                 CERTIFICATE); these are certificates: pass the CRL file instead",
-            ),
-            (
-                not_data("only whitespace"),
-                "no PEM or DER data: the input is only whitespace; expected PEM blocks \
-                 (-----BEGIN CERTIFICATE-----) or one DER structure (first byte 0x30)",
-            ),
-            (
-                InputError::TooLarge { len: 100, max: 10 },
-                "input too large: 100 bytes is more than the 10-byte limit; a certificate chain \
-                 is a few kilobytes, so check that this is the right file",
-            ),
-        ];
-        for (error, message) in cases {
-            assert_eq!(error.to_string(), message);
-        }
     }
 
     #[test]

@@ -1,0 +1,209 @@
+//! What went wrong with the input, in words a user can act on.
+
+/// Why the input could not be decoded into certificates or CRLs.
+///
+/// Block numbers are 1-based and count every PEM block in the order it appears, including
+/// skipped ones; offsets are byte offsets into the input as given (a byte-order mark counts).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum InputError {
+    /// A block's content is not one well-formed DER `SEQUENCE`: wrong tag, indefinite or
+    /// non-minimal length, truncated, or followed by trailing bytes. Only this outer structure is
+    /// checked here ([X.690 section 10.1]); certificate parsing happens later.
+    ///
+    /// [X.690 section 10.1]: https://www.itu.int/rec/T-REC-X.690
+    #[error("{}", der_message(*.block, *.offset, .reason))]
+    Der {
+        /// The PEM block holding the bad content, or `None` when the input itself is DER.
+        block: Option<usize>,
+        /// For a PEM block, the byte offset of its `BEGIN` line (the reason gives the position
+        /// inside the decoded content); for DER input, the byte offset of the problem.
+        offset: usize,
+        /// What is wrong and how to fix it.
+        reason: String,
+    },
+
+    /// The input is empty.
+    #[error("no input: the file is empty")]
+    Empty,
+
+    /// The input parsed as PEM but holds no certificate block (for example only a private key).
+    #[error("{}", none_found_message("CERTIFICATE", *.blocks, .labels))]
+    NoCertificates {
+        /// How many PEM blocks the input holds.
+        blocks: usize,
+        /// The distinct labels seen, in order of first appearance (at most 16).
+        labels: Vec<String>,
+    },
+
+    /// The input parsed as PEM but holds no `X509 CRL` block.
+    #[error("{}", none_found_message("X509 CRL", *.blocks, .labels))]
+    NoCrls {
+        /// How many PEM blocks the input holds.
+        blocks: usize,
+        /// The distinct labels seen, in order of first appearance (at most 16).
+        labels: Vec<String>,
+    },
+
+    /// The input is neither PEM nor DER.
+    #[error(
+        "no PEM or DER data: the input is {what}; expected PEM blocks (-----BEGIN CERTIFICATE-----) \
+         or one DER structure (first byte 0x30)"
+    )]
+    NotCertificateData {
+        /// What the input looks like instead, such as "only whitespace".
+        what: &'static str,
+    },
+
+    /// Malformed PEM: bad base64, a missing or malformed `END` line, an `END` label that differs
+    /// from the `BEGIN` label, a `BEGIN` line inside a block, or an `END` line outside one
+    /// ([RFC 7468 section 2], [RFC 7468 section 3]).
+    ///
+    /// [RFC 7468 section 2]: https://www.rfc-editor.org/rfc/rfc7468#section-2
+    /// [RFC 7468 section 3]: https://www.rfc-editor.org/rfc/rfc7468#section-3
+    #[error("malformed PEM block {block} at byte {offset}: {reason}")]
+    Pem {
+        /// The offending block.
+        block: usize,
+        /// The byte offset of the block's `BEGIN` line, or of the `END` line when it has none.
+        offset: usize,
+        /// What is wrong, where inside the block, and how to fix it.
+        reason: String,
+    },
+
+    /// The input is larger than the limit of 64 MiB.
+    #[error(
+        "input too large: {len} bytes is more than the {max}-byte limit; a certificate chain is a \
+         few kilobytes, so check that this is the right file"
+    )]
+    TooLarge {
+        /// The input's length in bytes.
+        len: usize,
+        /// The limit in bytes: 64 MiB.
+        max: usize,
+    },
+}
+
+fn der_message(block: Option<usize>, offset: usize, reason: &str) -> String {
+    match block {
+        Some(block) => format!("malformed DER in PEM block {block} at byte {offset}: {reason}"),
+        None => format!("malformed DER at byte {offset}: {reason}"),
+    }
+}
+
+fn none_found_message(wanted: &str, blocks: usize, labels: &[String]) -> String {
+    let plural = if blocks == 1 { "" } else { "s" };
+    let hint = labels
+        .iter()
+        .find_map(|label| label_hint(wanted, label))
+        .unwrap_or(match wanted {
+            "CERTIFICATE" => "pass the certificates the server presents (e.g. fullchain.pem)",
+            _ => "pass -----BEGIN X509 CRL----- blocks or one DER CRL",
+        });
+    format!(
+        "no {wanted} block among the {blocks} PEM block{plural} in the input (labels seen: {}); \
+         {hint}",
+        labels.join(", ")
+    )
+}
+
+/// A fix for the common case where the user passed the wrong kind of PEM file.
+fn label_hint(wanted: &str, label: &str) -> Option<&'static str> {
+    Some(match (wanted, label) {
+        ("CERTIFICATE", label) if label.ends_with("PRIVATE KEY") => {
+            "this is a private key: pass the certificate chain the server presents \
+             (e.g. fullchain.pem), not its key"
+        }
+        ("CERTIFICATE", "PKCS7") => {
+            "unpack the PKCS #7 bundle first with `openssl pkcs7 -print_certs -in FILE`"
+        }
+        ("CERTIFICATE", "CERTIFICATE REQUEST" | "NEW CERTIFICATE REQUEST") => {
+            "a certificate request is not a certificate: pass the certificate the CA issued"
+        }
+        ("CERTIFICATE", "X509 CRL") => "this is a CRL: decode it as a CRL, not as certificates",
+        ("X509 CRL", "CERTIFICATE") => "these are certificates: pass the CRL file instead",
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pem_error(block: usize, offset: usize, reason: &str) -> InputError {
+        InputError::Pem {
+            block,
+            offset,
+            reason: reason.to_owned(),
+        }
+    }
+
+    fn not_data(what: &'static str) -> InputError {
+        InputError::NotCertificateData { what }
+    }
+
+    #[test]
+    fn messages_are_specific() {
+        let cases = [
+            (InputError::Empty, "no input: the file is empty"),
+            (
+                pem_error(2, 1234, "reason"),
+                "malformed PEM block 2 at byte 1234: reason",
+            ),
+            (
+                InputError::Der {
+                    block: Some(3),
+                    offset: 99,
+                    reason: "reason".to_owned(),
+                },
+                "malformed DER in PEM block 3 at byte 99: reason",
+            ),
+            (
+                InputError::Der {
+                    block: None,
+                    offset: 7,
+                    reason: "reason".to_owned(),
+                },
+                "malformed DER at byte 7: reason",
+            ),
+            (
+                InputError::NoCertificates {
+                    blocks: 1,
+                    labels: vec!["PRIVATE KEY".to_owned()],
+                },
+                "no CERTIFICATE block among the 1 PEM block in the input (labels seen: PRIVATE \
+                 KEY); this is a private key: pass the certificate chain the server presents \
+                 (e.g. fullchain.pem), not its key",
+            ),
+            (
+                InputError::NoCertificates {
+                    blocks: 2,
+                    labels: vec!["PKCS7".to_owned()],
+                },
+                "no CERTIFICATE block among the 2 PEM blocks in the input (labels seen: PKCS7); \
+                 unpack the PKCS #7 bundle first with `openssl pkcs7 -print_certs -in FILE`",
+            ),
+            (
+                InputError::NoCrls {
+                    blocks: 1,
+                    labels: vec!["CERTIFICATE".to_owned()],
+                },
+                "no X509 CRL block among the 1 PEM block in the input (labels seen: \
+                 CERTIFICATE); these are certificates: pass the CRL file instead",
+            ),
+            (
+                not_data("only whitespace"),
+                "no PEM or DER data: the input is only whitespace; expected PEM blocks \
+                 (-----BEGIN CERTIFICATE-----) or one DER structure (first byte 0x30)",
+            ),
+            (
+                InputError::TooLarge { len: 100, max: 10 },
+                "input too large: 100 bytes is more than the 10-byte limit; a certificate chain \
+                 is a few kilobytes, so check that this is the right file",
+            ),
+        ];
+        for (error, message) in cases {
+            assert_eq!(error.to_string(), message);
+        }
+    }
+}
