@@ -17,7 +17,7 @@
 //! |---|---|---|
 //! | CA (root, intermediate, cross-sign) | [`CA_NOT_BEFORE`] 2020-01-01 | [`CA_NOT_AFTER`] 2040-01-01 |
 //! | leaf | [`LEAF_NOT_BEFORE`] 2025-01-01 | [`LEAF_NOT_AFTER`] 2028-01-01 |
-//! | CRL ([`crl`]) | [`NOW`] - 10 days | [`NOW`] + 20 days |
+//! | CRL ([`Ca::crl`]) | [`NOW`] - 10 days | [`NOW`] + 20 days |
 //!
 //! ```
 //! use test_pki::{CertSpec, Chain, DAY, KeyType, NOW};
