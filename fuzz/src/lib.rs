@@ -9,7 +9,7 @@
 
 use std::time::Duration;
 
-use certdeps::MAX_PRESENTED_BYTES;
+use certdeps::{Endpoint, MAX_PRESENTED_BYTES, Report, Verifier};
 use pki_types::{CertificateDer, ServerName, TrustAnchor, UnixTime};
 
 /// The verification time of every target: 2026-06-01T00:00:00Z, as in the test PKI
@@ -127,6 +127,19 @@ pub fn raw_webpki(
     name: Option<&ServerName<'_>>,
 ) -> Result<(), webpki::Error> {
     oracle::raw_webpki(presented, anchors, name, None, now())
+}
+
+/// `verifier`'s report on `presented` at the fuzz time: for `endpoint` when the input names
+/// one, else for the chain alone, as the framing's "no endpoint" host selector asks.
+pub fn check(
+    verifier: &Verifier,
+    endpoint: Option<&Endpoint>,
+    presented: &[CertificateDer<'_>],
+) -> Report {
+    match endpoint {
+        Some(endpoint) => verifier.check(endpoint, presented, now()),
+        None => verifier.check_chain(presented, now()),
+    }
 }
 
 /// The fuzz trust anchor (fixture 0), as webpki takes it.
