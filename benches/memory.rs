@@ -14,8 +14,6 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // benches: a failed setup is a failed run
 
-#[path = "../tests/common/mod.rs"]
-mod common;
 mod fixtures;
 
 use std::alloc::System;

@@ -40,8 +40,6 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // benches: a failed setup is a failed run
 
-#[path = "../tests/common/mod.rs"]
-mod common;
 mod fixtures;
 
 use std::hint::black_box;
@@ -304,7 +302,7 @@ fn main() {
             .cycle()
             .take(count)
             .collect();
-        let pem = common::pem_bundle(&certs);
+        let pem = test_pki::pem_bundle(&certs);
         runner.pair(
             "decode",
             &format!("bundle-{count}"),

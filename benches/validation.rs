@@ -14,8 +14,6 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // benches: a failed setup is a failed run
 
-#[path = "../tests/common/mod.rs"]
-mod common;
 mod fixtures;
 
 use std::hint::black_box;
@@ -106,7 +104,7 @@ fn decode(c: &mut Criterion) {
             .cycle()
             .take(count)
             .collect();
-        let pem = common::pem_bundle(&certs);
+        let pem = test_pki::pem_bundle(&certs);
         g.bench_function(
             BenchmarkId::new(format!("bundle-{count}"), "certdeps"),
             |b| b.iter(|| black_box(certdeps::decode_certificates(pem.as_bytes()))),

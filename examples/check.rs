@@ -17,11 +17,6 @@ use std::time::Duration;
 
 use certdeps::{CertificateDer, Endpoint, Evidence, Pool, Report, TrustStore, UnixTime, Verifier};
 
-// The test PKI generator, shared with the integration tests: the demo makes its chains at run
-// time, so nothing is committed and nothing expires.
-#[path = "../tests/common/mod.rs"]
-mod common;
-
 const USAGE: &str = "\
 certdeps check: will a strict TLS client trust this endpoint, and if not, why?
 
@@ -278,11 +273,13 @@ fn emit(text: &str) -> Result<(), String> {
 }
 
 /// The bundled demo: one server per common cause of "could not establish trust", each chain
-/// generated now, all checked at the fixed time `common::now()` (2026-06-01T00:00:00Z).
+/// generated now by the test PKI crate (`tests/pki`, shared with the integration tests), so
+/// nothing is committed and nothing expires; all checked at the fixed time `test_pki::now()`
+/// (2026-06-01T00:00:00Z).
 fn demo() -> Result<(), String> {
-    use common::{Ca, CertSpec, DAY, NOW};
+    use test_pki::{Ca, CertSpec, DAY, NOW};
 
-    let now = common::now();
+    let now = test_pki::now();
     let url = "https://mail.contoso.test/EWS/Exchange.asmx";
     let host = "mail.contoso.test";
     let endpoint = Endpoint::parse(url).map_err(|e| e.to_string())?;
@@ -362,7 +359,7 @@ fn demo() -> Result<(), String> {
     }
 
     // 3. Nothing vouches for a self-signed certificate.
-    let report = client.check(&endpoint, &[common::self_signed_leaf(&[host])], now);
+    let report = client.check(&endpoint, &[test_pki::self_signed_leaf(&[host])], now);
     show(
         3,
         "self-signed certificate",

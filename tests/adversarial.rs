@@ -11,16 +11,14 @@
 // Test helpers outside `#[test]` functions: a failed setup should panic.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
 use std::time::Instant;
 
 use certdeps::{
     Code, Endpoint, EndpointError, InputError, MAX_PRESENTED_BYTES, Pool, Report, TrustStore,
     Verifier, decode_certificates,
 };
-use common::*;
 use pki_types::{CertificateDer, ServerName, TrustAnchor, UnixTime};
+use test_pki::*;
 
 /// Raw rustls-webpki on exactly what was presented, as a rustls client calls it
 /// ([`oracle`]), with `root` as the only anchor.

@@ -3,12 +3,10 @@
 //! key covers the chain bytes and the host; the cache stays within its capacity.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests: failing is failing the test
 
-mod common;
-
 use certdeps::{
     CertificateDer, CertificateRevocationListDer, Code, Endpoint, Report, TrustStore, Verifier,
 };
-use common::*;
+use test_pki::*;
 
 fn at(secs: u64) -> certdeps::UnixTime {
     certdeps::UnixTime::since_unix_epoch(std::time::Duration::from_secs(secs))

@@ -6,15 +6,13 @@
 // Helpers may unwrap: a failure here is a failed test, reported with its location.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use common::{CertSpec, Chain, DAY, KeyType, NOW, pem_bundle, self_signed_leaf};
 use serde_json::Value;
+use test_pki::{CertSpec, Chain, DAY, KeyType, NOW, pem_bundle, self_signed_leaf};
 
 const HOST: &str = "mail.contoso.test";
 
@@ -352,7 +350,7 @@ fn at_takes_rfc3339_with_offsets_and_unix_seconds() {
     assert_eq!(check_at("2026-06-01T00:00:00.75Z"), (Some(0), AT.into()));
     assert_eq!(check_at(&NOW.to_string()), (Some(0), AT.into()));
     // The leaf is valid until 2028-01-01: a day later it has expired.
-    let after = (common::LEAF_NOT_AFTER + DAY).to_string();
+    let after = (test_pki::LEAF_NOT_AFTER + DAY).to_string();
     assert_eq!(check_at(&after), (Some(1), "2028-01-02T00:00:00Z".into()));
 }
 

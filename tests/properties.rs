@@ -9,17 +9,15 @@
 // Test helpers outside `#[test]` functions: a failed setup should panic.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use certdeps::{
     Endpoint, MAX_PRESENTED_BYTES, Pool, Report, TrustStore, Verifier, decode_certificates,
 };
-use common::*;
 use pki_types::{CertificateDer, ServerName, TrustAnchor};
 use proptest::prelude::*;
+use test_pki::*;
 
 // ---- the oracle ------------------------------------------------------------------------
 
@@ -48,10 +46,10 @@ fn over_limits(presented: &[CertificateDer<'_>]) -> bool {
 }
 
 /// The verdict is webpki's (modulo the two departures), and the findings match the verdict
-/// ([`agreement::assert_report`], which the fuzz targets check too).
+/// ([`oracle::assert_report`], which the fuzz targets check too).
 fn check_report(report: &Report, presented: &[CertificateDer<'_>], host: Option<&str>) {
     let raw = (!over_limits(presented)).then(|| raw_webpki(presented, &world().anchor, host));
-    agreement::assert_report(report, raw.as_ref());
+    oracle::assert_report(report, raw.as_ref());
 }
 
 // ---- the PKI ---------------------------------------------------------------------------

@@ -1,7 +1,5 @@
-mod common;
-
 use certdeps::{Code, Endpoint, Pool, TrustStore, Verifier};
-use common::*;
+use test_pki::*;
 
 #[allow(clippy::unwrap_used)] // a test helper: failing is failing the test
 fn store(root: &Ca) -> TrustStore {

@@ -4,7 +4,7 @@
 #![no_main]
 
 use certdeps::{Endpoint, Pool, TrustStore, Verifier};
-use certdeps_fuzz::{FIXTURES, anchors, assert_report, frame, now, over_limits, raw_webpki};
+use certdeps_fuzz::{FIXTURES, anchors, assert_report, check, frame, over_limits, raw_webpki};
 use libfuzzer_sys::fuzz_target;
 use pki_types::CertificateDer;
 
@@ -25,14 +25,14 @@ fuzz_target!(|data: &[u8]| {
     let (Ok(plain), Ok(pooled)) = (plain, pooled) else {
         panic!("a one-anchor verifier must build");
     };
-    let report = pooled.check(endpoint.as_ref(), &lists.presented, now());
+    let report = check(&pooled, endpoint.as_ref(), &lists.presented);
     let raw = (!over_limits(&lists.presented)).then(|| {
         let name = endpoint.as_ref().map(Endpoint::server_name);
         raw_webpki(&lists.presented, &anchors(), name.as_ref())
     });
     assert_report(&report, raw.as_ref());
     // The pool explains; it never changes the verdict.
-    let without = plain.check(endpoint.as_ref(), &lists.presented, now());
+    let without = check(&plain, endpoint.as_ref(), &lists.presented);
     assert_eq!(
         without.is_trusted(),
         report.is_trusted(),

@@ -5,7 +5,7 @@
 #![no_main]
 
 use certdeps::{Endpoint, TrustStore, Verifier, decode_certificates};
-use certdeps_fuzz::{FIXTURES, anchors, assert_report, now, over_limits, raw_webpki};
+use certdeps_fuzz::{FIXTURES, anchors, assert_report, check, over_limits, raw_webpki};
 use libfuzzer_sys::fuzz_target;
 use pki_types::CertificateDer;
 
@@ -35,7 +35,7 @@ fuzz_target!(|data: &[u8]| {
         panic!("a one-anchor verifier must build");
     };
     let endpoint = endpoint.ok();
-    let report = verifier.check(endpoint.as_ref(), &certs, now());
+    let report = check(&verifier, endpoint.as_ref(), &certs);
     let raw = (!over_limits(&certs)).then(|| {
         let name = endpoint.as_ref().map(Endpoint::server_name);
         raw_webpki(&certs, &anchors(), name.as_ref())

@@ -1,5 +1,6 @@
 //! What the fuzz targets share: the fixture certificates, the framing that turns fuzzer bytes
-//! into certificate lists, the raw-webpki oracle, and the properties every report must keep.
+//! into certificate lists, and, from the `oracle` crate of the test suite (`tests/oracle`),
+//! the raw-webpki oracle and the properties every report must keep.
 //!
 //! The fixtures (`fuzz/fixtures/*.der`) and seeds (`fuzz/seeds/<target>/`) are written by
 //! `tests/properties.rs` (`CERTDEPS_WRITE_FUZZ_SEEDS=1 cargo test --test properties
@@ -8,10 +9,11 @@
 
 use std::time::Duration;
 
-use certdeps::MAX_PRESENTED_BYTES;
+use certdeps::{Endpoint, MAX_PRESENTED_BYTES, Report, Verifier};
 use pki_types::{CertificateDer, ServerName, TrustAnchor, UnixTime};
 
-/// The verification time of every target: 2026-06-01T00:00:00Z, as in `tests/common`.
+/// The verification time of every target: 2026-06-01T00:00:00Z, as in the test PKI
+/// (`tests/pki`).
 pub const NOW: u64 = 1_780_272_000;
 
 /// [`NOW`] as webpki and certdeps take it.
@@ -117,9 +119,6 @@ pub fn frame(data: &[u8]) -> Lists {
     lists
 }
 
-#[path = "../../tests/common/oracle.rs"]
-mod oracle;
-
 /// Raw rustls-webpki on exactly what was presented, as a rustls client calls it: the oracle
 /// every differential test uses, at the fuzz time and without CRLs.
 pub fn raw_webpki(
@@ -128,6 +127,19 @@ pub fn raw_webpki(
     name: Option<&ServerName<'_>>,
 ) -> Result<(), webpki::Error> {
     oracle::raw_webpki(presented, anchors, name, None, now())
+}
+
+/// `verifier`'s report on `presented` at the fuzz time: for `endpoint` when the input names
+/// one, else for the chain alone, as the framing's "no endpoint" host selector asks.
+pub fn check(
+    verifier: &Verifier,
+    endpoint: Option<&Endpoint>,
+    presented: &[CertificateDer<'_>],
+) -> Report {
+    match endpoint {
+        Some(endpoint) => verifier.check(endpoint, presented, now()),
+        None => verifier.check_chain(presented, now()),
+    }
 }
 
 /// The fuzz trust anchor (fixture 0), as webpki takes it.
@@ -147,10 +159,7 @@ pub fn over_limits(presented: &[CertificateDer<'_>]) -> bool {
     bytes > MAX_PRESENTED_BYTES
 }
 
-#[path = "../../tests/common/agreement.rs"]
-mod agreement;
-
-pub use agreement::assert_report;
+pub use oracle::assert_report;
 
 /// PEM text of `certs`, 64 columns, with `eol` as the line ending: the encoder the decode
 /// target round-trips through, independent of certdeps' decoder.

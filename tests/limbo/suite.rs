@@ -17,7 +17,7 @@ pub(crate) const LIMBO_JSON: &str = "LIMBO_JSON";
 pub(crate) const DEFAULT_PATH: &str = "../shared/x509-limbo/limbo.json";
 
 /// The time used when a testcase gives none ("now" in the schema): 2026-06-01T00:00:00Z, the
-/// same instant as `tests/common`'s `NOW`. The generated certificates are valid from 1970 to
+/// same instant as the test PKI's `NOW` (`tests/pki`). The generated certificates are valid from 1970 to
 /// about 2969, so any fixed time works; the clock is never read.
 pub(crate) const NULL_TIME: u64 = 1_780_272_000;
 

@@ -1,13 +1,8 @@
-//! Every scenario of `tests/common/scenario.rs`, through certdeps and raw rustls-webpki: the
+//! Every scenario of [`crate::scenario`], through certdeps and raw rustls-webpki: the
 //! verdicts agree (except the documented leaf-key case), and each report holds exactly the
 //! expected codes and keeps the invariants.
 
-// Test helpers outside `#[test]` functions: a failed setup should panic.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod common;
-
-use common::scenario;
+use crate::scenario;
 
 #[test]
 fn every_scenario_agrees_with_webpki() {

@@ -2,13 +2,8 @@
 //! says the verdict, lists what was presented and the path, and gives each finding with its
 //! fix. Run with `--nocapture` to read them.
 
-// Test helpers outside `#[test]` functions: a failed setup should panic.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod common;
-
+use crate::scenario::*;
 use certdeps::Report;
-use common::scenario::*;
 
 #[track_caller]
 fn shows(report: &Report, phrases: &[&str]) {

@@ -1,12 +1,7 @@
 //! What cannot be read: `no-certificates` and `malformed-certificate`.
 
-// Test helpers outside `#[test]` functions: a failed setup should panic.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod common;
-
-use certdeps::{Code, Severity};
-use common::scenario::*;
+use crate::scenario::*;
+use certdeps::Code;
 
 #[test]
 fn nothing_presented() {
@@ -14,7 +9,6 @@ fn nothing_presented() {
     assert_finding(
         &report,
         Code::NoCertificates,
-        Severity::Error,
         None,
         &["no certificate"],
         Who::Server,
@@ -29,7 +23,6 @@ fn unparsable_leaf() {
     assert_finding(
         &report,
         Code::MalformedCertificate,
-        Severity::Error,
         Some(0),
         &[
             "leaf [0]",
@@ -46,7 +39,6 @@ fn unparsable_intermediate_and_the_gap_it_leaves() {
     assert_finding(
         &report,
         Code::MalformedCertificate,
-        Severity::Error,
         Some(1),
         &["certificate [1]", "does not parse"],
         Who::Server,
@@ -54,7 +46,6 @@ fn unparsable_intermediate_and_the_gap_it_leaves() {
     assert_finding(
         &report,
         Code::IncompleteChain,
-        Severity::Error,
         Some(0),
         &[&cn(HOST), &cn(INTER)],
         Who::Server,
@@ -74,7 +65,6 @@ fn unparsable_extra_on_a_trusted_chain_is_only_an_extra() {
     assert_finding(
         &report,
         Code::ExtraCertificates,
-        Severity::Info,
         Some(1),
         &["certificate [1] (does not parse)"],
         Who::Server,
@@ -87,7 +77,6 @@ fn critical_extension_webpki_does_not_support() {
     let f = assert_finding(
         &report,
         Code::MalformedCertificate,
-        Severity::Error,
         Some(0),
         &[&cn(HOST), "critical extension"],
         Who::Server,
@@ -106,7 +95,7 @@ fn absent_from_a_healthy_chain() {
 fn sha256_of_bytes(der: &certdeps::CertificateDer<'_>) -> String {
     let report = malformed_leaf()
         .verifier()
-        .check_chain(std::slice::from_ref(der), common::now());
+        .check_chain(std::slice::from_ref(der), test_pki::now());
     let json = report.to_json();
     json["presented"][0]["sha256"].as_str().unwrap().to_owned()
 }

@@ -1,9 +1,10 @@
-//! Test PKI: generates root, intermediate and leaf certificates at test time.
+//! Test PKI: generates root, intermediate and leaf certificates, and CRLs, at test time.
 //!
-//! Shared by the integration tests (`mod common;`), the benches and the
-//! examples (`#[path = "../tests/common/mod.rs"] mod common;`). It depends only
-//! on `rcgen` (with its `aws_lc_rs` feature, needed for RSA key generation),
-//! `rustls-pki-types` and `time`.
+//! A crate of its own (`publish = false`) so that everything that needs certificates takes
+//! it as an ordinary dependency: certdeps' integration tests, the `check` example and the
+//! benches. It depends only on `rcgen` (with its `aws_lc_rs` feature, needed for RSA key
+//! generation), `rustls-pki-types` and `time`, and never on certdeps: a dev-dependency that
+//! depended on certdeps would bring a second copy of it into certdeps' own unit tests.
 //!
 //! Every certificate is made fresh with a new key; nothing is cached across
 //! processes. Key generation is cheap for ECDSA and Ed25519 but slow for RSA,
@@ -16,8 +17,11 @@
 //! |---|---|---|
 //! | CA (root, intermediate, cross-sign) | [`CA_NOT_BEFORE`] 2020-01-01 | [`CA_NOT_AFTER`] 2040-01-01 |
 //! | leaf | [`LEAF_NOT_BEFORE`] 2025-01-01 | [`LEAF_NOT_AFTER`] 2028-01-01 |
+//! | CRL ([`Ca::crl`]) | [`NOW`] - 10 days | [`NOW`] + 20 days |
 //!
-//! ```ignore
+//! ```
+//! use test_pki::{CertSpec, Chain, DAY, KeyType, NOW};
+//!
 //! let chain = Chain::new(KeyType::EcdsaP256, "a.test");
 //! let served = chain.presented();           // [leaf, intermediate]
 //! let anchor = chain.root.der();            // the trust anchor
@@ -25,32 +29,24 @@
 //!     not_after: NOW - DAY,
 //!     ..CertSpec::leaf(&["a.test"])
 //! });
+//! # assert_eq!(served.len(), 2);
+//! # assert_ne!(anchor, &expired);
 //! ```
-// Each user (every test file, the examples, the benches) takes a part of this module through a
-// private `mod common;`, so most items look unused or unreachably `pub` to any one of them; and
-// a generator that cannot make a certificate has nothing better to do than panic.
-#![allow(
-    dead_code,
-    unreachable_pub,
-    clippy::expect_used,
-    clippy::unwrap_used,
-    clippy::use_self
-)]
+#![forbid(unsafe_code)]
+// A generator that cannot make a certificate has nothing better to do than panic: its callers
+// are tests, benches and a demo, for which a failed setup is a failed run.
+#![allow(clippy::expect_used, clippy::unwrap_used)]
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use pki_types::{CertificateDer, UnixTime};
+use pki_types::{CertificateDer, CertificateRevocationListDer, UnixTime};
 use rcgen::{
-    CertificateParams, CustomExtension, DistinguishedName, DnType, ExtendedKeyUsagePurpose,
-    GeneralSubtree, IsCa, Issuer, KeyIdMethod, KeyPair, KeyUsagePurpose, NameConstraints,
-    PublicKeyData, SignatureAlgorithm,
+    CertificateParams, CertificateRevocationListParams, CustomExtension, DistinguishedName, DnType,
+    ExtendedKeyUsagePurpose, GeneralSubtree, IsCa, Issuer, KeyIdMethod, KeyPair, KeyUsagePurpose,
+    NameConstraints, PublicKeyData, RevokedCertParams, SerialNumber, SignatureAlgorithm,
 };
 use time::OffsetDateTime;
-
-pub mod agreement;
-pub mod oracle;
-pub mod scenario;
 
 /// The fixed verification time: 2026-06-01T00:00:00Z, in seconds since the Unix epoch.
 pub const NOW: u64 = 1_780_272_000;
@@ -324,8 +320,15 @@ impl Ca {
     /// A cross-certificate: `other`'s subject, key and extensions (with an
     /// AKI), issued by `self`. With it, `other`'s subordinates chain to `self` too.
     pub fn cross_sign(&self, other: &Ca) -> CertificateDer<'static> {
+        self.cross_sign_until(other, other.spec.not_after)
+    }
+
+    /// [`Ca::cross_sign`] with its own end of validity, for the cases where the
+    /// cross-certificate expires before (or after) the CA it certifies.
+    pub fn cross_sign_until(&self, other: &Ca, not_after: u64) -> CertificateDer<'static> {
         let spec = CertSpec {
             include_aki: true,
+            not_after,
             ..other.spec.clone()
         };
         let key = other.issuer.key();
@@ -333,6 +336,59 @@ impl Ca {
             .signed_by(key, &self.issuer)
             .expect("signing")
             .into()
+    }
+
+    /// An intermediate CA named `cn` issued by `self` with a P-521 key: what it
+    /// signs uses ecdsa-with-SHA512, which rustls' default algorithms lack
+    /// (there is no P-521 [`KeyType`], as no leaf or root of the suite needs one).
+    pub fn p521_intermediate(&self, cn: &str) -> Ca {
+        let spec = CertSpec::ca(cn);
+        let key = KeyPair::generate_for(&rcgen::PKCS_ECDSA_P521_SHA512).expect("P-521 key");
+        let params = params(&spec, &key);
+        let der = params
+            .signed_by(&key, &self.issuer)
+            .expect("signing")
+            .into();
+        Ca {
+            spec,
+            issuer: Issuer::new(params, key),
+            der,
+        }
+    }
+
+    /// A certificate made from `spec` issued by `self`, carrying a critical
+    /// extension of a private OID: RFC 5280 section 4.2 makes a verifier reject a
+    /// certificate with a critical extension it does not recognise.
+    pub fn leaf_with_unknown_critical_extension(&self, spec: CertSpec) -> CertificateDer<'static> {
+        let key = spec.key.generate();
+        let mut params = params(&spec, &key);
+        let mut ext = CustomExtension::from_oid_content(OID_PRIVATE_TEST, vec![0x05, 0x00]);
+        ext.set_criticality(true);
+        params.custom_extensions.push(ext);
+        params
+            .signed_by(&key, &self.issuer)
+            .expect("signing")
+            .into()
+    }
+
+    /// A CRL issued by `self` revoking `serials`, current at [`NOW`]
+    /// (this update 10 days before, next update 20 days after).
+    pub fn crl(&self, serials: &[u64]) -> CertificateRevocationListDer<'static> {
+        crl_signed(&self.issuer, serials)
+    }
+
+    /// A CRL naming `self` as issuer (name and key identifier) but signed by
+    /// another key: a verifier must find it unusable.
+    pub fn forged_crl(&self, serials: &[u64]) -> CertificateRevocationListDer<'static> {
+        crl_signed(&self.forger(), serials)
+    }
+
+    /// An issuer with `self`'s name and key identifier but a fresh key of the
+    /// same type: what it signs claims to come from `self` and does not verify.
+    fn forger(&self) -> Issuer<'static, KeyPair> {
+        let mut issuer_params = params(&self.spec, self.issuer.key());
+        issuer_params.key_identifier_method = KeyIdMethod::PreSpecified(self.key_id());
+        Issuer::new(issuer_params, self.spec.key.generate())
     }
 
     /// This CA's own certificate, DER.
@@ -427,13 +483,9 @@ pub fn pem_bundle(certs: &[&CertificateDer<'_>]) -> String {
 /// A leaf whose signature does not verify: its issuer DN and AKI are `ca`'s,
 /// but it is signed by a different key of the same type.
 pub fn forged_leaf(ca: &Ca, sans: &[&str]) -> CertificateDer<'static> {
-    let mut issuer_params = params(&ca.spec, ca.issuer.key());
-    issuer_params.key_identifier_method = KeyIdMethod::PreSpecified(ca.key_id());
-    let forger = Issuer::new(issuer_params, ca.spec.key.generate());
     let key = KeyType::EcdsaP256.generate();
-    let spec = CertSpec::leaf(sans);
-    params(&spec, &key)
-        .signed_by(&key, &forger)
+    params(&CertSpec::leaf(sans), &key)
+        .signed_by(&key, &ca.forger())
         .expect("signing")
         .into()
 }
@@ -509,6 +561,30 @@ fn params(spec: &CertSpec, key: &impl PublicKeyData) -> CertificateParams {
     p
 }
 
+/// A CRL signed by `issuer` revoking `serials` 5 days before [`NOW`].
+fn crl_signed(
+    issuer: &Issuer<'_, KeyPair>,
+    serials: &[u64],
+) -> CertificateRevocationListDer<'static> {
+    let params = CertificateRevocationListParams {
+        this_update: unix_to_time(NOW - 10 * DAY),
+        next_update: unix_to_time(NOW + 20 * DAY),
+        crl_number: SerialNumber::from(7u64),
+        issuing_distribution_point: None,
+        revoked_certs: serials
+            .iter()
+            .map(|&s| RevokedCertParams {
+                serial_number: SerialNumber::from(s),
+                revocation_time: unix_to_time(NOW - 5 * DAY),
+                reason_code: None,
+                invalidity_date: None,
+            })
+            .collect(),
+        key_identifier_method: KeyIdMethod::Sha256,
+    };
+    params.signed_by(issuer).expect("signing CRL").der().clone()
+}
+
 fn unix_to_time(secs: u64) -> OffsetDateTime {
     let secs = i64::try_from(secs).expect("time out of range");
     OffsetDateTime::from_unix_timestamp(secs).expect("time out of range")
@@ -517,6 +593,8 @@ fn unix_to_time(secs: u64) -> OffsetDateTime {
 const OID_SKI: &[u64] = &[2, 5, 29, 14];
 const OID_BASIC_CONSTRAINTS: &[u64] = &[2, 5, 29, 19];
 const OID_AIA: &[u64] = &[1, 3, 6, 1, 5, 5, 7, 1, 1];
+/// An OID under a private enterprise arc that no verifier knows.
+const OID_PRIVATE_TEST: &[u64] = &[1, 3, 6, 1, 4, 1, 55555, 1];
 /// DER of OBJECT IDENTIFIER 1.3.6.1.5.5.7.48.2 (id-ad-caIssuers).
 const DER_OID_CA_ISSUERS: &[u8] = &[0x06, 0x08, 0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x30, 0x02];
 

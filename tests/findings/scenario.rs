@@ -2,8 +2,8 @@
 //! the exact set of codes certdeps must report, run through certdeps and through raw
 //! rustls-webpki.
 //!
-//! Every `tests/finding_*.rs` file takes its scenarios from here, so `tests/differential.rs`
-//! can run [`all`] of them through both verifiers. [`Scenario::run`] asserts, on every
+//! Every module of this binary takes its scenarios from here, so [`crate::differential`] can
+//! run [`all`] of them through both verifiers. [`Scenario::run`] asserts, on every
 //! report, the invariants of the design through one `#[track_caller]` helper:
 //!
 //! - untrusted => at least one error finding; trusted => no error finding;
@@ -21,23 +21,17 @@ use certdeps::{
     Severity, TrustStore, UnixTime, Verifier,
 };
 use pki_types::{CertificateDer, ServerName};
-use rcgen::{
-    CertificateRevocationListParams, CustomExtension, Issuer, KeyIdMethod, KeyPair,
-    RevokedCertParams, SerialNumber,
+use test_pki::{
+    Ca, CaKind, CertSpec, Chain, DAY, Eku, KeyType, NOW, forged_leaf, now, self_signed_leaf,
 };
 use webpki::{RevocationOptionsBuilder, UnknownStatusPolicy};
 
-use super::{
-    Ca, CaKind, CertSpec, Chain, DAY, Eku, KeyType, NOW, forged_leaf, now, params,
-    self_signed_leaf, unix_to_time,
-};
-
 /// The host most scenarios are checked for.
-pub const HOST: &str = "mail.contoso.test";
+pub(crate) const HOST: &str = "mail.contoso.test";
 
 /// Who a remediation must address.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Who {
+pub(crate) enum Who {
     /// "server operator"
     Server,
     /// "client owner"
@@ -48,35 +42,35 @@ pub enum Who {
 
 /// One server configuration and what certdeps must say about it.
 #[derive(Clone, Debug)]
-pub struct Scenario {
+pub(crate) struct Scenario {
     /// Kebab-case name, unique in [`all`].
-    pub name: &'static str,
+    pub(crate) name: &'static str,
     /// What the server sends, in its order.
-    pub presented: Vec<CertificateDer<'static>>,
+    pub(crate) presented: Vec<CertificateDer<'static>>,
     /// The anchors of the one custom trust store.
-    pub roots: Vec<CertificateDer<'static>>,
+    pub(crate) roots: Vec<CertificateDer<'static>>,
     /// The intermediate pool (empty = none configured).
-    pub pool: Vec<CertificateDer<'static>>,
+    pub(crate) pool: Vec<CertificateDer<'static>>,
     /// CRLs given to the verifier.
-    pub crls: Vec<CertificateRevocationListDer<'static>>,
+    pub(crate) crls: Vec<CertificateRevocationListDer<'static>>,
     /// The endpoint URL or host; `None` checks the chain alone.
-    pub host: Option<String>,
+    pub(crate) host: Option<String>,
     /// Verification time.
-    pub at: UnixTime,
+    pub(crate) at: UnixTime,
     /// Assembly budget, when not the default.
-    pub budget: Option<Budget>,
+    pub(crate) budget: Option<Budget>,
     /// Whether a strict client trusts it.
-    pub trusted: bool,
+    pub(crate) trusted: bool,
     /// Exactly the codes the report must hold (any order, each at least once).
-    pub codes: Vec<Code>,
+    pub(crate) codes: Vec<Code>,
     /// certdeps is stricter than raw webpki here (the leaf-key case).
-    pub stricter: bool,
+    pub(crate) stricter: bool,
 }
 
 impl Scenario {
     /// A scenario for `presented` against `roots`, checked for [`HOST`] at [`now`], expected
     /// trusted with no finding until told otherwise.
-    pub fn new(
+    pub(crate) fn new(
         name: &'static str,
         presented: Vec<CertificateDer<'static>>,
         roots: Vec<CertificateDer<'static>>,
@@ -97,51 +91,51 @@ impl Scenario {
     }
 
     /// Expect an untrusted verdict with exactly these codes.
-    pub fn untrusted(mut self, codes: &[Code]) -> Self {
+    pub(crate) fn untrusted(mut self, codes: &[Code]) -> Self {
         self.trusted = false;
         self.codes = codes.to_vec();
         self
     }
 
     /// Expect a trusted verdict with exactly these (warning/info) codes.
-    pub fn trusted(mut self, codes: &[Code]) -> Self {
+    pub(crate) fn trusted(mut self, codes: &[Code]) -> Self {
         self.trusted = true;
         self.codes = codes.to_vec();
         self
     }
 
     /// Check for this host (or URL) instead of [`HOST`].
-    pub fn host(mut self, host: &str) -> Self {
+    pub(crate) fn host(mut self, host: &str) -> Self {
         self.host = Some(host.to_owned());
         self
     }
 
     /// Configure an intermediate pool.
-    pub fn pool(mut self, pool: Vec<CertificateDer<'static>>) -> Self {
+    pub(crate) fn pool(mut self, pool: Vec<CertificateDer<'static>>) -> Self {
         self.pool = pool;
         self
     }
 
     /// Configure CRLs.
-    pub fn crls(mut self, crls: Vec<CertificateRevocationListDer<'static>>) -> Self {
+    pub(crate) fn crls(mut self, crls: Vec<CertificateRevocationListDer<'static>>) -> Self {
         self.crls = crls;
         self
     }
 
     /// Configure the assembly budget.
-    pub fn budget(mut self, budget: Budget) -> Self {
+    pub(crate) fn budget(mut self, budget: Budget) -> Self {
         self.budget = Some(budget);
         self
     }
 
     /// certdeps refuses what raw webpki accepts (documented leaf-key case).
-    pub fn stricter(mut self) -> Self {
+    pub(crate) fn stricter(mut self) -> Self {
         self.stricter = true;
         self
     }
 
     /// The verifier this scenario configures.
-    pub fn verifier(&self) -> Verifier {
+    pub(crate) fn verifier(&self) -> Verifier {
         let store = TrustStore::from_certificates("custom", self.roots.clone())
             .unwrap_or_else(|e| panic!("{}: bad root: {e}", self.name));
         let mut builder = Verifier::builder(store).with_crls(self.crls.clone());
@@ -159,14 +153,14 @@ impl Scenario {
     }
 
     /// The endpoint, when there is a host.
-    pub fn endpoint(&self) -> Option<Endpoint> {
+    pub(crate) fn endpoint(&self) -> Option<Endpoint> {
         self.host.as_deref().map(|h| {
             Endpoint::parse(h).unwrap_or_else(|e| panic!("{}: bad host {h}: {e}", self.name))
         })
     }
 
     /// The report, without any assertion.
-    pub fn report(&self) -> Report {
+    pub(crate) fn report(&self) -> Report {
         let verifier = self.verifier();
         match self.endpoint() {
             Some(endpoint) => verifier.check(&endpoint, &self.presented, self.at),
@@ -176,7 +170,7 @@ impl Scenario {
 
     /// The report, after asserting every invariant and the expected codes.
     #[track_caller]
-    pub fn run(&self) -> Report {
+    pub(crate) fn run(&self) -> Report {
         let report = self.report();
         assert_invariants(self, &report);
         report
@@ -184,7 +178,7 @@ impl Scenario {
 
     /// Raw rustls-webpki on the same input, as a rustls client configured with the same
     /// anchors and CRLs does it.
-    pub fn raw_webpki(&self) -> Result<(), String> {
+    pub(crate) fn raw_webpki(&self) -> Result<(), String> {
         let anchors: Vec<_> = self
             .roots
             .iter()
@@ -202,7 +196,7 @@ impl Scenario {
             .ok()
             .map(|b| b.with_status_policy(UnknownStatusPolicy::Allow).build());
         let name: Option<ServerName<'_>> = self.endpoint().map(|e| e.server_name());
-        super::oracle::raw_webpki(
+        oracle::raw_webpki(
             &self.presented,
             &anchors,
             name.as_ref(),
@@ -215,7 +209,7 @@ impl Scenario {
 
 /// Asserts the design's invariants on `report`, and that its codes are `scenario.codes`.
 #[track_caller]
-pub fn assert_invariants(scenario: &Scenario, report: &Report) {
+pub(crate) fn assert_invariants(scenario: &Scenario, report: &Report) {
     let name = scenario.name;
     let errors = report.errors().count();
     if report.is_trusted() {
@@ -292,13 +286,12 @@ pub fn assert_invariants(scenario: &Scenario, report: &Report) {
 }
 
 /// Asserts that `report` holds a finding with `code` for certificate `index`, with
-/// `severity`, a message containing every string of `names` (the subjects involved), and a
+/// the code's own severity ([`Code::severity`]), a message containing every string of `names` (the subjects involved), and a
 /// remediation addressed to `who`; returns it.
 #[track_caller]
-pub fn assert_finding<'r>(
+pub(crate) fn assert_finding<'r>(
     report: &'r Report,
     code: Code,
-    severity: Severity,
     index: Option<usize>,
     names: &[&str],
     who: Who,
@@ -313,7 +306,7 @@ pub fn assert_finding<'r>(
                 report.codes()
             )
         });
-    assert_eq!(finding.severity, severity, "{finding}");
+    assert_eq!(finding.severity, code.severity(), "{finding}");
     for name in names {
         assert!(
             finding.message().contains(name),
@@ -341,102 +334,37 @@ pub fn assert_finding<'r>(
 
 /// Asserts that no finding has `code`.
 #[track_caller]
-pub fn assert_no(report: &Report, code: Code) {
+pub(crate) fn assert_no(report: &Report, code: Code) {
     assert!(!report.has(code), "unexpected `{code}`:\n{report}");
 }
 
 /// The leaf's subject as reports write it.
-pub fn cn(name: &str) -> String {
+pub(crate) fn cn(name: &str) -> String {
     format!("CN={name}")
 }
 
 /// SHA-256 of a certificate, lowercase hex.
-pub fn sha256_hex(der: &CertificateDer<'_>) -> String {
+pub(crate) fn sha256_hex(der: &CertificateDer<'_>) -> String {
     Description::new(der).expect("parses").sha256
 }
 
 /// Seconds since the epoch as a [`UnixTime`].
-pub fn at(secs: u64) -> UnixTime {
+pub(crate) fn at(secs: u64) -> UnixTime {
     UnixTime::since_unix_epoch(Duration::from_secs(secs))
 }
 
 /// A leaf spec for [`HOST`].
-pub fn leaf_spec() -> CertSpec {
+pub(crate) fn leaf_spec() -> CertSpec {
     CertSpec::leaf(&[HOST])
 }
 
-/// A CRL issued by `ca` revoking `serials`, valid around [`NOW`].
-pub fn crl(ca: &Ca, serials: &[u64]) -> CertificateRevocationListDer<'static> {
-    crl_signed(&ca.issuer, serials)
-}
-
-/// A CRL naming `ca` as issuer but signed by another key: unusable.
-pub fn forged_crl(ca: &Ca, serials: &[u64]) -> CertificateRevocationListDer<'static> {
-    let mut issuer_params = params(&ca.spec, ca.issuer.key());
-    issuer_params.key_identifier_method = KeyIdMethod::PreSpecified(ca.key_id());
-    let other = KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).unwrap();
-    crl_signed(&Issuer::new(issuer_params, other), serials)
-}
-
-fn crl_signed(
-    issuer: &Issuer<'_, KeyPair>,
-    serials: &[u64],
-) -> CertificateRevocationListDer<'static> {
-    let params = CertificateRevocationListParams {
-        this_update: unix_to_time(NOW - 10 * DAY),
-        next_update: unix_to_time(NOW + 20 * DAY),
-        crl_number: SerialNumber::from(7u64),
-        issuing_distribution_point: None,
-        revoked_certs: serials
-            .iter()
-            .map(|&s| RevokedCertParams {
-                serial_number: SerialNumber::from(s),
-                revocation_time: unix_to_time(NOW - 5 * DAY),
-                reason_code: None,
-                invalidity_date: None,
-            })
-            .collect(),
-        key_identifier_method: KeyIdMethod::Sha256,
-    };
-    params.signed_by(issuer).expect("signing CRL").der().clone()
-}
-
-/// An intermediate of `root` with a P-521 key: what it signs uses ecdsa-with-SHA512, which
-/// rustls' default algorithms do not include.
-pub fn p521_intermediate(root: &Ca, cn: &str) -> Ca {
-    let spec = CertSpec::ca(cn);
-    let key = KeyPair::generate_for(&rcgen::PKCS_ECDSA_P521_SHA512).expect("P-521 key");
-    let p = params(&spec, &key);
-    let der = p.signed_by(&key, &root.issuer).expect("signing").into();
-    Ca {
-        spec,
-        issuer: Issuer::new(p, key),
-        der,
-    }
-}
-
-/// A certificate made from `spec`, issued by `ca`, with the subject and key of `other`: a
-/// cross-sign with chosen validity.
-pub fn cross_sign_with(ca: &Ca, other: &Ca, not_after: u64) -> CertificateDer<'static> {
-    let spec = CertSpec {
-        include_aki: true,
-        not_after,
-        ..other.spec.clone()
-    };
-    let key = other.issuer.key();
-    params(&spec, key)
-        .signed_by(key, &ca.issuer)
-        .expect("signing")
-        .into()
-}
-
 /// Bytes that are not a certificate.
-pub fn garbage() -> CertificateDer<'static> {
+pub(crate) fn garbage() -> CertificateDer<'static> {
     CertificateDer::from(vec![0x30, 0x03, 0x02, 0x01, 0x05])
 }
 
 /// A chain root -> `n` intermediates -> leaf; returns (root, presented leaf-first).
-pub fn long_chain(n: usize) -> (Ca, Vec<CertificateDer<'static>>) {
+pub(crate) fn long_chain(n: usize) -> (Ca, Vec<CertificateDer<'static>>) {
     let root = Ca::root("certdeps Long Root");
     let mut cas: Vec<Ca> = Vec::new();
     for i in 0..n {
@@ -455,78 +383,78 @@ pub fn long_chain(n: usize) -> (Ca, Vec<CertificateDer<'static>>) {
 // ---- the scenarios ------------------------------------------------------------------------
 
 /// Subject CN of [`Pki`]'s root.
-pub const ROOT: &str = "Contoso Root CA";
+pub(crate) const ROOT: &str = "Contoso Root CA";
 /// Subject CN of [`Pki`]'s intermediate.
-pub const INTER: &str = "Contoso Issuing CA";
+pub(crate) const INTER: &str = "Contoso Issuing CA";
 /// Where [`INTER`] can be downloaded, as the leaf of [`incomplete_chain`] says.
-pub const AIA_URL: &str = "http://pki.contoso.test/issuing.crt";
+pub(crate) const AIA_URL: &str = "http://pki.contoso.test/issuing.crt";
 
 /// A private PKI: root -> intermediate, with recognisable names.
-pub struct Pki {
+pub(crate) struct Pki {
     /// "Contoso Root CA".
-    pub root: Ca,
+    pub(crate) root: Ca,
     /// "Contoso Issuing CA", issued by the root.
-    pub inter: Ca,
+    pub(crate) inter: Ca,
 }
 
 impl Pki {
     /// A fresh root and intermediate.
-    pub fn new() -> Self {
+    pub(crate) fn new() -> Self {
         let root = Ca::root(ROOT);
         let inter = root.intermediate(INTER);
         Self { root, inter }
     }
 
     /// A fresh root and an intermediate made from `spec`.
-    pub fn with_inter(spec: CertSpec) -> Self {
+    pub(crate) fn with_inter(spec: CertSpec) -> Self {
         let root = Ca::root(ROOT);
         let inter = root.intermediate_with(spec);
         Self { root, inter }
     }
 
     /// A healthy leaf for [`HOST`].
-    pub fn leaf(&self) -> CertificateDer<'static> {
+    pub(crate) fn leaf(&self) -> CertificateDer<'static> {
         self.inter.leaf(&[HOST])
     }
 
     /// `[leaf, intermediate]`.
-    pub fn served(&self, leaf: CertificateDer<'static>) -> Vec<CertificateDer<'static>> {
+    pub(crate) fn served(&self, leaf: CertificateDer<'static>) -> Vec<CertificateDer<'static>> {
         vec![leaf, self.inter.der().clone()]
     }
 
     /// The root, as the only anchor.
-    pub fn roots(&self) -> Vec<CertificateDer<'static>> {
+    pub(crate) fn roots(&self) -> Vec<CertificateDer<'static>> {
         vec![self.root.der().clone()]
     }
 }
 
 /// An unrelated root to trust instead of a scenario's own (a private root no store holds).
-pub fn other_root() -> CertificateDer<'static> {
+pub(crate) fn other_root() -> CertificateDer<'static> {
     Ca::root("Fabrikam Root CA").der().clone()
 }
 
 /// root -> intermediate -> leaf, served as [leaf, intermediate]: trusted, nothing to say.
-pub fn healthy() -> Scenario {
+pub(crate) fn healthy() -> Scenario {
     let pki = Pki::new();
     Scenario::new("healthy", pki.served(pki.leaf()), pki.roots())
 }
 
 /// An IP endpoint against an iPAddress SAN.
-pub fn healthy_ip() -> Scenario {
+pub(crate) fn healthy_ip() -> Scenario {
     let pki = Pki::new();
     let leaf = pki.inter.leaf(&["192.0.2.10"]);
     Scenario::new("healthy-ip", pki.served(leaf), pki.roots()).host("https://192.0.2.10/api")
 }
 
 /// A wildcard SAN covering the host.
-pub fn healthy_wildcard() -> Scenario {
+pub(crate) fn healthy_wildcard() -> Scenario {
     let pki = Pki::new();
     let leaf = pki.inter.leaf(&["*.contoso.test"]);
     Scenario::new("healthy-wildcard", pki.served(leaf), pki.roots())
 }
 
 /// Other key types rustls accepts.
-pub fn healthy_key_types() -> Vec<Scenario> {
+pub(crate) fn healthy_key_types() -> Vec<Scenario> {
     let names = [
         (KeyType::EcdsaP384, "healthy-p384"),
         (KeyType::Ed25519, "healthy-ed25519"),
@@ -542,7 +470,7 @@ pub fn healthy_key_types() -> Vec<Scenario> {
 }
 
 /// No endpoint: the chain alone.
-pub fn healthy_no_host() -> Scenario {
+pub(crate) fn healthy_no_host() -> Scenario {
     let pki = Pki::new();
     let mut s = Scenario::new("healthy-no-host", pki.served(pki.leaf()), pki.roots());
     s.host = None;
@@ -550,21 +478,21 @@ pub fn healthy_no_host() -> Scenario {
 }
 
 /// A pool is configured but not needed.
-pub fn healthy_pool_unused() -> Scenario {
+pub(crate) fn healthy_pool_unused() -> Scenario {
     let pki = Pki::new();
     let pool = vec![pki.inter.der().clone()];
     Scenario::new("healthy-pool-unused", pki.served(pki.leaf()), pki.roots()).pool(pool)
 }
 
 /// CRLs from both CAs, revoking something else.
-pub fn healthy_crls() -> Scenario {
+pub(crate) fn healthy_crls() -> Scenario {
     let pki = Pki::new();
-    let crls = vec![crl(&pki.inter, &[999]), crl(&pki.root, &[998])];
+    let crls = vec![pki.inter.crl(&[999]), pki.root.crl(&[998])];
     Scenario::new("healthy-crls", pki.served(pki.leaf()), pki.roots()).crls(crls)
 }
 
 /// An intermediate whose name constraints permit the host.
-pub fn healthy_name_constraints() -> Scenario {
+pub(crate) fn healthy_name_constraints() -> Scenario {
     let pki = Pki::with_inter(CertSpec {
         permitted_dns: vec!["contoso.test".to_owned()],
         ..CertSpec::ca(INTER)
@@ -577,7 +505,7 @@ pub fn healthy_name_constraints() -> Scenario {
 }
 
 /// pathLenConstraint 1 with one intermediate below: allowed.
-pub fn healthy_path_len() -> Scenario {
+pub(crate) fn healthy_path_len() -> Scenario {
     let root = Ca::root(ROOT);
     let upper = root.intermediate_with(CertSpec {
         ca: CaKind::PathLen(1),
@@ -593,7 +521,7 @@ pub fn healthy_path_len() -> Scenario {
 }
 
 /// A self-signed leaf that the client trusts as an anchor (pinned).
-pub fn healthy_self_signed_trusted() -> Scenario {
+pub(crate) fn healthy_self_signed_trusted() -> Scenario {
     let leaf = self_signed_leaf(&[HOST]);
     Scenario::new(
         "healthy-self-signed-trusted",
@@ -603,7 +531,7 @@ pub fn healthy_self_signed_trusted() -> Scenario {
 }
 
 /// Expires in 31 days: outside the 30-day horizon.
-pub fn healthy_renewal_margin() -> Scenario {
+pub(crate) fn healthy_renewal_margin() -> Scenario {
     let pki = Pki::new();
     let leaf = pki.inter.leaf_with(CertSpec {
         not_after: NOW + 31 * DAY,
@@ -613,7 +541,7 @@ pub fn healthy_renewal_margin() -> Scenario {
 }
 
 /// serverAuth among other purposes.
-pub fn healthy_multi_eku() -> Scenario {
+pub(crate) fn healthy_multi_eku() -> Scenario {
     let pki = Pki::new();
     let leaf = pki.inter.leaf_with(CertSpec {
         eku: vec![Eku::ServerAuth, Eku::ClientAuth],
@@ -623,7 +551,7 @@ pub fn healthy_multi_eku() -> Scenario {
 }
 
 /// Every healthy scenario.
-pub fn healthy_all() -> Vec<Scenario> {
+pub(crate) fn healthy_all() -> Vec<Scenario> {
     let mut out = vec![
         healthy(),
         healthy_ip(),
@@ -644,7 +572,7 @@ pub fn healthy_all() -> Vec<Scenario> {
 }
 
 /// The leaf only; its AIA says where the intermediate is.
-pub fn incomplete_chain() -> Scenario {
+pub(crate) fn incomplete_chain() -> Scenario {
     let pki = Pki::new();
     let leaf = pki.inter.leaf_with(CertSpec {
         aia_ca_issuers: vec![AIA_URL.to_owned()],
@@ -654,7 +582,7 @@ pub fn incomplete_chain() -> Scenario {
 }
 
 /// The leaf only; the pool holds the missing intermediate (and something unrelated).
-pub fn incomplete_chain_pool() -> (Scenario, CertificateDer<'static>) {
+pub(crate) fn incomplete_chain_pool() -> (Scenario, CertificateDer<'static>) {
     let pki = Pki::new();
     let unrelated = Pki::new().inter.der().clone();
     let inter = pki.inter.der().clone();
@@ -665,7 +593,7 @@ pub fn incomplete_chain_pool() -> (Scenario, CertificateDer<'static>) {
 }
 
 /// The leaf only; the pool does not have the intermediate.
-pub fn incomplete_chain_pool_misses() -> Scenario {
+pub(crate) fn incomplete_chain_pool_misses() -> Scenario {
     let pki = Pki::new();
     let unrelated = Pki::new().inter.der().clone();
     Scenario::new(
@@ -678,7 +606,7 @@ pub fn incomplete_chain_pool_misses() -> Scenario {
 }
 
 /// root -> policy CA -> issuing CA -> leaf, served without the policy CA.
-pub fn incomplete_chain_deep() -> Scenario {
+pub(crate) fn incomplete_chain_deep() -> Scenario {
     let root = Ca::root(ROOT);
     let upper = root.intermediate("Contoso Policy CA");
     let lower = upper.intermediate(INTER);
@@ -688,7 +616,7 @@ pub fn incomplete_chain_deep() -> Scenario {
 }
 
 /// The server sends an intermediate, but not the one that issued its leaf.
-pub fn incomplete_chain_wrong_intermediate() -> Scenario {
+pub(crate) fn incomplete_chain_wrong_intermediate() -> Scenario {
     let pki = Pki::new();
     let wrong = Ca::root("Fabrikam Root CA")
         .intermediate("Fabrikam Issuing CA")
@@ -703,7 +631,7 @@ pub fn incomplete_chain_wrong_intermediate() -> Scenario {
 }
 
 /// A private PKI served without its root, which the client does not trust.
-pub fn incomplete_chain_private_root() -> Scenario {
+pub(crate) fn incomplete_chain_private_root() -> Scenario {
     let pki = Pki::new();
     Scenario::new(
         "incomplete-chain-private-root",
@@ -714,7 +642,7 @@ pub fn incomplete_chain_private_root() -> Scenario {
 }
 
 /// A self-signed leaf nothing vouches for.
-pub fn self_signed() -> Scenario {
+pub(crate) fn self_signed() -> Scenario {
     Scenario::new(
         "self-signed",
         vec![self_signed_leaf(&[HOST])],
@@ -724,14 +652,14 @@ pub fn self_signed() -> Scenario {
 }
 
 /// A complete private chain, root included, that the client does not trust.
-pub fn untrusted_root() -> Scenario {
+pub(crate) fn untrusted_root() -> Scenario {
     let pki = Pki::new();
     let presented = vec![pki.leaf(), pki.inter.der().clone(), pki.root.der().clone()];
     Scenario::new("untrusted-root", presented, vec![other_root()]).untrusted(&[Code::UntrustedRoot])
 }
 
 /// The leaf only; the pool completes it, but to a root the client does not trust.
-pub fn untrusted_root_via_pool() -> Scenario {
+pub(crate) fn untrusted_root_via_pool() -> Scenario {
     let pki = Pki::new();
     let pool = vec![pki.inter.der().clone(), pki.root.der().clone()];
     Scenario::new(
@@ -744,7 +672,7 @@ pub fn untrusted_root_via_pool() -> Scenario {
 }
 
 /// The host is not among the SANs.
-pub fn name_mismatch() -> Scenario {
+pub(crate) fn name_mismatch() -> Scenario {
     let pki = Pki::new();
     let leaf = pki.inter.leaf(&[HOST, "autodiscover.contoso.test"]);
     Scenario::new("name-mismatch", pki.served(leaf), pki.roots())
@@ -753,7 +681,7 @@ pub fn name_mismatch() -> Scenario {
 }
 
 /// Only the subject CN names the host.
-pub fn name_mismatch_cn_only() -> Scenario {
+pub(crate) fn name_mismatch_cn_only() -> Scenario {
     let pki = Pki::new();
     let leaf = pki.inter.leaf_with(CertSpec {
         cn: HOST.to_owned(),
@@ -764,7 +692,7 @@ pub fn name_mismatch_cn_only() -> Scenario {
 }
 
 /// No SAN at all, only a CN.
-pub fn name_mismatch_no_san() -> Scenario {
+pub(crate) fn name_mismatch_no_san() -> Scenario {
     let pki = Pki::new();
     let leaf = pki.inter.leaf_with(CertSpec {
         cn: HOST.to_owned(),
@@ -775,7 +703,7 @@ pub fn name_mismatch_no_san() -> Scenario {
 }
 
 /// An IP endpoint against a DNS-only certificate.
-pub fn name_mismatch_ip() -> Scenario {
+pub(crate) fn name_mismatch_ip() -> Scenario {
     let pki = Pki::new();
     Scenario::new("name-mismatch-ip", pki.served(pki.leaf()), pki.roots())
         .host("192.0.2.10:8443")
@@ -783,7 +711,7 @@ pub fn name_mismatch_ip() -> Scenario {
 }
 
 /// The leaf expired three days ago.
-pub fn expired() -> Scenario {
+pub(crate) fn expired() -> Scenario {
     let pki = Pki::new();
     let leaf = pki.inter.leaf_with(CertSpec {
         not_after: NOW - 3 * DAY,
@@ -793,7 +721,7 @@ pub fn expired() -> Scenario {
 }
 
 /// The intermediate expired yesterday.
-pub fn expired_intermediate() -> Scenario {
+pub(crate) fn expired_intermediate() -> Scenario {
     let pki = Pki::with_inter(CertSpec {
         not_after: NOW - DAY,
         ..CertSpec::ca(INTER)
@@ -803,7 +731,7 @@ pub fn expired_intermediate() -> Scenario {
 }
 
 /// The leaf becomes valid in two days.
-pub fn not_yet_valid() -> Scenario {
+pub(crate) fn not_yet_valid() -> Scenario {
     let pki = Pki::new();
     let leaf = pki.inter.leaf_with(CertSpec {
         not_before: NOW + 2 * DAY,
@@ -813,7 +741,7 @@ pub fn not_yet_valid() -> Scenario {
 }
 
 /// Two problems at once: webpki stops at the first, certdeps reports both.
-pub fn expired_and_incomplete() -> Scenario {
+pub(crate) fn expired_and_incomplete() -> Scenario {
     let pki = Pki::new();
     let leaf = pki.inter.leaf_with(CertSpec {
         not_after: NOW - 3 * DAY,
@@ -824,7 +752,7 @@ pub fn expired_and_incomplete() -> Scenario {
 }
 
 /// A client-authentication certificate served by a server.
-pub fn wrong_purpose() -> Scenario {
+pub(crate) fn wrong_purpose() -> Scenario {
     let pki = Pki::new();
     let leaf = pki.inter.leaf_with(CertSpec {
         eku: vec![Eku::ClientAuth],
@@ -834,7 +762,7 @@ pub fn wrong_purpose() -> Scenario {
 }
 
 /// An intermediate restricted to client authentication.
-pub fn wrong_purpose_intermediate() -> Scenario {
+pub(crate) fn wrong_purpose_intermediate() -> Scenario {
     let pki = Pki::with_inter(CertSpec {
         eku: vec![Eku::ClientAuth],
         ..CertSpec::ca(INTER)
@@ -848,7 +776,7 @@ pub fn wrong_purpose_intermediate() -> Scenario {
 }
 
 /// The leaf was issued by an end-entity certificate.
-pub fn not_a_ca() -> Scenario {
+pub(crate) fn not_a_ca() -> Scenario {
     let pki = Pki::with_inter(CertSpec {
         ca: CaKind::No,
         ..CertSpec::ca(INTER)
@@ -857,7 +785,7 @@ pub fn not_a_ca() -> Scenario {
 }
 
 /// pathLenConstraint 0 on the upper intermediate, yet another intermediate below it.
-pub fn path_length() -> Scenario {
+pub(crate) fn path_length() -> Scenario {
     let root = Ca::root(ROOT);
     let upper = root.intermediate_with(CertSpec {
         ca: CaKind::PathLen(0),
@@ -873,7 +801,7 @@ pub fn path_length() -> Scenario {
 }
 
 /// The intermediate may only certify names under fabrikam.test.
-pub fn name_constraints() -> Scenario {
+pub(crate) fn name_constraints() -> Scenario {
     let pki = Pki::with_inter(CertSpec {
         permitted_dns: vec!["fabrikam.test".to_owned()],
         ..CertSpec::ca(INTER)
@@ -883,7 +811,7 @@ pub fn name_constraints() -> Scenario {
 }
 
 /// The intermediate excludes contoso.test.
-pub fn name_constraints_excluded() -> Scenario {
+pub(crate) fn name_constraints_excluded() -> Scenario {
     let pki = Pki::with_inter(CertSpec {
         excluded_dns: vec!["contoso.test".to_owned()],
         ..CertSpec::ca(INTER)
@@ -897,14 +825,14 @@ pub fn name_constraints_excluded() -> Scenario {
 }
 
 /// The leaf names the intermediate as issuer, but another key signed it.
-pub fn bad_signature() -> Scenario {
+pub(crate) fn bad_signature() -> Scenario {
     let pki = Pki::new();
     let forged = forged_leaf(&pki.inter, &[HOST]);
     Scenario::new("bad-signature", pki.served(forged), pki.roots()).untrusted(&[Code::BadSignature])
 }
 
 /// The client trusts a root with the right name but another key (a re-keyed root).
-pub fn bad_signature_rekeyed_root() -> Scenario {
+pub(crate) fn bad_signature_rekeyed_root() -> Scenario {
     let pki = Pki::new();
     let rekeyed = Ca::root(ROOT).der().clone();
     Scenario::new(
@@ -916,7 +844,7 @@ pub fn bad_signature_rekeyed_root() -> Scenario {
 }
 
 /// An RSA-1024 leaf: webpki accepts the chain, rustls cannot use the key.
-pub fn unsupported_leaf_key() -> Scenario {
+pub(crate) fn unsupported_leaf_key() -> Scenario {
     let pki = Pki::new();
     let leaf = pki.inter.leaf_with(CertSpec {
         key: KeyType::Rsa1024,
@@ -928,7 +856,7 @@ pub fn unsupported_leaf_key() -> Scenario {
 }
 
 /// The root itself carries the name constraints.
-pub fn name_constraints_anchor() -> Scenario {
+pub(crate) fn name_constraints_anchor() -> Scenario {
     let root = Ca::root_with(CertSpec {
         include_aki: false,
         permitted_dns: vec!["fabrikam.test".to_owned()],
@@ -945,53 +873,53 @@ pub fn name_constraints_anchor() -> Scenario {
 }
 
 /// The leaf is signed with ecdsa-with-SHA512 by a P-521 intermediate.
-pub fn unsupported_signature() -> Scenario {
+pub(crate) fn unsupported_signature() -> Scenario {
     let root = Ca::root(ROOT);
-    let inter = p521_intermediate(&root, INTER);
+    let inter = root.p521_intermediate(INTER);
     let presented = vec![inter.leaf(&[HOST]), inter.der().clone()];
     Scenario::new("unsupported-signature", presented, vec![root.der().clone()])
         .untrusted(&[Code::UnsupportedAlgorithm])
 }
 
 /// Serial of the leaf [`revoked`] revokes.
-pub const REVOKED_SERIAL: u64 = 0x4242;
+pub(crate) const REVOKED_SERIAL: u64 = 0x4242;
 
 /// The intermediate's CRL revokes the leaf.
-pub fn revoked() -> Scenario {
+pub(crate) fn revoked() -> Scenario {
     let pki = Pki::new();
     let leaf = pki.inter.leaf_with(CertSpec {
         serial: Some(REVOKED_SERIAL),
         ..leaf_spec()
     });
-    let crls = vec![crl(&pki.inter, &[1, REVOKED_SERIAL]), crl(&pki.root, &[])];
+    let crls = vec![pki.inter.crl(&[1, REVOKED_SERIAL]), pki.root.crl(&[])];
     Scenario::new("revoked", pki.served(leaf), pki.roots())
         .crls(crls)
         .untrusted(&[Code::Revoked])
 }
 
 /// The root's CRL revokes the intermediate.
-pub fn revoked_intermediate() -> Scenario {
+pub(crate) fn revoked_intermediate() -> Scenario {
     let pki = Pki::with_inter(CertSpec {
         serial: Some(REVOKED_SERIAL),
         ..CertSpec::ca(INTER)
     });
-    let crls = vec![crl(&pki.inter, &[]), crl(&pki.root, &[REVOKED_SERIAL])];
+    let crls = vec![pki.inter.crl(&[]), pki.root.crl(&[REVOKED_SERIAL])];
     Scenario::new("revoked-intermediate", pki.served(pki.leaf()), pki.roots())
         .crls(crls)
         .untrusted(&[Code::Revoked])
 }
 
 /// A CRL in the intermediate's name, signed by another key.
-pub fn crl_unusable() -> Scenario {
+pub(crate) fn crl_unusable() -> Scenario {
     let pki = Pki::new();
-    let crls = vec![forged_crl(&pki.inter, &[]), crl(&pki.root, &[])];
+    let crls = vec![pki.inter.forged_crl(&[]), pki.root.crl(&[])];
     Scenario::new("crl-unusable", pki.served(pki.leaf()), pki.roots())
         .crls(crls)
         .untrusted(&[Code::CrlUnusable])
 }
 
 /// A "CRL" that does not parse.
-pub fn crl_malformed() -> Scenario {
+pub(crate) fn crl_malformed() -> Scenario {
     let pki = Pki::new();
     let crls = vec![CertificateRevocationListDer::from(vec![0x30, 0x00])];
     Scenario::new("crl-malformed", pki.served(pki.leaf()), pki.roots())
@@ -1000,22 +928,22 @@ pub fn crl_malformed() -> Scenario {
 }
 
 /// Only the root's CRL: the leaf's status is unknown (allowed, as rustls allows it).
-pub fn revocation_unknown() -> Scenario {
+pub(crate) fn revocation_unknown() -> Scenario {
     let pki = Pki::new();
-    let crls = vec![crl(&pki.root, &[])];
+    let crls = vec![pki.root.crl(&[])];
     Scenario::new("revocation-unknown", pki.served(pki.leaf()), pki.roots())
         .crls(crls)
         .trusted(&[Code::RevocationUnknown])
 }
 
 /// The only certificate does not parse.
-pub fn malformed_leaf() -> Scenario {
+pub(crate) fn malformed_leaf() -> Scenario {
     Scenario::new("malformed-leaf", vec![garbage()], vec![other_root()])
         .untrusted(&[Code::MalformedCertificate])
 }
 
 /// The intermediate slot holds garbage.
-pub fn malformed_intermediate() -> Scenario {
+pub(crate) fn malformed_intermediate() -> Scenario {
     let pki = Pki::new();
     Scenario::new(
         "malformed-intermediate",
@@ -1026,18 +954,9 @@ pub fn malformed_intermediate() -> Scenario {
 }
 
 /// A leaf carrying a critical extension nobody understands: it parses, webpki refuses it.
-pub fn malformed_critical_extension() -> Scenario {
+pub(crate) fn malformed_critical_extension() -> Scenario {
     let pki = Pki::new();
-    let spec = leaf_spec();
-    let key = KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).expect("key");
-    let mut p = params(&spec, &key);
-    let mut ext = CustomExtension::from_oid_content(&[1, 3, 6, 1, 4, 1, 55555, 1], vec![5, 0]);
-    ext.set_criticality(true);
-    p.custom_extensions.push(ext);
-    let leaf = p
-        .signed_by(&key, &pki.inter.issuer)
-        .expect("signing")
-        .into();
+    let leaf = pki.inter.leaf_with_unknown_critical_extension(leaf_spec());
     Scenario::new(
         "malformed-critical-extension",
         pki.served(leaf),
@@ -1047,21 +966,21 @@ pub fn malformed_critical_extension() -> Scenario {
 }
 
 /// Garbage after a complete chain: webpki skips it.
-pub fn malformed_extra() -> Scenario {
+pub(crate) fn malformed_extra() -> Scenario {
     let pki = Pki::new();
     let presented = vec![pki.leaf(), garbage(), pki.inter.der().clone()];
     Scenario::new("malformed-extra", presented, pki.roots()).trusted(&[Code::ExtraCertificates])
 }
 
 /// The intermediate first, the leaf second.
-pub fn leaf_not_first() -> Scenario {
+pub(crate) fn leaf_not_first() -> Scenario {
     let pki = Pki::new();
     let presented = vec![pki.inter.der().clone(), pki.leaf()];
     Scenario::new("leaf-not-first", presented, pki.roots()).untrusted(&[Code::LeafNotFirst])
 }
 
 /// The server presents its issuing CA's certificate as its own.
-pub fn ca_used_as_leaf() -> Scenario {
+pub(crate) fn ca_used_as_leaf() -> Scenario {
     let pki = Pki::new();
     Scenario::new(
         "ca-used-as-leaf",
@@ -1072,13 +991,13 @@ pub fn ca_used_as_leaf() -> Scenario {
 }
 
 /// The server presents the (trusted) root as its certificate.
-pub fn ca_used_as_leaf_root() -> Scenario {
+pub(crate) fn ca_used_as_leaf_root() -> Scenario {
     let pki = Pki::new();
     Scenario::new("ca-used-as-leaf-root", pki.roots(), pki.roots()).untrusted(&[Code::CaUsedAsLeaf])
 }
 
 /// The leaf expires in 10 days.
-pub fn expires_soon() -> Scenario {
+pub(crate) fn expires_soon() -> Scenario {
     let pki = Pki::new();
     let leaf = pki.inter.leaf_with(CertSpec {
         not_after: NOW + 10 * DAY,
@@ -1088,7 +1007,7 @@ pub fn expires_soon() -> Scenario {
 }
 
 /// The intermediate expires in 5 days.
-pub fn expires_soon_intermediate() -> Scenario {
+pub(crate) fn expires_soon_intermediate() -> Scenario {
     let pki = Pki::with_inter(CertSpec {
         not_after: NOW + 5 * DAY,
         ..CertSpec::ca(INTER)
@@ -1102,7 +1021,7 @@ pub fn expires_soon_intermediate() -> Scenario {
 }
 
 /// root -> policy CA -> issuing CA -> leaf, served [leaf, policy, issuing].
-pub fn chain_out_of_order() -> Scenario {
+pub(crate) fn chain_out_of_order() -> Scenario {
     let root = Ca::root(ROOT);
     let upper = root.intermediate("Contoso Policy CA");
     let lower = upper.intermediate(INTER);
@@ -1116,17 +1035,17 @@ pub fn chain_out_of_order() -> Scenario {
 }
 
 /// An old, expired cross-sign of the root is still served after the chain.
-pub fn expired_in_chain() -> Scenario {
+pub(crate) fn expired_in_chain() -> Scenario {
     let pki = Pki::new();
     let old = Ca::root("Contoso Legacy Root");
-    let cross = cross_sign_with(&old, &pki.root, NOW - 30 * DAY);
+    let cross = old.cross_sign_until(&pki.root, NOW - 30 * DAY);
     let mut presented = pki.served(pki.leaf());
     presented.push(cross);
     Scenario::new("expired-in-chain", presented, pki.roots()).trusted(&[Code::ExpiredInChain])
 }
 
 /// An unrelated intermediate served after a complete chain.
-pub fn extra_certificates() -> Scenario {
+pub(crate) fn extra_certificates() -> Scenario {
     let pki = Pki::new();
     let unrelated = Ca::root("Fabrikam Root CA").intermediate("Fabrikam Issuing CA");
     let mut presented = pki.served(pki.leaf());
@@ -1135,7 +1054,7 @@ pub fn extra_certificates() -> Scenario {
 }
 
 /// The root is served too.
-pub fn anchor_included() -> Scenario {
+pub(crate) fn anchor_included() -> Scenario {
     let pki = Pki::new();
     let mut presented = pki.served(pki.leaf());
     presented.push(pki.root.der().clone());
@@ -1143,7 +1062,7 @@ pub fn anchor_included() -> Scenario {
 }
 
 /// The intermediate is served twice.
-pub fn duplicate_certificate() -> Scenario {
+pub(crate) fn duplicate_certificate() -> Scenario {
     let pki = Pki::new();
     let mut presented = pki.served(pki.leaf());
     presented.push(pki.inter.der().clone());
@@ -1152,20 +1071,20 @@ pub fn duplicate_certificate() -> Scenario {
 }
 
 /// Nothing at all.
-pub fn no_certificates() -> Scenario {
+pub(crate) fn no_certificates() -> Scenario {
     Scenario::new("no-certificates", Vec::new(), vec![other_root()])
         .untrusted(&[Code::NoCertificates])
 }
 
 /// Seven intermediates: one more than webpki (and most clients) follow.
-pub fn budget_exceeded() -> Scenario {
+pub(crate) fn budget_exceeded() -> Scenario {
     let (root, presented) = long_chain(7);
     Scenario::new("budget-exceeded", presented, vec![root.der().clone()])
         .untrusted(&[Code::BudgetExceeded])
 }
 
 /// An untrusted chain explained under a tiny assembly budget.
-pub fn budget_exceeded_assembly() -> Scenario {
+pub(crate) fn budget_exceeded_assembly() -> Scenario {
     let (_root, presented) = long_chain(3);
     let mut budget = Budget::default();
     budget.max_depth = 2;
@@ -1176,7 +1095,7 @@ pub fn budget_exceeded_assembly() -> Scenario {
 
 /// The CA renewed its intermediate with a new key (same name); the server still sends the
 /// old one.
-pub fn bad_signature_outdated_intermediate() -> Scenario {
+pub(crate) fn bad_signature_outdated_intermediate() -> Scenario {
     let root = Ca::root(ROOT);
     let old = root.intermediate(INTER);
     let renewed = root.intermediate(INTER);
@@ -1190,7 +1109,7 @@ pub fn bad_signature_outdated_intermediate() -> Scenario {
 }
 
 /// A leaf issued by a CA that carries the leaf's own name: self-issued, not self-signed.
-pub fn self_issued_leaf() -> Scenario {
+pub(crate) fn self_issued_leaf() -> Scenario {
     let ca = Ca::root(HOST);
     Scenario::new(
         "self-issued-leaf",
@@ -1201,7 +1120,7 @@ pub fn self_issued_leaf() -> Scenario {
 }
 
 /// A wildcard covers one label only.
-pub fn name_mismatch_wildcard_depth() -> Scenario {
+pub(crate) fn name_mismatch_wildcard_depth() -> Scenario {
     let pki = Pki::new();
     let leaf = pki.inter.leaf(&["*.contoso.test"]);
     Scenario::new(
@@ -1215,7 +1134,7 @@ pub fn name_mismatch_wildcard_depth() -> Scenario {
 
 /// The leaf's last valid second is the verification time: still valid (RFC 5280: notAfter
 /// is inclusive), and expiring now.
-pub fn expires_at_now() -> Scenario {
+pub(crate) fn expires_at_now() -> Scenario {
     let pki = Pki::new();
     let leaf = pki.inter.leaf_with(CertSpec {
         not_after: NOW,
@@ -1225,7 +1144,7 @@ pub fn expires_at_now() -> Scenario {
 }
 
 /// One second past notAfter.
-pub fn expired_one_second() -> Scenario {
+pub(crate) fn expired_one_second() -> Scenario {
     let pki = Pki::new();
     let leaf = pki.inter.leaf_with(CertSpec {
         not_after: NOW - 1,
@@ -1235,7 +1154,7 @@ pub fn expired_one_second() -> Scenario {
 }
 
 /// Six intermediates: the most webpki follows.
-pub fn healthy_six_intermediates() -> Scenario {
+pub(crate) fn healthy_six_intermediates() -> Scenario {
     let (root, presented) = long_chain(6);
     Scenario::new(
         "healthy-six-intermediates",
@@ -1245,17 +1164,17 @@ pub fn healthy_six_intermediates() -> Scenario {
 }
 
 /// A current cross-sign of the trusted root, for older clients: not an extra.
-pub fn healthy_anchor_cross_sign() -> Scenario {
+pub(crate) fn healthy_anchor_cross_sign() -> Scenario {
     let pki = Pki::new();
     let legacy = Ca::root("Contoso Legacy Root");
-    let cross = cross_sign_with(&legacy, &pki.root, NOW + 365 * DAY);
+    let cross = legacy.cross_sign_until(&pki.root, NOW + 365 * DAY);
     let mut presented = pki.served(pki.leaf());
     presented.push(cross);
     Scenario::new("healthy-anchor-cross-sign", presented, pki.roots())
 }
 
 /// Every scenario, each on a fresh PKI.
-pub fn all() -> Vec<Scenario> {
+pub(crate) fn all() -> Vec<Scenario> {
     let mut out = healthy_all();
     out.extend([
         incomplete_chain(),

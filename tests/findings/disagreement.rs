@@ -4,13 +4,8 @@
 //! variant is mapped). Neither may appear for any real server configuration; the unit tests
 //! in `src/diagnose.rs` force both and check their content.
 
-// Test helpers outside `#[test]` functions: a failed setup should panic.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod common;
-
+use crate::scenario::*;
 use certdeps::Code;
-use common::scenario::*;
 
 #[test]
 fn never_raised_by_any_scenario() {

@@ -22,9 +22,6 @@
 //! (c) any case panics (caught per case, reported with its id) or hangs;
 //! (d) an untrusted report has no error finding, or a trusted one has an error finding.
 
-#[path = "common/oracle.rs"]
-mod oracle;
-#[path = "limbo/suite.rs"]
 mod suite;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -43,11 +40,11 @@ use pki_types::ServerName;
 use suite::{Expected, Limbo, PeerKind, Testcase, ValidationKind};
 
 /// Known differences between certdeps' verdict and limbo's expected result: `id<TAB>reason`.
-const EXCEPTIONS: &str = include_str!("limbo/exceptions.tsv");
+const EXCEPTIONS: &str = include_str!("exceptions.tsv");
 
 /// Cases where certdeps is stricter than webpki by design (DESIGN.md: the leaf key must be one
 /// a client can verify a handshake signature with) and limbo agrees with certdeps.
-const STRICTER: &str = include_str!("limbo/stricter.tsv");
+const STRICTER: &str = include_str!("stricter.tsv");
 
 /// Features the harness knows. A case with any other feature is skipped as unknown.
 const KNOWN_FEATURES: &[&str] = &[

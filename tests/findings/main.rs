@@ -1,0 +1,31 @@
+//! The finding codes, one test binary: a module per code or concern, each asserting what its
+//! [`scenario`]s report, and [`differential`] running every scenario through certdeps and
+//! raw rustls-webpki (the `oracle` crate).
+//!
+//! Certificates come from the test PKI (`test_pki`); the scenarios, which build certdeps
+//! verifiers, are a module here rather than a crate, so they always use the certdeps under
+//! test.
+
+// Test helpers outside `#[test]` functions: a failed setup should panic.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod scenario;
+
+mod bad_signature;
+mod budget;
+mod ca_constraints;
+mod codes;
+mod differential;
+mod disagreement;
+mod display;
+mod hygiene;
+mod incomplete_chain;
+mod input;
+mod name_mismatch;
+mod order;
+mod revocation;
+mod self_signed;
+mod unsupported_algorithm;
+mod untrusted_root;
+mod validity;
+mod wrong_purpose;
