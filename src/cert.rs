@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use der::asn1::{AnyRef, ObjectIdentifier};
 use der::oid::AssociatedOid;
-use der::{Decode, Encode, Reader, SliceReader, Tag, TagNumber, Tagged};
+use der::{Decode, Encode, Reader, SliceReader, Tag, Tagged};
 use pki_types::{CertificateDer, UnixTime};
 use sha2::{Digest, Sha256};
 use x509_cert::certificate::Rfc5280;
@@ -20,11 +20,15 @@ use x509_cert::ext::pkix::{
 };
 use x509_cert::time::Validity;
 
+use crate::der::{context_tag, sequence};
+/// Crate-internal callers that wrap header-less contents find it here, beside the
+/// certificate fields they wrap.
+pub(crate) use crate::der::sequence_tlv;
 use crate::key::PublicKey;
 use crate::name::San;
 
-/// Zero-copy DER readers for the usual shapes; shared with key and host-name reading.
-pub(crate) mod fast;
+/// Zero-copy readers for the usual shapes of a certificate and its extensions.
+mod fast;
 
 /// id-ad-caIssuers ([RFC 5280 section 4.2.2.1]).
 ///
@@ -143,7 +147,7 @@ impl<'a> Skim<'a> {
     /// [RFC 5280 section 4.2.1.2]: https://www.rfc-editor.org/rfc/rfc5280#section-4.2.1.2
     pub(crate) fn subject_key_id(&self) -> Option<&'a [u8]> {
         let value = self.extension(&SUBJECT_KEY_ID)?;
-        if let Some((id, [])) = fast::tlv(value, 0x04) {
+        if let Some((id, [])) = crate::der::tlv(value, 0x04) {
             return Some(id);
         }
         <&der::asn1::OctetStringRef>::from_der(value)
@@ -161,11 +165,11 @@ impl<'a> Skim<'a> {
     /// [RFC 5280 section 4.2.1.1]: https://www.rfc-editor.org/rfc/rfc5280#section-4.2.1.1
     pub(crate) fn authority_key_id(&self) -> Option<&'a [u8]> {
         let value = self.extension(&AUTHORITY_KEY_ID)?;
-        if let Some((fields, [])) = fast::tlv(value, 0x30) {
+        if let Some((fields, [])) = crate::der::tlv(value, 0x30) {
             if fields.is_empty() || fields[0] != 0x80 {
                 return None;
             }
-            if let Some((id, _)) = fast::tlv(fields, 0x80) {
+            if let Some((id, _)) = crate::der::tlv(fields, 0x80) {
                 return Some(id);
             }
         }
@@ -288,7 +292,8 @@ impl<'a> Skim<'a> {
     /// [RFC 5280 section 4.1.2.6]: https://www.rfc-editor.org/rfc/rfc5280#section-4.1.2.6
     pub(crate) fn common_names(&self) -> Vec<String> {
         fast::common_names(self.subject).unwrap_or_else(|| {
-            x509_cert::name::Name::from_der(&sequence_tlv(self.subject))
+            sequence(self.subject)
+                .and_then(AnyRef::decode_as::<x509_cert::name::Name>)
                 .map(|name| common_names_in(&name))
                 .unwrap_or_default()
         })
@@ -334,13 +339,6 @@ fn decoded_extension<'a>(extensions: &'a [u8], oid: &ObjectIdentifier) -> Option
         }
     }
     None
-}
-
-fn context_tag(number: u32, constructed: bool) -> Tag {
-    Tag::ContextSpecific {
-        constructed,
-        number: TagNumber(number),
-    }
 }
 
 fn name_contents<'a>(reader: &mut SliceReader<'a>) -> der::Result<&'a [u8]> {
@@ -496,24 +494,6 @@ fn only_extension<'e>(
     }
 }
 
-/// Wraps name or SPKI contents (webpki's header-less form) back into a DER SEQUENCE.
-pub(crate) fn sequence_tlv(contents: &[u8]) -> Vec<u8> {
-    let len = contents.len();
-    let mut tlv = Vec::with_capacity(len + 4);
-    tlv.push(0x30);
-    if len < 0x80 {
-        tlv.push(len as u8);
-    } else {
-        // Long form (X.690 section 8.1.3.5): 0x80 | count, then the big-endian length.
-        let bytes = len.to_be_bytes();
-        let skip = bytes.iter().take_while(|&&b| b == 0).count();
-        tlv.push(0x80 | (bytes.len() - skip) as u8);
-        tlv.extend_from_slice(&bytes[skip..]);
-    }
-    tlv.extend_from_slice(contents);
-    tlv
-}
-
 /// SHA-256 of `bytes` as lowercase hex.
 pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
     hex(&Sha256::digest(bytes))
@@ -575,7 +555,7 @@ pub(crate) fn name_text(contents: &[u8]) -> String {
 
 /// [`name_text`] through x509-cert: decode the whole name, then [`name_string`].
 fn decoded_name_text(contents: &[u8]) -> String {
-    match x509_cert::name::Name::from_der(&sequence_tlv(contents)) {
+    match sequence(contents).and_then(AnyRef::decode_as::<x509_cert::name::Name>) {
         Ok(name) => name_string(&name),
         Err(_) => "(unreadable name)".to_owned(),
     }
@@ -875,24 +855,13 @@ mod tests {
     }
 
     #[test]
-    fn sequence_tlv_uses_minimal_lengths() {
-        assert_eq!(sequence_tlv(&[1, 2]), [0x30, 0x02, 1, 2]);
-        assert_eq!(sequence_tlv(&[0; 0x80])[..3], [0x30, 0x81, 0x80]);
-        assert_eq!(sequence_tlv(&[0; 0x100])[..4], [0x30, 0x82, 0x01, 0x00]);
-        assert_eq!(
-            sequence_tlv(&[0; 0x10000])[..5],
-            [0x30, 0x83, 0x01, 0x00, 0x00]
-        );
-    }
-
-    #[test]
     fn lenient_sans_keep_what_x509_cert_refuses() {
         // SEQUENCE { [2] "\u{1f61c}.example.com" (not IA5), [7] 1.2.3.4, [8] OID 2.47.0.0.1 }
         let dns = "\u{1f61c}.example.com".as_bytes();
         let mut names = vec![0x82, dns.len() as u8];
         names.extend_from_slice(dns);
         names.extend_from_slice(&[0x87, 4, 1, 2, 3, 4, 0x88, 4, 0x7f, 0, 0, 1]);
-        let value = sequence_tlv(&names);
+        let value = sequence_tlv(&names).unwrap();
         assert!(
             SubjectAltName::from_der(&value).is_err(),
             "x509-cert refuses it"
@@ -1067,13 +1036,13 @@ mod tests {
         }
         let (year, digits, rest) = match input.first()? {
             0x17 => {
-                let (t, rest) = fast::tlv(input, 0x17)?;
+                let (t, rest) = crate::der::tlv(input, 0x17)?;
                 let (&[y1, y2], digits) = t.split_first_chunk::<2>()?;
                 let yy = u64::from(decimal(y1, y2)?);
                 (if yy >= 50 { 1900 + yy } else { 2000 + yy }, digits, rest)
             }
             0x18 => {
-                let (t, rest) = fast::tlv(input, 0x18)?;
+                let (t, rest) = crate::der::tlv(input, 0x18)?;
                 let (&[y1, y2, y3, y4], digits) = t.split_first_chunk::<4>()?;
                 let year = u64::from(decimal(y1, y2)?) * 100 + u64::from(decimal(y3, y4)?);
                 (year, digits, rest)
@@ -1279,7 +1248,7 @@ mod tests {
 
     /// A DER TLV with minimal length octets.
     fn tlv(tag: u8, contents: &[u8]) -> Vec<u8> {
-        let mut tlv = sequence_tlv(contents);
+        let mut tlv = sequence_tlv(contents).unwrap();
         tlv[0] = tag;
         tlv
     }
@@ -1294,10 +1263,10 @@ mod tests {
     /// longer verifies; nothing here checks it).
     fn with_subject(der: &[u8], subject: &[u8]) -> Vec<u8> {
         let skim = Skim::new(der).unwrap();
-        let (cert, _) = fast::tlv(der, 0x30).unwrap();
-        let (tbs, signature) = fast::tlv(cert, 0x30).unwrap();
+        let (cert, _) = crate::der::tlv(der, 0x30).unwrap();
+        let (tbs, signature) = crate::der::tlv(cert, 0x30).unwrap();
         let at = skim.subject.as_ptr() as usize - tbs.as_ptr() as usize;
-        let header = sequence_tlv(skim.subject).len() - skim.subject.len();
+        let header = sequence_tlv(skim.subject).unwrap().len() - skim.subject.len();
         let rest = &tbs[at + skim.subject.len()..];
         let tbs = [&tbs[..at - header], &tlv(0x30, subject), rest].concat();
         tlv(0x30, &[tlv(0x30, &tbs), signature.to_vec()].concat())
@@ -1790,8 +1759,8 @@ mod tests {
     fn with_extensions(der: &[u8], list: &[u8]) -> Vec<u8> {
         let skim = Skim::new(der).unwrap();
         let old = tlv(0xa3, &tlv(0x30, skim.extensions.unwrap()));
-        let (cert, _) = fast::tlv(der, 0x30).unwrap();
-        let (tbs, signature) = fast::tlv(cert, 0x30).unwrap();
+        let (cert, _) = crate::der::tlv(der, 0x30).unwrap();
+        let (tbs, signature) = crate::der::tlv(cert, 0x30).unwrap();
         let (head, field) = tbs.split_at(tbs.len() - old.len());
         assert_eq!(field, old, "the extensions come last");
         let tbs = [head, &tlv(0xa3, &tlv(0x30, list))].concat();

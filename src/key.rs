@@ -117,7 +117,7 @@ mod fast {
     use std::borrow::Cow;
 
     use super::PublicKey;
-    use crate::cert::fast::tlv;
+    use crate::der::tlv;
 
     /// AlgorithmIdentifier TLVs ([RFC 5480 section 2.1.1], [RFC 8410 section 3],
     /// [RFC 3279 section 2.3.1]).

@@ -32,6 +32,7 @@ mod anchor;
 mod cache;
 mod cert;
 mod chain;
+mod der;
 mod diagnose;
 mod endpoint;
 mod error;

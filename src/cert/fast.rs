@@ -9,41 +9,9 @@
 
 use der::asn1::ObjectIdentifier;
 
+use crate::der::tlv;
+
 use super::{CA_ISSUERS, COMMON_NAME, NAME_KEYS, Skim, eku_name, escape_rfc4514};
-
-/// One TLV with tag `tag`, DER lengths up to two bytes: its contents and what follows it.
-pub(crate) fn tlv(input: &[u8], tag: u8) -> Option<(&[u8], &[u8])> {
-    read(input, tag)
-}
-
-/// [`tlv`], inlined: where it is called with a constant tag in a hot walk ([`skim`]), the
-/// call and the tag compare against a register cost about as much as the read itself.
-#[inline(always)]
-fn read(input: &[u8], tag: u8) -> Option<(&[u8], &[u8])> {
-    // One test of the input's length for the tag and the first length octet.
-    let [found, first, rest @ ..] = input else {
-        return None;
-    };
-    if *found != tag {
-        return None;
-    }
-    let (len, rest) = match *first {
-        0..=0x7f => (usize::from(*first), rest),
-        // X.690 section 10.1: the long form only when needed, in the fewest octets.
-        0x81 => match rest {
-            [len @ 0x80..=0xff, rest @ ..] => (usize::from(*len), rest),
-            _ => return None,
-        },
-        0x82 => match rest {
-            [high @ 1..=0xff, low, rest @ ..] => {
-                (usize::from(*high) << 8 | usize::from(*low), rest)
-            }
-            _ => return None,
-        },
-        _ => return None,
-    };
-    rest.split_at_checked(len)
-}
 
 /// The most RDNs [`name_text`] writes here; longer names take the x509-cert route.
 const MAX_RDNS: usize = 16;
@@ -498,23 +466,23 @@ pub(super) fn eku_names(value: &[u8]) -> Option<Vec<String>> {
 /// [RFC 5280 section 4.1]: https://www.rfc-editor.org/rfc/rfc5280#section-4.1
 #[inline(always)]
 pub(super) fn skim(der: &[u8]) -> Option<Skim<'_>> {
-    let (cert, trailing) = read(der, 0x30)?;
-    let (tbs, signature) = read(cert, 0x30)?;
-    let (_, signature) = read(signature, 0x30)?; // signatureAlgorithm
-    let (_, signature) = read(signature, 0x03)?; // signatureValue
+    let (cert, trailing) = tlv(der, 0x30)?;
+    let (tbs, signature) = tlv(cert, 0x30)?;
+    let (_, signature) = tlv(signature, 0x30)?; // signatureAlgorithm
+    let (_, signature) = tlv(signature, 0x03)?; // signatureValue
     if !trailing.is_empty() || !signature.is_empty() {
         return None;
     }
     let mut tbs = tbs;
     if tbs.first() == Some(&0xa0) {
-        tbs = read(tbs, 0xa0)?.1; // version
+        tbs = tlv(tbs, 0xa0)?.1; // version
     }
-    let (_, tbs) = read(tbs, 0x02)?; // serialNumber
-    let (_, tbs) = read(tbs, 0x30)?; // signature
-    let (issuer, tbs) = read(tbs, 0x30)?;
-    let (validity, tbs) = read(tbs, 0x30)?;
-    let (subject, tbs) = read(tbs, 0x30)?;
-    let (_, mut rest) = read(tbs, 0x30)?;
+    let (_, tbs) = tlv(tbs, 0x02)?; // serialNumber
+    let (_, tbs) = tlv(tbs, 0x30)?; // signature
+    let (issuer, tbs) = tlv(tbs, 0x30)?;
+    let (validity, tbs) = tlv(tbs, 0x30)?;
+    let (subject, tbs) = tlv(tbs, 0x30)?;
+    let (_, mut rest) = tlv(tbs, 0x30)?;
     let spki = tbs.get(..tbs.len() - rest.len())?;
     let (not_before, validity) = time(validity)?;
     let (not_after, validity) = time(validity)?;
@@ -528,9 +496,9 @@ pub(super) fn skim(der: &[u8]) -> Option<Skim<'_>> {
         if !matches!(tag, 0x81 | 0x82 | 0xa3) {
             return None;
         }
-        let (field, after) = read(rest, tag)?;
+        let (field, after) = tlv(rest, tag)?;
         if tag == 0xa3 {
-            match read(field, 0x30)? {
+            match tlv(field, 0x30)? {
                 (exts, []) => {
                     extensions = Some(exts);
                     index = self::index(exts).unwrap_or_default();
