@@ -409,6 +409,13 @@ impl Description {
     pub fn new(der: &CertificateDer<'_>) -> Result<Self, der::Error> {
         let cert = x509_cert::Certificate::from_der(der.as_ref())?;
         let tbs = cert.tbs_certificate();
+        // The names through the one writer, from the bytes x509-cert decoded them from; a
+        // skim reads whatever x509-cert does, and should it not, `Display` is what the
+        // writer answers for a name x509-cert decodes.
+        let skim = Skim::new(der.as_ref()).ok();
+        let names = skim.map(|skim| (name_text(skim.subject), name_text(skim.issuer)));
+        let (subject, issuer) =
+            names.unwrap_or_else(|| (tbs.subject().to_string(), tbs.issuer().to_string()));
         let extension = |oid| only_extension(tbs.extensions(), oid);
         let san = match extension(&SubjectAltName::OID)? {
             Some(value) => sans_in(value)?,
@@ -438,8 +445,8 @@ impl Description {
                 _ => true,
             };
         Ok(Self {
-            subject: name_string(tbs.subject()),
-            issuer: name_string(tbs.issuer()),
+            subject,
+            issuer,
             serial: hex(tbs.serial_number().as_bytes()),
             not_before: unix(tbs.validity().not_before.to_unix_duration()),
             not_after: unix(tbs.validity().not_after.to_unix_duration()),
@@ -542,8 +549,9 @@ static NAME_KEYS: [(ObjectIdentifier, &str); 10] = [
 ];
 
 /// A Name's contents (webpki's form, without the SEQUENCE header: [`Skim::subject`],
-/// [`Skim::issuer`]) as an [RFC 4514] string, exactly as [`name_string`] writes the name
-/// x509-cert decodes from them, or `(unreadable name)` when x509-cert refuses them.
+/// [`Skim::issuer`]) as an [RFC 4514] string, exactly as x509-cert's `Display` writes the
+/// name x509-cert decodes from them, or `(unreadable name)` when x509-cert refuses them:
+/// the crate's one name writer.
 ///
 /// Names whose every attribute is one [`NAME_KEYS`] lists, with a string value valid for
 /// its type, are written straight from the DER; only the rest are decoded.
@@ -553,56 +561,12 @@ pub(crate) fn name_text(contents: &[u8]) -> String {
     fast::name_text(contents).unwrap_or_else(|| decoded_name_text(contents))
 }
 
-/// [`name_text`] through x509-cert: decode the whole name, then [`name_string`].
+/// [`name_text`] through x509-cert: decode the whole name and write it with its `Display`,
+/// which also writes the attribute types and string types the fast path leaves out.
 fn decoded_name_text(contents: &[u8]) -> String {
     match sequence(contents).and_then(AnyRef::decode_as::<x509_cert::name::Name>) {
-        Ok(name) => name_string(&name),
+        Ok(name) => name.to_string(),
         Err(_) => "(unreadable name)".to_owned(),
-    }
-}
-
-/// A name as an [RFC 4514] string, exactly as x509-cert's `Display` writes it, but without
-/// the scan of its whole OID database that `Display` makes for every attribute (most of the
-/// cost of describing a certificate); other attribute types still go through `Display`.
-///
-/// [RFC 4514]: https://www.rfc-editor.org/rfc/rfc4514
-pub(crate) fn name_string(name: &x509_cert::name::Name) -> String {
-    use std::fmt::Write;
-    let rdns: Vec<_> = name.iter_rdn().collect();
-    let mut out = String::new();
-    // RFC 4514 section 2.1: the last RDN first.
-    for (i, rdn) in rdns.iter().rev().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        for (j, atv) in rdn.iter().enumerate() {
-            if j > 0 {
-                out.push('+');
-            }
-            let key = NAME_KEYS.iter().find(|(oid, _)| *oid == atv.oid);
-            match (key, attribute_text(&atv.value)) {
-                (Some((_, key)), Some(text)) => {
-                    out.push_str(key);
-                    out.push('=');
-                    escape_rfc4514(text, &mut out);
-                }
-                // Writing to a String cannot fail.
-                _ => drop(write!(out, "{atv}")),
-            }
-        }
-    }
-    out
-}
-
-/// The string forms x509-cert's `Display` prints as text.
-fn attribute_text(value: &der::Any) -> Option<&str> {
-    use der::asn1::{Ia5StringRef, PrintableStringRef, TeletexStringRef, Utf8StringRef};
-    match value.tag() {
-        Tag::PrintableString => PrintableStringRef::try_from(value).ok().map(|s| s.as_str()),
-        Tag::Utf8String => Utf8StringRef::try_from(value).ok().map(|s| s.as_str()),
-        Tag::Ia5String => Ia5StringRef::try_from(value).ok().map(|s| s.as_str()),
-        Tag::TeletexString => TeletexStringRef::try_from(value).ok().map(|s| s.as_str()),
-        _ => None,
     }
 }
 
@@ -887,7 +851,7 @@ mod tests {
     }
 
     #[test]
-    fn name_string_writes_what_x509_cert_display_writes() {
+    fn name_text_writes_what_x509_cert_display_writes() {
         use std::str::FromStr;
         let mut names: Vec<x509_cert::name::Name> = [
             "CN=a.test",
@@ -921,7 +885,9 @@ mod tests {
             names.push(name);
         }
         for name in names {
-            assert_eq!(name_string(&name), name.to_string());
+            let der = name.to_der().unwrap();
+            let contents = crate::der::contents(&der).unwrap();
+            assert_eq!(name_text(contents), name.to_string());
         }
     }
 
