@@ -11,7 +11,7 @@ use der::asn1::ObjectIdentifier;
 
 use crate::der::tlv;
 
-use super::{CA_ISSUERS, COMMON_NAME, NAME_KEYS, Skim, eku_name, escape_rfc4514};
+use super::{CA_ISSUERS, COMMON_NAME, KeyIds, NAME_KEYS, Skim, eku_name, escape_rfc4514};
 
 /// The most RDNs [`name_text`] writes here; longer names take the x509-cert route.
 const MAX_RDNS: usize = 16;
@@ -517,6 +517,7 @@ pub(super) fn skim(der: &[u8]) -> Option<Skim<'_>> {
         not_after,
         extensions,
         index,
+        key_ids: KeyIds::default(),
     })
 }
 
