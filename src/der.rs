@@ -88,9 +88,21 @@ mod tests {
     fn tlv_reads_short_lengths_in_their_shortest_form() {
         assert_eq!(tlv(&[0x04, 0x01, 7, 8], 0x04), Some((&[7][..], &[8][..])));
         assert_eq!(tlv(&[0x04, 0x01, 7], 0x02), None, "another tag");
-        assert_eq!(tlv(&[0x04, 0x81, 0x01, 7], 0x04), None, "not the shortest form");
-        assert_eq!(tlv(&[0x04, 0x82, 0x00, 0x80], 0x04), None, "not the shortest form");
-        assert_eq!(tlv(&[0x04, 0x83, 0x01, 0, 0], 0x04), None, "three length octets");
+        assert_eq!(
+            tlv(&[0x04, 0x81, 0x01, 7], 0x04),
+            None,
+            "not the shortest form"
+        );
+        assert_eq!(
+            tlv(&[0x04, 0x82, 0x00, 0x80], 0x04),
+            None,
+            "not the shortest form"
+        );
+        assert_eq!(
+            tlv(&[0x04, 0x83, 0x01, 0, 0], 0x04),
+            None,
+            "three length octets"
+        );
         assert_eq!(tlv(&[0x04, 0x02, 7], 0x04), None, "short contents");
         assert_eq!(contents(&[0x30, 0x01, 5]), Some(&[5][..]));
         assert_eq!(contents(&[0x30, 0x01, 5, 6]), None, "trailing bytes");
