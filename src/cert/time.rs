@@ -3,121 +3,68 @@
 //!
 //! [RFC 5280 section 4.1.2.5]: https://www.rfc-editor.org/rfc/rfc5280#section-4.1.2.5
 
+use crate::der::tlv;
+
 /// A UTCTime `YYMMDDHHMMSSZ` or GeneralizedTime `YYYYMMDDHHMMSSZ` ([RFC 5280 section
-/// 4.1.2.5]) as Unix seconds, from 1970 on, as the `der` crate reads it.
-///
-/// Each has one DER shape of a fixed length (a one-byte length, 13 or 15), so the TLV is
-/// matched whole and its digits read as two overlapping 8-byte words, each checked and
-/// paired by a few word operations rather than a branch per byte. Inlined: [`skim`] calls
-/// it twice.
+/// 4.1.2.5]) as Unix seconds, from 1970 on, as the `der` crate reads it, and what follows
+/// it; `None` for anything else, which the `der` crate then reads.
 ///
 /// [RFC 5280 section 4.1.2.5]: https://www.rfc-editor.org/rfc/rfc5280#section-4.1.2.5
-#[inline(always)]
 pub(super) fn time(input: &[u8]) -> Option<(u64, &[u8])> {
-    // (century, year of the century, month, DDHHMMSS as pairs, what follows)
-    let (century, yy, month, clock, rest) = match input.first()? {
+    let (year, digits, rest) = match input.first()? {
         0x17 => {
-            let (&[0x17, 13, ref t @ .., b'Z'], rest) = input.split_first_chunk::<15>()? else {
-                return None;
-            };
-            // t is YYMMDDHHMMSS: words YYMMDDHH and DDHHMMSS.
-            let (head, clock) = pairs(t, 0, 4)?;
-            let yy = lane(head, 0);
+            let (t, rest) = tlv(input, 0x17)?;
+            let (&[y1, y2], digits) = t.split_first_chunk::<2>()?;
+            let yy = u64::from(decimal(y1, y2)?);
             // RFC 5280 section 4.1.2.5.1: YY >= 50 is 19YY, else 20YY.
-            let century = if yy >= 50 { 19 } else { 20 };
-            (century, yy, lane(head, 1), clock, rest)
+            (if yy >= 50 { 1900 + yy } else { 2000 + yy }, digits, rest)
         }
         0x18 => {
-            let (&[0x18, 15, ref t @ .., b'Z'], rest) = input.split_first_chunk::<17>()? else {
-                return None;
-            };
-            // t is YYYYMMDDHHMMSS: words YYYYMMDD and DDHHMMSS.
-            let (head, clock) = pairs(t, 0, 6)?;
-            (lane(head, 0), lane(head, 1), lane(head, 2), clock, rest)
+            let (t, rest) = tlv(input, 0x18)?;
+            let (&[y1, y2, y3, y4], digits) = t.split_first_chunk::<4>()?;
+            let year = u64::from(decimal(y1, y2)?) * 100 + u64::from(decimal(y3, y4)?);
+            (year, digits, rest)
         }
         _ => return None,
     };
-    let year = u32::from(century) * 100 + u32::from(yy);
-    // hour <= 23, minute <= 59 and second <= 59 in one test: adding 0x80 - (max + 1) to a
-    // lane (at most 99, so nothing carries out of its low byte) sets its bit 7 exactly when
-    // it exceeds max.
-    const OVER: u64 = 0x0044_0044_0068_0000;
-    if (clock + OVER) & 0x0080_0080_0080_0000 != 0 || year < 1970 {
+    let &[m1, m2, d1, d2, h1, h2, n1, n2, s1, s2, b'Z'] = digits else {
         return None;
-    }
-    let &(month_days, before) = MONTHS.get(usize::from(month))?;
+    };
+    let (month, day) = (decimal(m1, m2)?, decimal(d1, d2)?);
+    let (hour, minute, second) = (decimal(h1, h2)?, decimal(n1, n2)?, decimal(s1, s2)?);
     // Gregorian: every 4th year is a leap year, but of the centuries only every 4th.
-    let leap = if yy == 0 {
-        century % 4 == 0
-    } else {
-        yy % 4 == 0
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let month_days = match month {
+        2 if leap => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        1..=12 => 31,
+        _ => return None,
     };
-    let day = lane(clock, 0);
-    // Day 0 wraps to 255; month 0 has no days.
-    if day.wrapping_sub(1) >= month_days + u8::from(month == 2 && leap) {
+    if year < 1970 || day == 0 || day > month_days || hour > 23 || minute > 59 || second > 59 {
         return None;
     }
-    // Days since 0000-03-01 (H. Hinnant, "chrono-Compatible Low-Level Date Algorithms",
-    // `days_from_civil`: the year starts in March so that a leap day ends it), less the
-    // 719,468 to 1970-01-01; `year >= 1970` keeps it from going below 0.
-    let y = year - u32::from(month <= 2);
-    let c = y / 100;
-    let days = 365 * y + y / 4 - c + c / 4 + u32::from(before) + u32::from(day) - 1 - 719_468;
-    let [hour, minute, second] = [1, 2, 3].map(|i| u64::from(lane(clock, i)));
-    Some((
-        u64::from(days) * 86_400 + hour * 3600 + minute * 60 + second,
-        rest,
-    ))
+    let days = days_from_civil(year, u64::from(month), u64::from(day));
+    let secs = days * 86_400 + u64::from(hour) * 3600 + u64::from(minute) * 60 + u64::from(second);
+    Some((secs, rest))
 }
 
-/// Per month (index 1 to 12): its days outside a leap year, and the days from March 1 to
-/// its first day. Index 0 (no month) has no days, so no day passes.
-const MONTHS: [(u8, u16); 13] = [
-    (0, 0),
-    (31, 306),
-    (28, 337),
-    (31, 0),
-    (30, 31),
-    (31, 61),
-    (30, 92),
-    (31, 122),
-    (31, 153),
-    (30, 184),
-    (31, 214),
-    (30, 245),
-    (31, 275),
-];
-
-/// `0x01` in every byte of a `u64`.
-const BYTES: u64 = 0x0101_0101_0101_0101;
-
-/// The eight bytes of `digits` from `a` and the eight from `b`, each as four decimal pairs,
-/// one per 16-bit lane from the lowest (`"20260531"` is lanes 20, 26, 5, 31); `None` unless
-/// all sixteen are ASCII digits.
-#[inline(always)]
-fn pairs(digits: &[u8], a: usize, b: usize) -> Option<(u64, u64)> {
-    let load = |at: usize| {
-        digits
-            .get(at..)?
-            .first_chunk::<8>()
-            .map(|w| u64::from_le_bytes(*w))
-    };
-    let (x, y) = (load(a)? ^ (0x30 * BYTES), load(b)? ^ (0x30 * BYTES));
-    // b'0'..=b'9' XOR 0x30 are the bytes 0 to 9: high nibble clear, and adding 6 leaves it
-    // clear. A passing word has every high nibble clear, so nothing carries between bytes.
-    let six = 0x06 * BYTES;
-    if (x | x.wrapping_add(six) | y | y.wrapping_add(six)) & (0xf0 * BYTES) != 0 {
-        return None;
-    }
-    // Each even byte becomes 10 times itself plus the next byte (at most 99, no carry).
-    let pair = |d: u64| (d * 10 + (d >> 8)) & 0x00ff_00ff_00ff_00ff;
-    Some((pair(x), pair(y)))
+/// Two ASCII digits as their decimal value.
+fn decimal(high: u8, low: u8) -> Option<u8> {
+    (high.is_ascii_digit() && low.is_ascii_digit()).then(|| (high - b'0') * 10 + (low - b'0'))
 }
 
-/// Lane `i` of [`pairs`]'s answer.
-#[inline(always)]
-fn lane(pairs: u64, i: u32) -> u8 {
-    (pairs >> (16 * i)) as u8
+/// Days from 1970-01-01 to a date from 1970 on (H. Hinnant, "chrono-Compatible Low-Level
+/// Date Algorithms", `days_from_civil`: the year starts in March so that a leap day ends
+/// it).
+fn days_from_civil(year: u64, month: u64, day: u64) -> u64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y / 400;
+    let yoe = y - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
 }
 
 #[cfg(test)]
@@ -170,65 +117,29 @@ mod tests {
         }
     }
 
-    /// The time reader as it was before it read whole words (a branch per digit), kept as
-    /// the oracle the word reader must match on every input, `rest` included.
-    fn time_by_bytes(input: &[u8]) -> Option<(u64, &[u8])> {
-        fn decimal(hi: u8, lo: u8) -> Option<u8> {
-            (hi.is_ascii_digit() && lo.is_ascii_digit()).then(|| (hi - b'0') * 10 + (lo - b'0'))
-        }
-        fn days_from_civil(year: u64, month: u64, day: u64) -> u64 {
-            let y = if month <= 2 { year - 1 } else { year };
-            let era = y / 400;
-            let yoe = y - era * 400;
-            let mp = (month + 9) % 12;
-            let doy = (153 * mp + 2) / 5 + day - 1;
-            let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-            era * 146_097 + doe - 719_468
-        }
-        let (year, digits, rest) = match input.first()? {
-            0x17 => {
-                let (t, rest) = crate::der::tlv(input, 0x17)?;
-                let (&[y1, y2], digits) = t.split_first_chunk::<2>()?;
-                let yy = u64::from(decimal(y1, y2)?);
-                (if yy >= 50 { 1900 + yy } else { 2000 + yy }, digits, rest)
-            }
-            0x18 => {
-                let (t, rest) = crate::der::tlv(input, 0x18)?;
-                let (&[y1, y2, y3, y4], digits) = t.split_first_chunk::<4>()?;
-                let year = u64::from(decimal(y1, y2)?) * 100 + u64::from(decimal(y3, y4)?);
-                (year, digits, rest)
-            }
+    /// The `der` crate's reading of the time TLV that starts `input`, and what follows it.
+    fn der_time(input: &[u8]) -> Option<(u64, &[u8])> {
+        let mut reader = der::SliceReader::new(input).ok()?;
+        let time = match input.first()? {
+            0x17 => der::asn1::UtcTime::decode(&mut reader)
+                .ok()?
+                .to_unix_duration(),
+            0x18 => der::asn1::GeneralizedTime::decode(&mut reader)
+                .ok()?
+                .to_unix_duration(),
             _ => return None,
         };
-        let &[m1, m2, d1, d2, h1, h2, n1, n2, s1, s2, b'Z'] = digits else {
-            return None;
-        };
-        let (month, day) = (decimal(m1, m2)?, decimal(d1, d2)?);
-        let (hour, minute, second) = (decimal(h1, h2)?, decimal(n1, n2)?, decimal(s1, s2)?);
-        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
-        let month_days = match month {
-            2 if leap => 29,
-            2 => 28,
-            4 | 6 | 9 | 11 => 30,
-            1..=12 => 31,
-            _ => return None,
-        };
-        if year < 1970 || day == 0 || day > month_days || hour > 23 || minute > 59 || second > 59 {
-            return None;
-        }
-        let days = days_from_civil(year, u64::from(month), u64::from(day));
-        let secs =
-            days * 86_400 + u64::from(hour) * 3600 + u64::from(minute) * 60 + u64::from(second);
-        Some((secs, rest))
+        let read = usize::try_from(u32::from(der::Reader::position(&reader))).ok()?;
+        Some((time.as_secs(), input.get(read..)?))
     }
 
-    /// [`time`] and [`time_by_bytes`] agree on `input`, and on `input` with bytes after it.
+    /// [`time`] and [`der_time`] agree on `input`, and on `input` with bytes after it.
     fn assert_time_agrees(input: &[u8]) -> Option<u64> {
         let fast = time(input);
-        assert_eq!(fast, time_by_bytes(input), "{input:02x?}");
+        assert_eq!(fast, der_time(input), "{input:02x?}");
         let mut longer = input.to_vec();
         longer.extend_from_slice(&[0x18, 0x0f, b'2']);
-        assert_eq!(time(&longer), time_by_bytes(&longer), "{longer:02x?}");
+        assert_eq!(time(&longer), der_time(&longer), "{longer:02x?}");
         fast.map(|(secs, _)| secs)
     }
 
@@ -243,12 +154,12 @@ mod tests {
         [&[tag, text.len() as u8][..], text.as_bytes()].concat()
     }
 
-    /// The word reader against the byte reader and the `der` crate on a calendar grid
+    /// The reader against the `der` crate on a calendar grid
     /// around every boundary: the years the readers treat apart (UTCTime's 1950/2049 pivot,
     /// 1970, the century leap rules, 9999), every day 0 to 32 of months 0 to 13, and clocks
     /// at and past their limits.
     #[test]
-    fn word_time_reader_agrees_on_dates() {
+    fn time_reader_agrees_on_dates() {
         let years = (1965..=2105).chain([
             0, 1, 4, 99, 100, 400, 1600, 1896, 1899, 1900, 1904, 1949, 1950, 2200, 2400, 2800,
             9896, 9900, 9996, 9999,
@@ -300,11 +211,11 @@ mod tests {
         );
     }
 
-    /// The word reader against the byte reader with every byte of valid times replaced by
+    /// The reader against the `der` crate with every byte of valid times replaced by
     /// every value (digits, their ASCII neighbours and the rest), on every prefix, and on
     /// random strings of 0 to 20 bytes that are mostly digits in the right frame.
     #[test]
-    fn word_time_reader_agrees_on_damaged_and_random_bytes() {
+    fn time_reader_agrees_on_damaged_and_random_bytes() {
         let bases = [
             time_tlv(false, [2026, 5, 31, 23, 59, 59]),
             time_tlv(false, [2000, 2, 29, 0, 0, 0]),
