@@ -22,7 +22,7 @@ use super::extension_values::{
     SERVER_AUTH_OID, allows_server_auth, basic_constraints_in, ca_issuers_in, eku_in, lists_oid,
     sans_in,
 };
-use super::extensions::{Index, slot, walked_extension};
+use super::extensions::walked_extension;
 use super::time::time;
 use crate::der::{context_tag, sequence, tlv};
 use crate::name::San;
@@ -58,14 +58,10 @@ pub(crate) struct Skim<'a> {
     pub(crate) not_after: u64,
     /// Contents of the `[3] EXPLICIT Extensions` field, when present.
     extensions: Option<&'a [u8]>,
-    /// Where the extensions the accessors read are in `extensions`, so that each lookup
-    /// (a failing check makes several per certificate) does not walk the list again; empty
-    /// (every lookup walks) unless [`read_usual`] read the certificate.
-    index: Index,
     /// subjectKeyIdentifier and the authorityKeyIdentifier keyIdentifier, read once when
     /// the certificate is skimmed: chain assembly asks for them for every pair of
-    /// candidates, and where the index knows nothing (a list only the `der` crate reads)
-    /// each lookup would walk the whole list twice.
+    /// candidates, and each lookup walks the
+    /// extensions list, twice where the usual-shape walk cannot read it.
     key_ids: KeyIds<'a>,
 }
 
@@ -121,7 +117,6 @@ impl<'a> Skim<'a> {
                     not_before: validity.not_before.to_unix_duration().as_secs(),
                     not_after: validity.not_after.to_unix_duration().as_secs(),
                     extensions,
-                    index: Index::default(),
                     key_ids: KeyIds::default(),
                 })
             })
@@ -139,14 +134,8 @@ impl<'a> Skim<'a> {
     /// ([RFC 5280 section 4.1.2.9]); `None` when absent or unreadable.
     ///
     /// [RFC 5280 section 4.1.2.9]: https://www.rfc-editor.org/rfc/rfc5280#section-4.1.2.9
-    // Inlined so that the slot of a constant OID is worked out at compile time.
-    #[inline(always)]
     pub(crate) fn extension(&self, oid: &ObjectIdentifier) -> Option<&'a [u8]> {
-        let extensions = self.extensions?;
-        match slot(oid.as_bytes()).and_then(|slot| self.index.get(extensions, slot)) {
-            Some(found) => found,
-            None => walked_extension(extensions, oid),
-        }
+        walked_extension(self.extensions?, oid)
     }
 
     /// subjectKeyIdentifier ([RFC 5280 section 4.2.1.2]), as read when skimmed.
@@ -350,8 +339,8 @@ fn name_contents<'a>(reader: &mut SliceReader<'a>) -> der::Result<&'a [u8]> {
 }
 
 /// [`Skim::new`] for a certificate of the usual shape ([RFC 5280 section 4.1]: the tags
-/// there, DER lengths up to two bytes, times [`time`] reads): the same `Skim`, plus the
-/// extension [`Index`]; `None` for anything else, which the `der` path then reads.
+/// there, DER lengths up to two bytes, times [`time`] reads): the same `Skim`; `None`
+/// for anything else, which the `der` path then reads.
 ///
 /// Inlined into [`Skim::new`] so that the `Skim` is written in place, not copied out of
 /// the `Option`.
@@ -383,7 +372,6 @@ pub(super) fn read_usual(der: &[u8]) -> Option<Skim<'_>> {
         return None;
     }
     let mut extensions = None;
-    let mut index = Index::default();
     while let Some(&tag) = rest.first() {
         // issuerUniqueID [1], subjectUniqueID [2], extensions [3] EXPLICIT.
         if !matches!(tag, 0x81 | 0x82 | 0xa3) {
@@ -394,7 +382,6 @@ pub(super) fn read_usual(der: &[u8]) -> Option<Skim<'_>> {
             match tlv(field, 0x30)? {
                 (exts, []) => {
                     extensions = Some(exts);
-                    index = super::extensions::index(exts).unwrap_or_default();
                 }
                 _ => return None,
             }
@@ -409,7 +396,6 @@ pub(super) fn read_usual(der: &[u8]) -> Option<Skim<'_>> {
         not_before,
         not_after,
         extensions,
-        index,
         key_ids: KeyIds::default(),
     })
 }
@@ -589,7 +575,7 @@ mod tests {
         assert!(decoded * 10 > total * 9, "{decoded} of {total}");
     }
 
-    /// The OIDs of the index differential: every one the crate looks up, id-ce's it does
+    /// The OIDs of the lookup differential: every one the crate looks up, id-ce's it does
     /// not (keyUsage, certificatePolicies, nameConstraints, an unassigned one), AIA's
     /// neighbours (subjectInfoAccess, id-pe-tlsfeature), and ones no certificate has.
     fn index_oids() -> Vec<ObjectIdentifier> {
@@ -619,80 +605,73 @@ mod tests {
         oids
     }
 
-    /// The lookup [`Skim::extension`] made before the index: the fast walk, then the `der`
-    /// one where the fast walk cannot tell.
-    fn plain_extension<'a>(skim: &Skim<'a>, oid: &ObjectIdentifier) -> Option<&'a [u8]> {
-        let extensions = skim.extensions?;
-        extension(extensions, oid).unwrap_or_else(|| decoded_extension(extensions, oid))
+    /// Whether the usual-shape walk reads the whole extensions list of a certificate the
+    /// usual-shape skim reads, so that no lookup needs the `der` crate's walk.
+    fn read_whole(der: &[u8]) -> bool {
+        read_usual(der)
+            .and_then(|skim| skim.extensions)
+            .is_some_and(|list| extension(list, &UNKNOWN).is_some())
     }
 
-    /// Whether `skim` answers lookups from its index (rather than by walking).
-    fn indexed(skim: &Skim<'_>) -> bool {
-        skim.extensions
-            .is_some_and(|extensions| skim.index.get(extensions, 0).is_some())
-    }
-
-    /// Every lookup of [`index_oids`] on `der` answers what the plain walk does, on both
-    /// readers' skims. `(skimmed, indexed)`.
-    fn assert_index_agrees(der: &[u8]) -> (bool, bool) {
+    /// Every lookup of [`index_oids`] on `der` answers what the `der` crate's walk does
+    /// wherever the usual-shape walk answers, on both readers' skims. `(skimmed, read
+    /// whole)`.
+    fn assert_walks_agree(der: &[u8]) -> (bool, bool) {
         let Ok(skim) = Skim::new(der) else {
             return (false, false);
         };
-        for oid in &index_oids() {
-            assert_eq!(
-                skim.extension(oid),
-                plain_extension(&skim, oid),
-                "{oid} in {der:02x?}"
-            );
-        }
-        if let Ok(decoded) = Skim::decode(der) {
-            assert!(!indexed(&decoded), "the der reader keeps no index");
+        for skim in [Some(skim), Skim::decode(der).ok()].into_iter().flatten() {
+            let Some(list) = skim.extensions else {
+                continue;
+            };
             for oid in &index_oids() {
-                assert_eq!(decoded.extension(oid), plain_extension(&decoded, oid));
+                let decoded = decoded_extension(list, oid);
+                let usual = extension(list, oid);
+                if let Some(usual) = usual {
+                    assert_eq!(usual, decoded, "{oid} in {der:02x?}");
+                }
+                assert_eq!(skim.extension(oid), usual.unwrap_or(decoded));
             }
         }
-        (true, indexed(&skim))
+        (true, read_whole(der))
     }
 
-    /// The indexed lookup answers what the plain walk does on the generated certificates
-    /// and every mutation of them, where the index is kept and where it is not.
+    /// The two walks agree on the generated certificates and every mutation of them, where
+    /// the usual-shape walk reads the whole list and where it does not.
     #[test]
-    fn indexed_extensions_agree_with_the_walk_on_certificates_and_their_mutations() {
-        let (mut skimmed, mut indexed) = (0, 0);
+    fn extension_walks_agree_on_certificates_and_their_mutations() {
+        let (mut skimmed, mut whole) = (0, 0);
         for der in varied_certificates() {
             assert_eq!(
-                assert_index_agrees(&der),
+                assert_walks_agree(&der),
                 (true, true),
-                "the originals index"
+                "the originals read whole"
             );
             for mutated in mutations(&der) {
-                let (s, i) = assert_index_agrees(&mutated);
+                let (s, i) = assert_walks_agree(&mutated);
                 skimmed += usize::from(s);
-                indexed += usize::from(i);
+                whole += usize::from(i);
             }
         }
-        // Both routes ran: indexed lookups, and skims that walk (a list the index refuses,
-        // or a certificate only the der reader reads).
-        assert!(
-            indexed > 10_000 && skimmed > indexed + 500,
-            "{skimmed} {indexed}"
-        );
+        // Both routes ran: lists the usual-shape walk reads whole, and lists it stops in
+        // (or certificates only the der reader reads).
+        assert!(whole > 10_000 && skimmed > whole + 500, "{skimmed} {whole}");
     }
 
-    /// The indexed lookup answers what the plain walk does on x509-limbo's certificates.
+    /// The two walks agree on x509-limbo's certificates.
     #[test]
-    fn indexed_extensions_agree_with_the_walk_on_limbo_certificates() {
-        let Some(pems) = limbo_pems("the x509-limbo index agreement") else {
+    fn extension_walks_agree_on_limbo_certificates() {
+        let Some(pems) = limbo_pems("the x509-limbo extension walk agreement") else {
             return;
         };
-        let (mut skimmed, mut indexed) = (0, 0);
+        let (mut skimmed, mut whole) = (0, 0);
         for pem in &pems {
-            let (s, i) = assert_index_agrees(&pem::parse(pem).unwrap().into_contents());
+            let (s, i) = assert_walks_agree(&pem::parse(pem).unwrap().into_contents());
             skimmed += usize::from(s);
-            indexed += usize::from(i);
+            whole += usize::from(i);
         }
-        println!("{indexed} of {skimmed} skimmed x509-limbo certificates indexed");
-        assert!(indexed * 10 > pems.len() * 9, "{indexed} of {}", pems.len());
+        println!("{whole} of {skimmed} skimmed x509-limbo certificates whole");
+        assert!(whole * 10 > pems.len() * 9, "{whole} of {}", pems.len());
     }
 
     /// `der` (whose last tbsCertificate field is its extensions) with its extensions list
@@ -712,7 +691,7 @@ mod tests {
     /// list turns unreadable, invalid extnIDs before and after, AIA look-alikes, empty
     /// values, explicit critical flags.
     #[test]
-    fn indexed_extensions_agree_with_the_walk_on_odd_lists() {
+    fn extension_walks_agree_on_odd_lists() {
         let ext = |id: &[u8], critical: &[u8], value: &[u8]| {
             tlv(
                 0x30,
@@ -730,7 +709,7 @@ mod tests {
         let second = tlv(0x30, &tlv(0x82, b"second.test"));
         let ca = [0x30, 0x03, 0x01, 0x01, 0xff];
         let base = &varied_certificates()[2];
-        /// The list, whether it is indexed, what the SAN lookup answers.
+        /// The list, whether the usual-shape walk reads it whole, what the SAN lookup answers.
         type Case<'a> = (Vec<u8>, bool, Option<&'a [u8]>);
         let cases: Vec<Case<'_>> = vec![
             (
@@ -801,7 +780,7 @@ mod tests {
             ),
             (Vec::new(), true, None),
             // Seven-byte extensions (no critical flag, an empty value), shorter than the
-            // word the id-ce fast path reads: the general reading indexes them.
+            // word the id-ce fast path reads: the general reading reads them.
             (
                 [
                     ext(&[0x55, 0x1d, 0x0f], &[], &[]),
@@ -816,17 +795,17 @@ mod tests {
         for (i, (list, want_indexed, want_san)) in cases.into_iter().enumerate() {
             let der = with_extensions(base, &list);
             let skim = Skim::new(&der).unwrap();
-            assert_eq!(indexed(&skim), want_indexed, "case {i}");
+            assert_eq!(read_whole(&der), want_indexed, "case {i}");
             assert_eq!(skim.extension(&SubjectAltName::OID), want_san, "case {i}");
-            assert_eq!(assert_index_agrees(&der), (true, want_indexed), "case {i}");
+            assert_eq!(assert_walks_agree(&der), (true, want_indexed), "case {i}");
         }
     }
 
-    /// A list the index cannot hold (700 empty extensions, the subject key identifier, then
+    /// A list the usual-shape walk cannot read (700 empty extensions, the subject key identifier, then
     /// an extnID that is not a valid OID) answers the key identifiers that the walks do,
     /// read once when skimmed rather than by two walks of the list per lookup.
     #[test]
-    fn key_ids_of_a_list_the_index_refuses_are_read_once() {
+    fn key_ids_of_a_list_the_usual_walk_refuses_are_read_once() {
         let ext = |id: &[u8], value: &[u8]| tlv(0x30, &[tlv(0x06, id), tlv(0x04, value)].concat());
         let key_usage = ext(&[0x55, 0x1d, 0x0f], &[]);
         let ski = ext(SUBJECT_KEY_ID.as_bytes(), &[0x04, 0x02, 0xaa, 0xbb]);
@@ -834,7 +813,7 @@ mod tests {
         let list = [key_usage.repeat(700), ski, invalid].concat();
         let der = with_extensions(&varied_certificates()[2], &list);
         let skim = Skim::new(&der).unwrap();
-        assert!(!indexed(&skim), "the index refuses the list");
+        assert!(!read_whole(&der), "the usual-shape walk stops in the list");
         assert_eq!(skim.subject_key_id(), Some(&[0xaa, 0xbb][..]));
         assert_eq!(skim.authority_key_id(), None);
         assert_eq!(skim.subject_key_id(), skim.read_subject_key_id());
@@ -842,13 +821,12 @@ mod tests {
     }
 
     /// [`Skim`] is copied into chain links, which assembly keeps in place (`SmallVec`), and
-    /// into a diagnosis' list of skims: the index grows it from 96 to 112 bytes and the key
-    /// identifiers read once to 144, no more, so that every check does not fill and move
-    /// larger blocks.
+    /// into a diagnosis' list of skims: the key identifiers read once grow it from 96 to 128
+    /// bytes, no more, so that every check does not fill and move larger blocks.
     #[test]
     fn skim_stays_small() {
         let size = size_of::<Skim<'_>>();
         println!("size_of::<Skim>() = {size}");
-        assert!(size <= 144, "{size}");
+        assert!(size <= 128, "{size}");
     }
 }
