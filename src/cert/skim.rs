@@ -342,11 +342,7 @@ fn name_contents<'a>(reader: &mut SliceReader<'a>) -> der::Result<&'a [u8]> {
 /// there, DER lengths up to two bytes, times [`time`] reads): the same `Skim`; `None`
 /// for anything else, which the `der` path then reads.
 ///
-/// Inlined into [`Skim::new`] so that the `Skim` is written in place, not copied out of
-/// the `Option`.
-///
 /// [RFC 5280 section 4.1]: https://www.rfc-editor.org/rfc/rfc5280#section-4.1
-#[inline(always)]
 pub(super) fn read_usual(der: &[u8]) -> Option<Skim<'_>> {
     let (cert, trailing) = tlv(der, 0x30)?;
     let (tbs, signature) = tlv(cert, 0x30)?;
