@@ -34,10 +34,10 @@ static NAME_KEYS: [(ObjectIdentifier, &str); 10] = [
     ),
 ];
 
-/// A Name's contents (webpki's form, without the SEQUENCE header: [`Skim::subject`](super::Skim::subject),
-/// [`Skim::issuer`](super::Skim::issuer)) as an [RFC 4514] string, exactly as x509-cert's `Display` writes the
-/// name x509-cert decodes from them, or `(unreadable name)` when x509-cert refuses them:
-/// the crate's one name writer.
+/// A Name's contents (webpki's form, without the SEQUENCE header:
+/// [`Skim::subject`](super::Skim::subject), [`Skim::issuer`](super::Skim::issuer)) as an
+/// [RFC 4514] string, exactly as x509-cert's `Display` writes the name x509-cert decodes from
+/// them, or `(unreadable name)` when x509-cert refuses them: the crate's one name writer.
 ///
 /// Names whose every attribute is one [`NAME_KEYS`] lists, with a string value valid for
 /// its type, are written straight from the DER; only the rest are decoded.
@@ -101,8 +101,8 @@ pub(super) fn direct_name_text(contents: &[u8]) -> Option<String> {
     Some(out)
 }
 
-/// [`Skim::common_names`](super::Skim::common_names) for names of single-valued RDNs (no SET OF for x509-cert to
-/// reorder) whose common names are strings [`Attribute::read`] takes.
+/// [`Skim::common_names`](super::Skim::common_names) for names of single-valued RDNs (no SET OF for
+/// x509-cert to reorder) whose common names are strings [`Attribute::read`] takes.
 pub(super) fn direct_common_names(mut contents: &[u8]) -> Option<Vec<String>> {
     let mut names = Vec::new();
     while !contents.is_empty() {

@@ -81,11 +81,11 @@ fn ip_san(octets: &[u8]) -> San {
 }
 
 /// A subjectAltName extnValue's entries in order ([RFC 5280 section 4.2.1.6]), the way
-/// [`Description::san`](crate::Description::san) reports them: x509-cert's reading, or [`lenient_sans`]'s where
-/// x509-cert refuses an entry webpki reads (a non-ASCII dNSName, a registeredID it cannot
-/// represent) rather than lose the whole description. When every entry is one
-/// [`lenient_sans`] reads exactly as x509-cert does (ASCII dNSName, rfc822Name and URI; a
-/// 4- or 16-octet iPAddress), its reading is the answer and x509-cert is not asked.
+/// [`Description::san`](crate::Description::san) reports them: x509-cert's reading, or
+/// [`lenient_sans`]'s where x509-cert refuses an entry webpki reads (a non-ASCII dNSName, a
+/// registeredID it cannot represent) rather than lose the whole description. When every entry
+/// is one [`lenient_sans`] reads exactly as x509-cert does (ASCII dNSName, rfc822Name and
+/// URI; a 4- or 16-octet iPAddress), its reading is the answer and x509-cert is not asked.
 ///
 /// [RFC 5280 section 4.2.1.6]: https://www.rfc-editor.org/rfc/rfc5280#section-4.2.1.6
 pub(super) fn sans_in(value: &[u8]) -> der::Result<Vec<San>> {

@@ -220,13 +220,15 @@ impl<'a> Skim<'a> {
 /// than from a full [`Description`](crate::Description).
 impl<'a> Skim<'a> {
     /// The extension `T` read from its own extnValue by `decode` (one of the `*_in`
-    /// functions [`Description::new`](crate::Description::new) uses too); `None` when absent or unreadable.
+    /// functions [`Description::new`](crate::Description::new) uses too); `None` when absent or
+    /// unreadable.
     fn read<T: AssociatedOid, V>(&self, decode: impl Fn(&[u8]) -> der::Result<V>) -> Option<V> {
         decode(self.extension(&T::OID)?).ok()
     }
 
     /// basicConstraints cA ([RFC 5280 section 4.2.1.9]): the subject is a CA. `false` when
-    /// the extension is absent or unreadable, as [`Description::is_ca`](crate::Description::is_ca) reads it.
+    /// the extension is absent or unreadable, as [`Description::is_ca`](crate::Description::is_ca)
+    /// reads it.
     ///
     /// [RFC 5280 section 4.2.1.9]: https://www.rfc-editor.org/rfc/rfc5280#section-4.2.1.9
     pub(crate) fn is_ca(&self) -> bool {
@@ -254,8 +256,8 @@ impl<'a> Skim<'a> {
     }
 
     /// subjectAltName entries in certificate order ([RFC 5280 section 4.2.1.6]), exactly
-    /// [`Description::san`](crate::Description::san); empty when the extension is absent, `None` when it is present
-    /// but does not read (then a client cannot know the names either).
+    /// [`Description::san`](crate::Description::san); empty when the extension is absent, `None`
+    /// when it is present but does not read (then a client cannot know the names either).
     ///
     /// [RFC 5280 section 4.2.1.6]: https://www.rfc-editor.org/rfc/rfc5280#section-4.2.1.6
     pub(crate) fn sans(&self) -> Option<Vec<San>> {
@@ -265,8 +267,9 @@ impl<'a> Skim<'a> {
         }
     }
 
-    /// AIA caIssuers URIs ([RFC 5280 section 4.2.2.1]), exactly [`Description::ca_issuers`](crate::Description::ca_issuers);
-    /// empty when the extension is absent or unreadable.
+    /// AIA caIssuers URIs ([RFC 5280 section 4.2.2.1]), exactly
+    /// [`Description::ca_issuers`](crate::Description::ca_issuers); empty when the extension is
+    /// absent or unreadable.
     ///
     /// [RFC 5280 section 4.2.2.1]: https://www.rfc-editor.org/rfc/rfc5280#section-4.2.2.1
     pub(crate) fn ca_issuers(&self) -> Vec<String> {
@@ -275,8 +278,9 @@ impl<'a> Skim<'a> {
     }
 
     /// extendedKeyUsage purposes ([RFC 5280 section 4.2.1.12]), exactly
-    /// [`Description::extended_key_usage`](crate::Description::extended_key_usage): `None` when absent (any purpose). An extension
-    /// that does not decode admits no purpose (`Some` of nothing): webpki refuses it too.
+    /// [`Description::extended_key_usage`](crate::Description::extended_key_usage): `None` when
+    /// absent (any purpose). An extension that does not decode admits no purpose (`Some` of
+    /// nothing): webpki refuses it too.
     ///
     /// [RFC 5280 section 4.2.1.12]: https://www.rfc-editor.org/rfc/rfc5280#section-4.2.1.12
     pub(crate) fn extended_key_usage(&self) -> Option<Vec<String>> {
@@ -285,7 +289,8 @@ impl<'a> Skim<'a> {
     }
 
     /// Whether extendedKeyUsage admits TLS server authentication ([RFC 5280 section
-    /// 4.2.1.12]), exactly [`Description::allows_server_auth`](crate::Description::allows_server_auth).
+    /// 4.2.1.12]), exactly
+    /// [`Description::allows_server_auth`](crate::Description::allows_server_auth).
     ///
     /// [RFC 5280 section 4.2.1.12]: https://www.rfc-editor.org/rfc/rfc5280#section-4.2.1.12
     pub(crate) fn allows_server_auth(&self) -> bool {
@@ -298,7 +303,8 @@ impl<'a> Skim<'a> {
     }
 
     /// The subject's common names ([RFC 5280 section 4.1.2.6]), exactly
-    /// [`Description::common_names`](crate::Description::common_names); empty when the subject does not decode.
+    /// [`Description::common_names`](crate::Description::common_names); empty when the subject does
+    /// not decode.
     ///
     /// [RFC 5280 section 4.1.2.6]: https://www.rfc-editor.org/rfc/rfc5280#section-4.1.2.6
     pub(crate) fn common_names(&self) -> Vec<String> {
@@ -453,7 +459,8 @@ mod tests {
         }
     }
 
-    /// Where [`Description::new`](crate::Description::new) decodes `der`, every accessor answers what it says;
+    /// Where [`Description::new`](crate::Description::new) decodes `der`, every accessor answers
+    /// what it says;
     /// [`name_text`] always answers what the x509-cert route does, and the fast extension
     /// lookup what the `der` one does. Whether it decoded.
     fn assert_accessors_agree(der: &[u8]) -> bool {
@@ -797,9 +804,9 @@ mod tests {
         }
     }
 
-    /// A list the usual-shape walk cannot read (700 empty extensions, the subject key identifier, then
-    /// an extnID that is not a valid OID) answers the key identifiers that the walks do,
-    /// read once when skimmed rather than by two walks of the list per lookup.
+    /// A list the usual-shape walk cannot read (700 empty extensions, the subject key identifier,
+    /// then an extnID that is not a valid OID) answers the key identifiers that the walks do, read
+    /// once when skimmed rather than by two walks of the list per lookup.
     #[test]
     fn key_ids_of_a_list_the_usual_walk_refuses_are_read_once() {
         let ext = |id: &[u8], value: &[u8]| tlv(0x30, &[tlv(0x06, id), tlv(0x04, value)].concat());
