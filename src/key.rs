@@ -117,7 +117,7 @@ mod fast {
     use std::borrow::Cow;
 
     use super::PublicKey;
-    use crate::cert::fast::tlv;
+    use crate::der::tlv;
 
     /// AlgorithmIdentifier TLVs ([RFC 5480 section 2.1.1], [RFC 8410 section 3],
     /// [RFC 3279 section 2.3.1]).
@@ -177,8 +177,9 @@ mod fast {
         let (body, []) = tlv(spki, 0x30)? else {
             return None;
         };
-        let algorithm = body.get(..body.get(1).map(|&len| usize::from(len) + 2)?)?;
-        let (bits, []) = tlv(body.get(algorithm.len()..)?, 0x03)? else {
+        let (_, after) = tlv(body, 0x30)?;
+        let algorithm = body.get(..body.len() - after.len())?;
+        let (bits, []) = tlv(after, 0x03)? else {
             return None;
         };
         let (0, key) = bits.split_first()? else {

@@ -34,6 +34,7 @@ mod cert;
 mod chain;
 mod config;
 mod crl;
+mod der;
 mod diagnose;
 mod endpoint;
 mod error;

@@ -20,7 +20,7 @@ use std::net::IpAddr;
 
 use pki_types::{DnsName, IpAddr as IpAddress, ServerName};
 
-use crate::cert::fast::tlv;
+use crate::der::tlv;
 use crate::endpoint::Host;
 
 /// One subjectAltName entry of a certificate, already decoded

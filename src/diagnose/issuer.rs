@@ -418,7 +418,7 @@ impl<'p> Diagnosis<'p> {
             .stores()
             .get(store)
             .and_then(|s| s.anchors().get(anchor))
-            .map(|a| sequence_tlv(a.trust_anchor().subject_public_key_info.as_ref()));
+            .and_then(|a| sequence_tlv(a.trust_anchor().subject_public_key_info.as_ref()).ok());
         let anchor_label = format!("the trust anchor \"{issuer}\"");
         if let Some(spki) = anchor_spki {
             if self.signer_key_refused(i, &label, &anchor_label, &spki) {
