@@ -53,7 +53,7 @@ mod verifier;
 pub use cache::CacheStats;
 pub use cert::Description;
 pub use chain::Budget;
-pub use endpoint::{Endpoint, EndpointError, Host};
+pub use endpoint::{Endpoint, EndpointError, Host, Protocol, Tls};
 pub use error::{ConfigError, Error, StoreError};
 pub use finding::{Code, Evidence, Finding, Severity};
 pub use input::{InputError, decode_certificates, decode_crls, decode_pem_certificates};
