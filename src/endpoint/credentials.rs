@@ -80,7 +80,10 @@ mod tests {
             ("ldaps://u\\p:q@h", "ldaps://***@h"),
             ("smtp://u%40x:p@h:587", "smtp://***@h:587"),
             // '@' outside the authority is not a credential.
-            ("https://h.example/@scope/pkg", "https://h.example/@scope/pkg"),
+            (
+                "https://h.example/@scope/pkg",
+                "https://h.example/@scope/pkg",
+            ),
             ("https://h?to=u:p@x", "https://h?to=u:p@x"),
             ("https://h\\u:p@x", "https://h\\u:p@x"),
             ("h.example", "h.example"),

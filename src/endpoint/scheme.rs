@@ -133,5 +133,9 @@ pub(super) fn known_list() -> String {
             .collect::<Vec<_>>()
             .join(", ")
     };
-    format!("{} (implicit TLS); {} (STARTTLS)", names(true), names(false))
+    format!(
+        "{} (implicit TLS); {} (STARTTLS)",
+        names(true),
+        names(false)
+    )
 }
