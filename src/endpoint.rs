@@ -20,7 +20,7 @@ mod scheme;
 
 pub use scheme::{Protocol, Tls};
 
-use scheme::Lookup;
+use scheme::{Lookup, has_scheme};
 
 /// The longest input [`Endpoint::parse`] accepts, in bytes.
 ///
@@ -408,31 +408,6 @@ fn with_scheme(input: &str) -> Cow<'_, str> {
         return Cow::Borrowed(input);
     }
     Cow::Owned(format!("{DEFAULT_SCHEME}://{input}"))
-}
-
-/// Whether `input` starts with a URL scheme ([RFC 3986 section 3.1]).
-///
-/// `scheme://` always counts. A known scheme followed by `:` and something
-/// other than a digit also counts (`https:/host` is a typo for a URL, not
-/// host `https`); `localhost:8443` does not.
-///
-/// [RFC 3986 section 3.1]: https://www.rfc-editor.org/rfc/rfc3986#section-3.1
-fn has_scheme(input: &str) -> bool {
-    let Some((scheme, rest)) = input.split_once(':') else {
-        return false;
-    };
-    let mut chars = scheme.chars();
-    let valid = chars.next().is_some_and(|c| c.is_ascii_alphabetic())
-        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
-    if !valid {
-        return false;
-    }
-    if rest.starts_with("//") {
-        return true;
-    }
-    let scheme = scheme.to_ascii_lowercase();
-    let known = !matches!(scheme::lookup(&scheme), Lookup::Unknown) || scheme == "file";
-    known && !rest.starts_with(|c: char| c.is_ascii_digit())
 }
 
 /// Extracts the port text from the authority of `text` (a string with a

@@ -10,6 +10,8 @@
 use std::borrow::Cow;
 use std::ops::Range;
 
+use super::scheme::has_scheme;
+
 /// What stands in for a URL's userinfo.
 pub(super) const REDACTED: &str = "***";
 
@@ -43,7 +45,7 @@ fn userinfo(input: &str) -> Option<Range<usize>> {
     let lead = input.len() - input.trim_start().len();
     let trimmed = &input[lead..];
     let (start, special) = match trimmed.split_once(':') {
-        Some((scheme, rest)) if super::has_scheme(trimmed) => {
+        Some((scheme, rest)) if has_scheme(trimmed) => {
             let slashes = rest.len() - rest.trim_start_matches(['/', '\\']).len();
             let scheme = scheme.to_ascii_lowercase();
             (

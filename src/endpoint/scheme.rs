@@ -139,3 +139,28 @@ pub(super) fn known_list() -> String {
         names(false)
     )
 }
+
+/// Whether `input` starts with a URL scheme ([RFC 3986 section 3.1]).
+///
+/// `scheme://` always counts. A known scheme followed by `:` and something
+/// other than a digit also counts (`https:/host` is a typo for a URL, not
+/// host `https`); `localhost:8443` does not.
+///
+/// [RFC 3986 section 3.1]: https://www.rfc-editor.org/rfc/rfc3986#section-3.1
+pub(super) fn has_scheme(input: &str) -> bool {
+    let Some((scheme, rest)) = input.split_once(':') else {
+        return false;
+    };
+    let mut chars = scheme.chars();
+    let valid = chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    if !valid {
+        return false;
+    }
+    if rest.starts_with("//") {
+        return true;
+    }
+    let scheme = scheme.to_ascii_lowercase();
+    let known = !matches!(lookup(&scheme), Lookup::Unknown) || scheme == "file";
+    known && !rest.starts_with(|c: char| c.is_ascii_digit())
+}
