@@ -15,6 +15,13 @@ use std::sync::Arc;
 
 use pki_types::{DnsName, ServerName};
 
+mod credentials;
+mod scheme;
+
+pub use scheme::{Protocol, Tls};
+
+use scheme::{Lookup, has_scheme};
+
 /// The longest input [`Endpoint::parse`] accepts, in bytes.
 ///
 /// Browsers and servers stop at a few KiB (IE: 2083, nginx: 8 KiB request
@@ -55,7 +62,10 @@ pub struct Endpoint {
 #[cfg_attr(feature = "json", derive(serde::Serialize))]
 struct Parts {
     input: String,
-    scheme: String,
+    scheme: &'static str,
+    // Implied by the scheme, which the JSON already carries.
+    #[cfg_attr(feature = "json", serde(skip))]
+    tls: Tls,
     host: Host,
     port: u16,
     // Built once while parsing so that `server_name()` cannot fail: `host`
@@ -71,10 +81,16 @@ impl Endpoint {
     /// whitespace is ignored. DNS hosts are mapped to punycode and lowercased
     /// ([RFC 5890 section 2.3.2.1], via the WHATWG host parser), and one
     /// trailing dot is dropped, as a client does before sending SNI
-    /// ([RFC 6066 section 3]). The port defaults by scheme: those the `url`
-    /// crate knows (`https` and `wss` 443, `http` and `ws` 80, `ftp` 21), and
-    /// `ldaps` 636, `smtps` 465, `imaps` 993, `pop3s` 995, `ftps` 990; any other
-    /// scheme needs an explicit port.
+    /// ([RFC 6066 section 3]).
+    ///
+    /// The scheme must reach a TLS server. Implicit TLS: `https` and `wss` 443,
+    /// `smtps` 465, `imaps` 993, `pop3s` 995, `ldaps` 636, `ftps` 990. STARTTLS
+    /// (see [`Endpoint::tls`]): `smtp` 25 (submission is `smtp://host:587`),
+    /// `imap` 143, `pop3` 110, `ldap` 389, `postgres` and `postgresql` 5432. The
+    /// port is the scheme's default unless the input gives one. `http`, `ws` and
+    /// `ftp` carry no TLS and are refused with the scheme to use instead, as is a
+    /// scheme certdeps does not know. A URL's credentials are never kept or
+    /// quoted (see [`Endpoint::input`]).
     ///
     /// The host must be a name a strict client can verify: a DNS name valid as
     /// a `pki_types::DnsName`, or an IP address.
@@ -86,21 +102,25 @@ impl Endpoint {
         if input.len() > MAX_INPUT_LEN {
             return Err(EndpointError::TooLong { len: input.len() });
         }
+        // From here on, only the redacted form is kept or quoted, errors included.
+        let (shown, _) = credentials::redact(input);
+        let shown = shown.as_ref();
 
         let trimmed = input.trim();
         if trimmed.is_empty() {
             return Err(EndpointError::Empty {
-                input: input.to_owned(),
+                input: shown.to_owned(),
             });
         }
 
         // The URL parser silently deletes tabs and newlines inside a URL, so
         // "exa\nmple.com" would become "example.com": reject instead of
-        // checking a host nobody wrote.
-        if let Some((offset, _)) = trimmed.char_indices().find(|(_, c)| c.is_control()) {
-            let leading = input.len() - input.trim_start().len();
+        // checking a host nobody wrote. Searched in the redacted text so that the
+        // offset points into the input the error shows.
+        if let Some((offset, _)) = shown.trim().char_indices().find(|(_, c)| c.is_control()) {
+            let leading = shown.len() - shown.trim_start().len();
             return Err(EndpointError::ControlCharacter {
-                input: input.to_owned(),
+                input: shown.to_owned(),
                 offset: leading + offset,
             });
         }
@@ -110,41 +130,52 @@ impl Endpoint {
             Ok(url) => url,
             Err(url::ParseError::EmptyHost) => {
                 return Err(EndpointError::NoHost {
-                    input: input.to_owned(),
+                    input: shown.to_owned(),
                 });
             }
-            Err(url::ParseError::InvalidPort) => return Err(port_error(input, &text)),
+            Err(url::ParseError::InvalidPort) => return Err(port_error(shown, &text)),
             Err(source) => {
                 return Err(EndpointError::Url {
-                    input: input.to_owned(),
+                    input: shown.to_owned(),
                     source,
                 });
             }
         };
 
-        let host = host_of(input, &url)?;
-        let scheme = url.scheme();
-        let Some(port) = url.port_or_known_default().or_else(|| default_port(scheme)) else {
-            return Err(EndpointError::NoDefaultPort {
-                input: input.to_owned(),
-                scheme: scheme.to_owned(),
-            });
+        let scheme = match scheme::lookup(url.scheme()) {
+            Lookup::Known(scheme) => scheme,
+            Lookup::Plaintext(tls) => {
+                return Err(EndpointError::NoTls {
+                    input: shown.to_owned(),
+                    scheme: url.scheme().to_owned(),
+                    tls_scheme: tls.to_owned(),
+                });
+            }
+            Lookup::Unknown => {
+                return Err(EndpointError::UnknownScheme {
+                    input: shown.to_owned(),
+                    scheme: url.scheme().to_owned(),
+                });
+            }
         };
+        let host = host_of(shown, &url)?;
+        let port = url.port().unwrap_or(scheme.port);
         // The URL standard accepts port 0, but it is reserved in the IANA port
         // registry and no server is reachable there.
         if port == 0 {
             let port = port_text(&text).unwrap_or("0").to_owned();
             return Err(EndpointError::PortOutOfRange {
-                input: input.to_owned(),
+                input: shown.to_owned(),
                 port,
             });
         }
 
-        let server_name = server_name_of(input, &host)?;
+        let server_name = server_name_of(shown, &host)?;
         Ok(Self {
             parts: Arc::new(Parts {
-                input: input.to_owned(),
-                scheme: scheme.to_owned(),
+                input: shown.to_owned(),
+                scheme: scheme.name,
+                tls: scheme.tls,
                 host,
                 port,
                 server_name,
@@ -152,14 +183,24 @@ impl Endpoint {
         })
     }
 
-    /// The input exactly as given to [`Endpoint::parse`], whitespace included.
+    /// The input as given to [`Endpoint::parse`], whitespace included, except that a URL's
+    /// credentials (the userinfo before `@`, user name included, since tokens are often passed
+    /// as one) are replaced by `***`: `https://user:secret@host/` becomes `https://***@host/`.
+    /// Reports, JSON, `Debug` and errors quote only this form, so a secret in a configured URL
+    /// never reaches a log.
     pub fn input(&self) -> &str {
         &self.parts.input
     }
 
     /// The URL scheme, lowercase; `https` when the input had none.
     pub fn scheme(&self) -> &str {
-        &self.parts.scheme
+        self.parts.scheme
+    }
+
+    /// Whether the connection is TLS from its first byte or upgrades to it with STARTTLS,
+    /// as the scheme says.
+    pub fn tls(&self) -> Tls {
+        self.parts.tls
     }
 
     /// The host: a normalised DNS name or an IP address.
@@ -194,6 +235,7 @@ impl fmt::Debug for Endpoint {
         f.debug_struct("Endpoint")
             .field("input", &self.parts.input)
             .field("scheme", &self.parts.scheme)
+            .field("tls", &self.parts.tls)
             .field("host", &self.parts.host)
             .field("port", &self.parts.port)
             .finish()
@@ -248,8 +290,9 @@ impl fmt::Display for Host {
 
 /// Why [`Endpoint::parse`] rejected its input.
 ///
-/// Every variant but [`TooLong`](Self::TooLong) carries the input exactly as
-/// given; an oversized input is not copied into the error.
+/// Every variant but [`TooLong`](Self::TooLong) carries the input as given,
+/// with a URL's credentials replaced by `***` as in [`Endpoint::input`]; an
+/// oversized input is not copied into the error.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum EndpointError {
@@ -293,16 +336,19 @@ pub enum EndpointError {
         port: String,
     },
 
-    /// The scheme has no default port and the input gives none.
+    /// The scheme never uses TLS (`http`, `ws`, `ftp`), so there is no
+    /// certificate to check.
     #[error(
-        "invalid endpoint {input:?}: scheme {scheme:?} has no default port; \
-         give one, as in \"{scheme}://host:port\""
+        "invalid endpoint {input:?}: {scheme}:// does not use TLS, so the server \
+         presents no certificate; use {tls_scheme}:// for the same service over TLS"
     )]
-    NoDefaultPort {
+    NoTls {
         /// The input as given.
         input: String,
         /// The scheme, lowercase.
         scheme: String,
+        /// The scheme of the same service over TLS.
+        tls_scheme: String,
     },
 
     /// The input has no host (`https://`, `:443`, `mailto:x`).
@@ -328,6 +374,18 @@ pub enum EndpointError {
         len: usize,
     },
 
+    /// The scheme is not one certdeps knows how to reach TLS with.
+    #[error(
+        "invalid endpoint {input:?}: unknown scheme {scheme:?}; certdeps knows {}",
+        scheme::known_list()
+    )]
+    UnknownScheme {
+        /// The input as given.
+        input: String,
+        /// The scheme, lowercase.
+        scheme: String,
+    },
+
     /// The URL parser rejected the input.
     #[error("invalid endpoint {input:?}: {source}")]
     Url {
@@ -337,29 +395,6 @@ pub enum EndpointError {
         #[source]
         source: url::ParseError,
     },
-}
-
-/// The port a client uses for `scheme` when the URL gives none.
-///
-/// Defaults for schemes the `url` crate knows come from it; the implicit-TLS
-/// schemes below come from the [IANA service name registry]: `ldaps` 636,
-/// `smtps` 465 (submissions, [RFC 8314 section 3.3]), `imaps` 993 and `pop3s`
-/// 995 (implicit TLS, [RFC 8314 section 3]), `ftps` 990.
-///
-/// [IANA service name registry]: https://www.iana.org/assignments/service-names-port-numbers
-/// [RFC 8314 section 3]: https://www.rfc-editor.org/rfc/rfc8314#section-3
-/// [RFC 8314 section 3.3]: https://www.rfc-editor.org/rfc/rfc8314#section-3.3
-fn default_port(scheme: &str) -> Option<u16> {
-    match scheme {
-        "ftps" => Some(990),
-        "imaps" => Some(993),
-        "ldaps" => Some(636),
-        "pop3s" => Some(995),
-        "smtps" => Some(465),
-        other => url::Url::parse(&format!("{other}://h"))
-            .ok()
-            .and_then(|url| url.port_or_known_default()),
-    }
 }
 
 /// Returns the text to give the URL parser: `input` itself when it names a
@@ -373,31 +408,6 @@ fn with_scheme(input: &str) -> Cow<'_, str> {
         return Cow::Borrowed(input);
     }
     Cow::Owned(format!("{DEFAULT_SCHEME}://{input}"))
-}
-
-/// Whether `input` starts with a URL scheme ([RFC 3986 section 3.1]).
-///
-/// `scheme://` always counts. A known scheme followed by `:` and something
-/// other than a digit also counts (`https:/host` is a typo for a URL, not
-/// host `https`); `localhost:8443` does not.
-///
-/// [RFC 3986 section 3.1]: https://www.rfc-editor.org/rfc/rfc3986#section-3.1
-fn has_scheme(input: &str) -> bool {
-    let Some((scheme, rest)) = input.split_once(':') else {
-        return false;
-    };
-    let mut chars = scheme.chars();
-    let valid = chars.next().is_some_and(|c| c.is_ascii_alphabetic())
-        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
-    if !valid {
-        return false;
-    }
-    if rest.starts_with("//") {
-        return true;
-    }
-    let scheme = scheme.to_ascii_lowercase();
-    let known = default_port(&scheme).is_some() || scheme == "file";
-    known && !rest.starts_with(|c: char| c.is_ascii_digit())
 }
 
 /// Extracts the port text from the authority of `text` (a string with a
@@ -598,20 +608,24 @@ mod tests {
         ("https://mail.contoso.test/EWS/Exchange.asmx", "https", D("mail.contoso.test"), 443, "mail.contoso.test:443"),
         ("https://user@h.example:8443/x?y#z", "https", D("h.example"), 8443, "h.example:8443"),
         ("https://user:pw@h.example/", "https", D("h.example"), 443, "h.example:443"),
+        ("smtp://u:p@mail.example:587", "smtp", D("mail.example"), 587, "mail.example:587"),
         ("https://h.example:443", "https", D("h.example"), 443, "h.example:443"),
-        ("http://h.example", "http", D("h.example"), 80, "h.example:80"),
         ("wss://h", "wss", D("h"), 443, "h:443"),
-        ("ws://h:8080", "ws", D("h"), 8080, "h:8080"),
-        ("ftp://files.example", "ftp", D("files.example"), 21, "files.example:21"),
+        ("wss://h:80", "wss", D("h"), 80, "h:80"),
         ("ldaps://h", "ldaps", D("h"), 636, "h:636"),
         ("smtps://smtp.example", "smtps", D("smtp.example"), 465, "smtp.example:465"),
         ("imaps://imap.example", "imaps", D("imap.example"), 993, "imap.example:993"),
         ("pop3s://pop.example", "pop3s", D("pop.example"), 995, "pop.example:995"),
         ("ftps://ftp.example", "ftps", D("ftp.example"), 990, "ftp.example:990"),
+        ("smtp://mx.example", "smtp", D("mx.example"), 25, "mx.example:25"),
+        ("imap://imap.example", "imap", D("imap.example"), 143, "imap.example:143"),
+        ("pop3://pop.example", "pop3", D("pop.example"), 110, "pop.example:110"),
+        ("ldap://dc.example", "ldap", D("dc.example"), 389, "dc.example:389"),
+        ("postgres://db.example/app", "postgres", D("db.example"), 5432, "db.example:5432"),
+        ("PostgreSQL://db.example:6432", "postgresql", D("db.example"), 6432, "db.example:6432"),
         ("ldaps://dc01.corp.example:3269", "ldaps", D("dc01.corp.example"), 3269, "dc01.corp.example:3269"),
         // an explicit port equal to another scheme's default survives
         ("ldaps://h:443", "ldaps", D("h"), 443, "h:443"),
-        ("custom://h:7000", "custom", D("h"), 7000, "h:7000"),
         // host:port and bare hosts
         ("mail.contoso.test:8443", "https", D("mail.contoso.test"), 8443, "mail.contoso.test:8443"),
         ("mail.contoso.test", "https", D("mail.contoso.test"), 443, "mail.contoso.test:443"),
@@ -664,7 +678,7 @@ mod tests {
                 Ok(endpoint) => endpoint,
                 Err(err) => panic!("{input:?}: {err}"),
             };
-            assert_eq!(endpoint.input(), input, "{input:?}");
+            assert_eq!(endpoint.input(), credentials::redact(input).0, "{input:?}");
             assert_eq!(endpoint.scheme(), scheme, "{input:?}");
             assert_eq!(endpoint.host(), &host.host(), "{input:?}");
             assert_eq!(endpoint.port(), port, "{input:?}");
@@ -743,10 +757,18 @@ mod tests {
         }
     }
 
-    fn no_default_port(input: &str, scheme: &str) -> EndpointError {
-        EndpointError::NoDefaultPort {
+    fn unknown_scheme(input: &str, scheme: &str) -> EndpointError {
+        EndpointError::UnknownScheme {
             input: input.to_owned(),
             scheme: scheme.to_owned(),
+        }
+    }
+
+    fn no_tls(input: &str, scheme: &str, tls_scheme: &str) -> EndpointError {
+        EndpointError::NoTls {
+            input: input.to_owned(),
+            scheme: scheme.to_owned(),
+            tls_scheme: tls_scheme.to_owned(),
         }
     }
 
@@ -762,6 +784,9 @@ mod tests {
             offset,
         }
     }
+
+    const KNOWN: &str = "https, wss, smtps, imaps, pop3s, ldaps, ftps (implicit TLS); smtp, imap, \
+                         pop3, ldap, postgres, postgresql (STARTTLS)";
 
     /// (input, error, message)
     #[rustfmt::skip]
@@ -782,15 +807,21 @@ mod tests {
             ("exa mple.com".to_owned(), url("exa mple.com", url::ParseError::IdnaError), r#"invalid endpoint "exa mple.com": invalid international domain name"#.to_owned()),
             ("h:70000".to_owned(), out_of_range("h:70000", "70000"), r#"invalid endpoint "h:70000": port 70000 is out of range (1-65535)"#.to_owned()),
             ("h:65536".to_owned(), out_of_range("h:65536", "65536"), r#"invalid endpoint "h:65536": port 65536 is out of range (1-65535)"#.to_owned()),
-            ("https://u@h:99999999999/x".to_owned(), out_of_range("https://u@h:99999999999/x", "99999999999"), r#"invalid endpoint "https://u@h:99999999999/x": port 99999999999 is out of range (1-65535)"#.to_owned()),
+            ("https://u@h:99999999999/x".to_owned(), out_of_range("https://***@h:99999999999/x", "99999999999"), r#"invalid endpoint "https://***@h:99999999999/x": port 99999999999 is out of range (1-65535)"#.to_owned()),
+            ("https://u:pw@h:x".to_owned(), invalid_port("https://***@h:x", "x"), r#"invalid endpoint "https://***@h:x": port "x" is not a number"#.to_owned()),
+            ("https://u:pw@h\t.example".to_owned(), control("https://***@h\t.example", 13), r#"invalid endpoint "https://***@h\t.example": control character at byte 13; remove it (tabs and newlines are often pasted by accident)"#.to_owned()),
+            ("http://u:pw@h.example".to_owned(), no_tls("http://***@h.example", "http", "https"), r#"invalid endpoint "http://***@h.example": http:// does not use TLS, so the server presents no certificate; use https:// for the same service over TLS"#.to_owned()),
+            ("ws://h:8080".to_owned(), no_tls("ws://h:8080", "ws", "wss"), r#"invalid endpoint "ws://h:8080": ws:// does not use TLS, so the server presents no certificate; use wss:// for the same service over TLS"#.to_owned()),
+            ("FTP://files.example".to_owned(), no_tls("FTP://files.example", "ftp", "ftps"), r#"invalid endpoint "FTP://files.example": ftp:// does not use TLS, so the server presents no certificate; use ftps:// for the same service over TLS"#.to_owned()),
+            ("http:/h.example".to_owned(), no_tls("http:/h.example", "http", "https"), r#"invalid endpoint "http:/h.example": http:// does not use TLS, so the server presents no certificate; use https:// for the same service over TLS"#.to_owned()),
             ("[::1]:70000".to_owned(), out_of_range("[::1]:70000", "70000"), r#"invalid endpoint "[::1]:70000": port 70000 is out of range (1-65535)"#.to_owned()),
             ("ldaps://h:70000".to_owned(), out_of_range("ldaps://h:70000", "70000"), r#"invalid endpoint "ldaps://h:70000": port 70000 is out of range (1-65535)"#.to_owned()),
             ("h:0".to_owned(), out_of_range("h:0", "0"), r#"invalid endpoint "h:0": port 0 is out of range (1-65535)"#.to_owned()),
             ("https://h:000/".to_owned(), out_of_range("https://h:000/", "000"), r#"invalid endpoint "https://h:000/": port 000 is out of range (1-65535)"#.to_owned()),
             ("h:84x3".to_owned(), invalid_port("h:84x3", "84x3"), r#"invalid endpoint "h:84x3": port "84x3" is not a number"#.to_owned()),
             ("h:-1".to_owned(), invalid_port("h:-1", "-1"), r#"invalid endpoint "h:-1": port "-1" is not a number"#.to_owned()),
-            ("gopher://h".to_owned(), no_default_port("gopher://h", "gopher"), r#"invalid endpoint "gopher://h": scheme "gopher" has no default port; give one, as in "gopher://host:port""#.to_owned()),
-            ("Custom://h/x".to_owned(), no_default_port("Custom://h/x", "custom"), r#"invalid endpoint "Custom://h/x": scheme "custom" has no default port; give one, as in "custom://host:port""#.to_owned()),
+            ("gopher://h".to_owned(), unknown_scheme("gopher://h", "gopher"), format!(r#"invalid endpoint "gopher://h": unknown scheme "gopher"; certdeps knows {KNOWN}"#)),
+            ("Custom://u:pw@h:7000/x".to_owned(), unknown_scheme("Custom://***@h:7000/x", "custom"), format!(r#"invalid endpoint "Custom://***@h:7000/x": unknown scheme "custom"; certdeps knows {KNOWN}"#)),
             ("*.example.com".to_owned(), invalid_host("*.example.com", "*.example.com", "'*' is a wildcard, not a host; use one of the names it covers"), r#"invalid endpoint "*.example.com": host "*.example.com" is not a valid TLS server name: '*' is a wildcard, not a host; use one of the names it covers"#.to_owned()),
             ("https://a..b/".to_owned(), invalid_host("https://a..b/", "a..b", "it has an empty label (\"..\")"), r#"invalid endpoint "https://a..b/": host "a..b" is not a valid TLS server name: it has an empty label ("..")"#.to_owned()),
             ("-a.example".to_owned(), invalid_host("-a.example", "-a.example", "label \"-a\" starts or ends with '-'"), r#"invalid endpoint "-a.example": host "-a.example" is not a valid TLS server name: label "-a" starts or ends with '-'"#.to_owned()),

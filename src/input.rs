@@ -7,8 +7,9 @@
 //! the problem in an editor.
 //!
 //! One concept per module: `pem` finds the blocks of a PEM bundle, `body` decodes a block's
-//! base64, `framing` checks that the result is one DER `SEQUENCE`, and `error` says what went
-//! wrong; this module tells PEM from DER and picks the blocks a caller wants.
+//! base64, `framing` checks that the result is one DER `SEQUENCE`, `pkcs7` takes the
+//! certificates out of a PKCS #7 bundle, and `error` says what went wrong; this module tells PEM
+//! from DER and picks the blocks a caller wants.
 //!
 //! Departures from the leniency [RFC 7468 section 2] allows, each because a strict failure with
 //! a location is more useful than a different certificate or a vaguer error later:
@@ -30,6 +31,12 @@ mod body;
 mod error;
 mod framing;
 mod pem;
+mod pkcs7;
+
+use std::fs::File;
+use std::io::Read;
+use std::path::Path;
+use std::sync::Arc;
 
 use pki_types::{CertificateDer, CertificateRevocationListDer};
 
@@ -53,13 +60,16 @@ const MAX_INPUT_LEN: usize = 64 * 1024 * 1024;
 /// its first byte is `0x30` (a `SEQUENCE`); a well-formed DER `SEQUENCE` covering the whole input
 /// is always taken as DER, even if its bytes happen to contain a `-----BEGIN` line.
 ///
-/// DER input holds exactly one certificate, as with `openssl x509 -inform DER`: concatenated DER
-/// certificates cannot be told apart from one certificate with trailing garbage, so they are an
-/// [`InputError::Der`] error that suggests converting to a PEM bundle instead.
+/// DER input holds exactly one certificate, as with `openssl x509 -inform DER`, or one PKCS #7
+/// certs-only bundle (`.p7b`, `.p7c`, [RFC 5652 section 5.1]), whose certificates are returned
+/// in the order the bundle holds them. Concatenated DER certificates cannot be told apart from
+/// one certificate with trailing garbage, so they are an [`InputError::Der`] error that suggests
+/// converting to a PEM bundle instead.
 ///
 /// For PEM, see [`decode_pem_certificates`] for which blocks are taken.
 ///
 /// [RFC 7468 section 5.2]: https://www.rfc-editor.org/rfc/rfc7468#section-5.2
+/// [RFC 5652 section 5.1]: https://www.rfc-editor.org/rfc/rfc5652#section-5.1
 pub fn decode_certificates(bytes: &[u8]) -> Result<Vec<CertificateDer<'static>>, InputError> {
     Ok(decode(bytes, Wanted::Certificates)?
         .into_iter()
@@ -67,12 +77,53 @@ pub fn decode_certificates(bytes: &[u8]) -> Result<Vec<CertificateDer<'static>>,
         .collect())
 }
 
+/// Reads a file of certificates (PEM bundle, DER certificate or PKCS #7 bundle) and decodes it
+/// with [`decode_certificates`]: the one call for a path a service team was handed.
+///
+/// An I/O failure is an [`InputError::Io`] naming the path, so the message says which file
+/// could not be read, not only why. Reading stops one byte past the 64 MiB limit (a device such
+/// as `/dev/zero` has no end), so an oversized file is an [`InputError::TooLarge`] whose `len`
+/// is that limit plus one.
+///
+/// ```
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let cert = rcgen::generate_simple_self_signed(vec!["h.example".into()])?.cert;
+/// let path = std::env::temp_dir().join(format!("certdeps-doc-{}.pem", std::process::id()));
+/// std::fs::write(&path, cert.pem())?;
+/// let certs = certdeps::read_certificates(&path);
+/// std::fs::remove_file(&path)?;
+/// assert_eq!(certs?, vec![cert.der().clone()]);
+///
+/// let missing = certdeps::read_certificates("/nonexistent/chain.pem").unwrap_err();
+/// assert!(missing.to_string().starts_with("cannot read /nonexistent/chain.pem: "));
+/// # Ok(())
+/// # }
+/// ```
+pub fn read_certificates(
+    path: impl AsRef<Path>,
+) -> Result<Vec<CertificateDer<'static>>, InputError> {
+    let path = path.as_ref();
+    let io = |source| InputError::Io {
+        path: path.to_owned(),
+        source: Arc::new(source),
+    };
+    let file = File::open(path).map_err(io)?;
+    let mut bytes = Vec::new();
+    // Bounded, so that a device such as /dev/zero or a growing file cannot exhaust memory;
+    // one byte past the limit is enough for `decode_certificates` to refuse it.
+    let limit = u64::try_from(MAX_INPUT_LEN).unwrap_or(u64::MAX) + 1;
+    (&file).take(limit).read_to_end(&mut bytes).map_err(io)?;
+    decode_certificates(&bytes)
+}
+
 /// Decodes every certificate block of a PEM bundle, in the order they appear.
 ///
 /// Blocks labelled `CERTIFICATE` are taken, and so are the historical labels `X509 CERTIFICATE`
 /// and `X.509 CERTIFICATE` that [RFC 7468 section 5.1] mentions, since their content is the same
-/// DER `Certificate`. Other blocks (`PRIVATE KEY`, `X509 CRL`, ...) are skipped without decoding
-/// their content, and so is any text between blocks ([RFC 7468 section 5.2]).
+/// DER `Certificate`. A `PKCS7` or `CMS` block ([RFC 7468 section 8], [RFC 7468 section 9])
+/// contributes the certificates of its certs-only bundle, in order, where it stands. Other blocks
+/// (`PRIVATE KEY`, `X509 CRL`, ...) are skipped without decoding their content, and so is any
+/// text between blocks ([RFC 7468 section 5.2]).
 ///
 /// OpenSSL's `TRUSTED CERTIFICATE` blocks are an error rather than skipped or unwrapped: they
 /// append local trust settings that no TLS server sends and certdeps cannot honour, and silently
@@ -80,6 +131,8 @@ pub fn decode_certificates(bytes: &[u8]) -> Result<Vec<CertificateDer<'static>>,
 ///
 /// [RFC 7468 section 5.1]: https://www.rfc-editor.org/rfc/rfc7468#section-5.1
 /// [RFC 7468 section 5.2]: https://www.rfc-editor.org/rfc/rfc7468#section-5.2
+/// [RFC 7468 section 8]: https://www.rfc-editor.org/rfc/rfc7468#section-8
+/// [RFC 7468 section 9]: https://www.rfc-editor.org/rfc/rfc7468#section-9
 pub fn decode_pem_certificates(text: &[u8]) -> Result<Vec<CertificateDer<'static>>, InputError> {
     Ok(decode_pem(text, Wanted::Certificates)?
         .into_iter()
@@ -118,6 +171,7 @@ impl Wanted {
                  sends and certdeps cannot honour; convert it to a plain certificate with \
                  `openssl x509 -in FILE -out cert.pem`",
             ),
+            (Self::Certificates, b"PKCS7" | b"CMS") => LabelUse::Pkcs7,
             (Self::Crls, b"X509 CRL") => LabelUse::Take,
             _ => LabelUse::Skip,
         }
@@ -133,7 +187,10 @@ impl Wanted {
 }
 
 /// What to do with a PEM block, by its label.
+#[derive(Clone, Copy)]
 enum LabelUse {
+    /// A PKCS #7 bundle: take the certificates inside.
+    Pkcs7,
     Reject(&'static str),
     Skip,
     Take,
@@ -152,6 +209,9 @@ fn decode(bytes: &[u8], wanted: Wanted) -> Result<Vec<Vec<u8>>, InputError> {
     if !is_der && (rest.starts_with(b"-----BEGIN") || has_begin_line(bytes)) {
         return decode_pem(bytes, wanted);
     }
+    if matches!(wanted, Wanted::Certificates) && is_der && pkcs7::is_signed_data(rest) {
+        return bundle_certificates(rest, None, start);
+    }
     if first == SEQUENCE {
         return decode_der(bytes, start).map(|der| vec![der]);
     }
@@ -164,7 +224,7 @@ fn decode_pem(text: &[u8], wanted: Wanted) -> Result<Vec<Vec<u8>>, InputError> {
     let seen = scan_pem(text, |block| match wanted.label_use(block.label) {
         LabelUse::Skip => Ok(()),
         LabelUse::Reject(reason) => Err(block.error(reason.to_owned())),
-        LabelUse::Take => {
+        usage @ (LabelUse::Take | LabelUse::Pkcs7) => {
             let der = decode_base64(text, block)?;
             check_sequence(&der).map_err(|problem| InputError::Der {
                 block: Some(block.number),
@@ -174,7 +234,11 @@ fn decode_pem(text: &[u8], wanted: Wanted) -> Result<Vec<Vec<u8>>, InputError> {
                     problem.reason, problem.at
                 ),
             })?;
-            found.push(der);
+            if matches!(usage, LabelUse::Pkcs7) {
+                found.extend(bundle_certificates(&der, Some(block.number), block.offset)?);
+            } else {
+                found.push(der);
+            }
             Ok(())
         }
     })?;
@@ -185,6 +249,34 @@ fn decode_pem(text: &[u8], wanted: Wanted) -> Result<Vec<Vec<u8>>, InputError> {
         return Err(wanted.none_found(seen));
     }
     Ok(found)
+}
+
+/// The certificates of the PKCS #7 bundle `der`, found in PEM block `block` at byte `offset`,
+/// or at byte `offset` of DER input when `block` is `None`.
+fn bundle_certificates(
+    der: &[u8],
+    block: Option<usize>,
+    offset: usize,
+) -> Result<Vec<Vec<u8>>, InputError> {
+    let certs = pkcs7::certificates(der).map_err(|problem| match block {
+        Some(_) => InputError::Pkcs7 {
+            block,
+            offset,
+            reason: format!(
+                "{} (at byte {} of the decoded data); copy the block again from its source",
+                problem.reason, problem.at
+            ),
+        },
+        None => InputError::Pkcs7 {
+            block,
+            offset: offset + problem.at,
+            reason: format!("{}; export the bundle again", problem.reason),
+        },
+    })?;
+    if certs.is_empty() {
+        return Err(InputError::EmptyPkcs7 { block });
+    }
+    Ok(certs)
 }
 
 fn decode_der(bytes: &[u8], start: usize) -> Result<Vec<u8>, InputError> {

@@ -54,10 +54,12 @@ mod verifier;
 pub use cache::CacheStats;
 pub use cert::Description;
 pub use chain::Budget;
-pub use endpoint::{Endpoint, EndpointError, Host};
+pub use endpoint::{Endpoint, EndpointError, Host, Protocol, Tls};
 pub use error::{ConfigError, Error, StoreError};
 pub use finding::{Code, Evidence, Finding, Severity};
-pub use input::{InputError, decode_certificates, decode_crls, decode_pem_certificates};
+pub use input::{
+    InputError, decode_certificates, decode_crls, decode_pem_certificates, read_certificates,
+};
 pub use key::PublicKey;
 pub use name::{NameMatch, San, dns_name_matches, match_host};
 pub use pki_types::{CertificateDer, CertificateRevocationListDer, UnixTime};

@@ -1,10 +1,17 @@
 //! What went wrong with the input, in words a user can act on.
 
+use std::io;
+use std::path::PathBuf;
+use std::sync::Arc;
+
 /// Why the input could not be decoded into certificates or CRLs.
 ///
 /// Block numbers are 1-based and count every PEM block in the order it appears, including
 /// skipped ones; offsets are byte offsets into the input as given (a byte-order mark counts).
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+///
+/// Equality compares an [`Io`](Self::Io) error by path and [`io::ErrorKind`], since
+/// `io::Error` itself has no equality.
+#[derive(Clone, Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum InputError {
     /// A block's content is not one well-formed DER `SEQUENCE`: wrong tag, indefinite or
@@ -12,7 +19,7 @@ pub enum InputError {
     /// checked here ([X.690 section 10.1]); certificate parsing happens later.
     ///
     /// [X.690 section 10.1]: https://www.itu.int/rec/T-REC-X.690
-    #[error("{}", der_message(*.block, *.offset, .reason))]
+    #[error("{}", located("DER", *.block, *.offset, .reason))]
     Der {
         /// The PEM block holding the bad content, or `None` when the input itself is DER.
         block: Option<usize>,
@@ -26,6 +33,20 @@ pub enum InputError {
     /// The input is empty.
     #[error("no input: the file is empty")]
     Empty,
+
+    /// A PKCS #7 bundle holds no certificate (its optional `certificates` field is absent or
+    /// empty, [RFC 5652 section 5.1]).
+    ///
+    /// [RFC 5652 section 5.1]: https://www.rfc-editor.org/rfc/rfc5652#section-5.1
+    #[error(
+        "the PKCS #7 bundle{} holds no certificates; pass the bundle or PEM file that holds \
+         the chain",
+        in_block(*.block)
+    )]
+    EmptyPkcs7 {
+        /// The PEM block holding the bundle, or `None` when the input itself is DER.
+        block: Option<usize>,
+    },
 
     /// The input parsed as PEM but holds no certificate block (for example only a private key).
     #[error("{}", none_found_message("CERTIFICATE", *.blocks, .labels))]
@@ -55,6 +76,23 @@ pub enum InputError {
         what: &'static str,
     },
 
+    /// A PKCS #7 certs-only bundle (`.p7b`, `.p7c`, or a `PKCS7` / `CMS` PEM block) is
+    /// malformed: a `ContentInfo` or `SignedData` field is missing, has the wrong tag or does
+    /// not fit ([RFC 5652 section 5.1]), or an entry of its certificates is not an X.509
+    /// certificate.
+    ///
+    /// [RFC 5652 section 5.1]: https://www.rfc-editor.org/rfc/rfc5652#section-5.1
+    #[error("{}", located("PKCS #7 bundle", *.block, *.offset, .reason))]
+    Pkcs7 {
+        /// The PEM block holding the bundle, or `None` when the input itself is DER.
+        block: Option<usize>,
+        /// For a PEM block, the byte offset of its `BEGIN` line (the reason gives the position
+        /// inside the decoded bundle); for DER input, the byte offset of the problem.
+        offset: usize,
+        /// What is wrong and how to fix it.
+        reason: String,
+    },
+
     /// Malformed PEM: bad base64, a missing or malformed `END` line, an `END` label that differs
     /// from the `BEGIN` label, a `BEGIN` line inside a block, or an `END` line outside one
     /// ([RFC 7468 section 2], [RFC 7468 section 3]).
@@ -71,6 +109,16 @@ pub enum InputError {
         reason: String,
     },
 
+    /// The file could not be read ([`read_certificates`](crate::read_certificates)).
+    #[error("cannot read {}: {source}", path.display())]
+    Io {
+        /// The file, as given.
+        path: PathBuf,
+        /// What the operating system reported; shared so that the error stays `Clone`.
+        #[source]
+        source: Arc<io::Error>,
+    },
+
     /// The input is larger than the limit of 64 MiB.
     #[error(
         "input too large: {len} bytes is more than the {max}-byte limit; a certificate chain is a \
@@ -84,11 +132,63 @@ pub enum InputError {
     },
 }
 
-fn der_message(block: Option<usize>, offset: usize, reason: &str) -> String {
-    match block {
-        Some(block) => format!("malformed DER in PEM block {block} at byte {offset}: {reason}"),
-        None => format!("malformed DER at byte {offset}: {reason}"),
+impl PartialEq for InputError {
+    fn eq(&self, other: &Self) -> bool {
+        use InputError::{
+            Der, Empty, EmptyPkcs7, Io, NoCertificates, NoCrls, NotCertificateData, Pem, Pkcs7,
+            TooLarge,
+        };
+        // Exhaustive on `self`, so that a new variant cannot be forgotten here.
+        match self {
+            Der {
+                block,
+                offset,
+                reason,
+            } => matches!(other, Der { block: b, offset: o, reason: r }
+                if block == b && offset == o && reason == r),
+            Empty => matches!(other, Empty),
+            EmptyPkcs7 { block } => matches!(other, EmptyPkcs7 { block: b } if block == b),
+            Io { path, source } => matches!(other, Io { path: p, source: s }
+                if path == p && source.kind() == s.kind()),
+            NoCertificates { blocks, labels } => {
+                matches!(other, NoCertificates { blocks: b, labels: l }
+                if blocks == b && labels == l)
+            }
+            NoCrls { blocks, labels } => matches!(other, NoCrls { blocks: b, labels: l }
+                if blocks == b && labels == l),
+            NotCertificateData { what } => {
+                matches!(other, NotCertificateData { what: w } if what == w)
+            }
+            Pem {
+                block,
+                offset,
+                reason,
+            } => matches!(other, Pem { block: b, offset: o, reason: r }
+                if block == b && offset == o && reason == r),
+            Pkcs7 {
+                block,
+                offset,
+                reason,
+            } => matches!(other, Pkcs7 { block: b, offset: o, reason: r }
+                if block == b && offset == o && reason == r),
+            TooLarge { len, max } => {
+                matches!(other, TooLarge { len: l, max: m } if len == l && max == m)
+            }
+        }
     }
+}
+
+impl Eq for InputError {}
+
+fn located(what: &str, block: Option<usize>, offset: usize, reason: &str) -> String {
+    match block {
+        Some(block) => format!("malformed {what} in PEM block {block} at byte {offset}: {reason}"),
+        None => format!("malformed {what} at byte {offset}: {reason}"),
+    }
+}
+
+fn in_block(block: Option<usize>) -> String {
+    block.map_or_else(String::new, |block| format!(" in PEM block {block}"))
 }
 
 fn none_found_message(wanted: &str, blocks: usize, labels: &[String]) -> String {
@@ -113,9 +213,6 @@ fn label_hint(wanted: &str, label: &str) -> Option<&'static str> {
         ("CERTIFICATE", label) if label.ends_with("PRIVATE KEY") => {
             "this is a private key: pass the certificate chain the server presents \
              (e.g. fullchain.pem), not its key"
-        }
-        ("CERTIFICATE", "PKCS7") => {
-            "unpack the PKCS #7 bundle first with `openssl pkcs7 -print_certs -in FILE`"
         }
         ("CERTIFICATE", "CERTIFICATE REQUEST" | "NEW CERTIFICATE REQUEST") => {
             "a certificate request is not a certificate: pass the certificate the CA issued"
@@ -176,12 +273,17 @@ mod tests {
                  (e.g. fullchain.pem), not its key",
             ),
             (
-                InputError::NoCertificates {
-                    blocks: 2,
-                    labels: vec!["PKCS7".to_owned()],
+                InputError::Pkcs7 {
+                    block: None,
+                    offset: 4,
+                    reason: "reason".to_owned(),
                 },
-                "no CERTIFICATE block among the 2 PEM blocks in the input (labels seen: PKCS7); \
-                 unpack the PKCS #7 bundle first with `openssl pkcs7 -print_certs -in FILE`",
+                "malformed PKCS #7 bundle at byte 4: reason",
+            ),
+            (
+                InputError::EmptyPkcs7 { block: Some(2) },
+                "the PKCS #7 bundle in PEM block 2 holds no certificates; pass the bundle or PEM \
+                 file that holds the chain",
             ),
             (
                 InputError::NoCrls {
