@@ -1,14 +1,11 @@
 //! What a service team hands certdeps: URLs (credentials, schemes), PKCS #7 bundles and
 //! certificate files.
 
-#[path = "common/mod.rs"]
-mod common;
-
 use certdeps::{
     CertificateDer, Endpoint, EndpointError, InputError, Protocol, Tls, TrustStore, Verifier,
     decode_certificates, decode_pem_certificates, read_certificates,
 };
-use common::{Chain, KeyType, now};
+use test_pki::{Chain, KeyType, now};
 
 const SECRET_URLS: &[&str] = &[
     "https://alice:s3cr3t-pw@a.test/health",
