@@ -21,6 +21,9 @@ pub(crate) use crate::der::sequence_tlv;
 pub use description::Description;
 pub(crate) use dn::name_text;
 pub(crate) use skim::{Skim, ValidityAt};
+pub(crate) use time::format_time;
+#[cfg(feature = "json")]
+pub(crate) use time::serialize_time;
 
 /// SHA-256 of `bytes` as lowercase hex.
 pub(crate) fn sha256_hex(bytes: &[u8]) -> String {

@@ -443,19 +443,19 @@ pub enum Evidence {
         /// notBefore.
         #[cfg_attr(
             feature = "json",
-            serde(serialize_with = "crate::report::serialize_time")
+            serde(serialize_with = "crate::cert::serialize_time")
         )]
         not_before: UnixTime,
         /// notAfter.
         #[cfg_attr(
             feature = "json",
-            serde(serialize_with = "crate::report::serialize_time")
+            serde(serialize_with = "crate::cert::serialize_time")
         )]
         not_after: UnixTime,
         /// The verification time.
         #[cfg_attr(
             feature = "json",
-            serde(serialize_with = "crate::report::serialize_time")
+            serde(serialize_with = "crate::cert::serialize_time")
         )]
         at: UnixTime,
     },

@@ -3,7 +3,6 @@
 
 use std::fmt;
 use std::sync::{Arc, OnceLock};
-use std::time::Duration;
 
 use pki_types::{CertificateDer, UnixTime};
 use smallvec::SmallVec;
@@ -340,20 +339,12 @@ fn short(hex: &str) -> &str {
 
 /// RFC 3339 UTC, seconds precision: `2026-06-01T00:00:00Z`.
 pub fn format_time(time: UnixTime) -> String {
-    match der::DateTime::from_unix_duration(Duration::from_secs(time.as_secs())) {
-        Ok(dt) => dt.to_string(),
-        Err(_) => format!("@{}", time.as_secs()),
-    }
+    crate::cert::format_time(time)
 }
 
 /// A Name's contents (webpki's form, no SEQUENCE header) as an RFC 4514 string.
 pub(crate) fn name_to_string(contents: &[u8]) -> String {
     crate::cert::name_text(contents)
-}
-
-#[cfg(feature = "json")]
-pub(crate) fn serialize_time<S: serde::Serializer>(t: &UnixTime, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(&format_time(*t))
 }
 
 #[cfg(feature = "json")]

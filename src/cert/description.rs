@@ -37,13 +37,13 @@ pub struct Description {
     /// Start of validity.
     #[cfg_attr(
         feature = "json",
-        serde(serialize_with = "crate::report::serialize_time")
+        serde(serialize_with = "crate::cert::serialize_time")
     )]
     pub not_before: UnixTime,
     /// End of validity.
     #[cfg_attr(
         feature = "json",
-        serde(serialize_with = "crate::report::serialize_time")
+        serde(serialize_with = "crate::cert::serialize_time")
     )]
     pub not_after: UnixTime,
     /// SHA-256 of the DER, lowercase hex: the fingerprint people compare.

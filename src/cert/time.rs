@@ -3,7 +3,26 @@
 //!
 //! [RFC 5280 section 4.1.2.5]: https://www.rfc-editor.org/rfc/rfc5280#section-4.1.2.5
 
+use std::time::Duration;
+
+use pki_types::UnixTime;
+
 use crate::der::tlv;
+
+/// `time` in RFC 3339 UTC at seconds precision (`2026-06-01T00:00:00Z`), as reports write
+/// every time; `@<seconds>` for a time the `der` crate cannot write (past year 9999).
+pub(crate) fn format_time(time: UnixTime) -> String {
+    match ::der::DateTime::from_unix_duration(Duration::from_secs(time.as_secs())) {
+        Ok(dt) => dt.to_string(),
+        Err(_) => format!("@{}", time.as_secs()),
+    }
+}
+
+/// [`format_time`] for serde's `serialize_with`, so every time in the JSON has one form.
+#[cfg(feature = "json")]
+pub(crate) fn serialize_time<S: serde::Serializer>(t: &UnixTime, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&format_time(*t))
+}
 
 /// A UTCTime `YYMMDDHHMMSSZ` or GeneralizedTime `YYYYMMDDHHMMSSZ` ([RFC 5280 section
 /// 4.1.2.5]) as Unix seconds, from 1970 on, as the `der` crate reads it, and what follows
