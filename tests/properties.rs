@@ -371,6 +371,77 @@ const CHAIN_SEEDS: &[(&str, &[u8])] = &[
     ("no-host", &[5, 2, 1]),
 ];
 
+/// A synthesised-certificate item of the `chain` frame (`certdeps_fuzz::frame`, whose `Synth`
+/// documents the bytes): `[flags, subject, issuer, empty extensions / 4, odd extension kind,
+/// its length, dNSNames / 64]`, names below 18 being the fixtures' subjects (1 the leaf's
+/// issuer, inter-a), 18 the empty name and 19.. `CN=n1`...
+fn synth(params: [u8; 7]) -> Vec<u8> {
+    [&[0xe0][..], &params].concat()
+}
+
+/// The frame item repeating the previous one `count` more times.
+fn repeat(count: u16) -> Vec<u8> {
+    [&[0xfe][..], &count.to_be_bytes()].concat()
+}
+
+/// Seeds for the hostile shapes synthesised certificates describe, each a list a server could
+/// send that once made certdeps (not webpki) take seconds.
+fn hostile_chain_seeds() -> Vec<(&'static str, Vec<u8>)> {
+    let v1_junk = synth([0x00, 1, 1, 175, 1, 0, 0]);
+    // The leaf's issuer name, then n1 -> n2 -> ... -> n9 -> the leaf's issuer again.
+    let cycle = (0..10u8).flat_map(|i| {
+        let name = |k: u8| if k % 10 == 0 { 1 } else { 18 + k % 10 };
+        synth([0x41, name(i), name(i + 1), 0, 0, 0, 0])
+    });
+    let tiny_decoy = synth([0x80, 1, 0, 0, 0, 0, 0]);
+    let mut seeds = vec![
+        (
+            "v1-empty-extensions-bad-oid",
+            [vec![0, 2], v1_junk.repeat(10)].concat(),
+        ),
+        (
+            "issuer-cycle-pool",
+            [
+                vec![0, 2],
+                cycle.collect(),
+                vec![0x80, 1, 0, 40, 0, 0xff, 1],
+            ]
+            .concat(),
+        ),
+        (
+            "same-subject-decoys",
+            [vec![0, 2], tiny_decoy, repeat(481), vec![1]].concat(),
+        ),
+        (
+            "many-sans",
+            [vec![0], synth([0x0b, 2, 1, 0, 0, 0, 157]), vec![1]].concat(),
+        ),
+        (
+            "tiny-certificates",
+            [vec![0, 2, 1, 0xc0, 0, 2, 0x30, 0], repeat(12_000)].concat(),
+        ),
+        (
+            "forged-intermediate",
+            [vec![0, 2], synth([0x4b, 1, 0, 0, 0, 0, 0])].concat(),
+        ),
+    ];
+    // A leaf with a few empty extensions, then each kind of odd extension.
+    let odd = [
+        ("odd-extension-bad-oid", 1),
+        ("odd-extension-long-oid", 2),
+        ("odd-extension-huge-arc", 3),
+        ("odd-extension-empty-oid", 4),
+        ("odd-extension-not-oid", 5),
+        ("odd-extension-overrun", 6),
+        ("odd-extension-critical", 7),
+    ];
+    for (name, kind) in odd {
+        let leaf = synth([0x0b, 2, 1, 2, kind, 200, 0]);
+        seeds.push((name, [vec![0], leaf, vec![1]].concat()));
+    }
+    seeds
+}
+
 /// The committed fuzz fixtures are the ones `fuzz/src/lib.rs` expects and still make a
 /// trusted chain at the fixed time; with `CERTDEPS_WRITE_FUZZ_SEEDS=1`, regenerates them and
 /// the seed corpora first (new keys: commit the result).
@@ -428,6 +499,9 @@ fn write_fuzz_files(dir: &Path, certs: &[(&'static str, CertificateDer<'static>)
     let seeds = dir.join("seeds");
     for (name, bytes) in CHAIN_SEEDS {
         write(seeds.join("chain").join(name), bytes);
+    }
+    for (name, bytes) in hostile_chain_seeds() {
+        write(seeds.join("chain").join(name), &bytes);
     }
     let healthy = [&certs[2].1, &certs[1].1];
     let pem = pem_bundle(&healthy);

@@ -12,6 +12,11 @@ use std::time::Duration;
 use certdeps::{Endpoint, MAX_PRESENTED_BYTES, Report, Verifier};
 use pki_types::{CertificateDer, ServerName, TrustAnchor, UnixTime};
 
+mod frame;
+mod synth;
+
+pub use frame::{HOSTS, Lists, frame};
+
 /// The verification time of every target: 2026-06-01T00:00:00Z, as in the test PKI
 /// (`tests/pki`).
 pub const NOW: u64 = 1_780_272_000;
@@ -43,81 +48,6 @@ pub static FIXTURES: &[&[u8]] = &[
     include_bytes!("../fixtures/16-inter-constrained.der"),
     include_bytes!("../fixtures/17-leaf-excluded.der"),
 ];
-
-/// Hosts the framing's first byte chooses from; one past the end means "no endpoint".
-pub const HOSTS: &[&str] = &["a.test", "x.w.test", "192.0.2.1", "b.test", "other.test"];
-
-/// At most this many certificates per list, so that one input stays fast to check.
-const MAX_ITEMS: usize = 40;
-
-/// What one fuzz input describes.
-#[derive(Debug, Default)]
-pub struct Lists {
-    /// The host the endpoint names, if any.
-    pub host: Option<&'static str>,
-    /// What the server presents, leaf first.
-    pub presented: Vec<CertificateDer<'static>>,
-    /// The intermediate pool.
-    pub pool: Vec<CertificateDer<'static>>,
-}
-
-/// Reads fuzzer bytes as: a host selector byte, then items, each starting with a tag:
-///
-/// - `0x00..=0x7f`: fixture `tag % FIXTURES.len()`;
-/// - `0x80..=0xbf`: a mutated fixture, then 4 bytes `[index, pos_hi, pos_lo, xor]`: the byte
-///   at `pos` xor-ed with `xor`, or, when `xor` is 0, the fixture cut at `pos`;
-/// - `0xc0..=0xfe`: an inline certificate, a 2-byte big-endian length then that many bytes;
-/// - `0xff`: later items go to the pool instead of the presented list.
-pub fn frame(data: &[u8]) -> Lists {
-    let mut lists = Lists::default();
-    let Some((&host, mut rest)) = data.split_first() else {
-        return lists;
-    };
-    lists.host = HOSTS.get(usize::from(host) % (HOSTS.len() + 1)).copied();
-    let mut to_pool = false;
-    while let Some((&tag, after)) = rest.split_first() {
-        rest = after;
-        let cert = match tag {
-            0x00..=0x7f => FIXTURES[usize::from(tag) % FIXTURES.len()].to_vec(),
-            0x80..=0xbf => {
-                let Some((args, after)) = rest.split_first_chunk::<4>() else {
-                    break;
-                };
-                rest = after;
-                let mut der = FIXTURES[usize::from(args[0]) % FIXTURES.len()].to_vec();
-                let pos = usize::from(u16::from_be_bytes([args[1], args[2]])) % der.len();
-                if args[3] == 0 {
-                    der.truncate(pos);
-                } else {
-                    der[pos] ^= args[3];
-                }
-                der
-            }
-            0xc0..=0xfe => {
-                let Some((len, after)) = rest.split_first_chunk::<2>() else {
-                    break;
-                };
-                let len = usize::from(u16::from_be_bytes(*len)).min(after.len());
-                let (der, after) = after.split_at(len);
-                rest = after;
-                der.to_vec()
-            }
-            0xff => {
-                to_pool = true;
-                continue;
-            }
-        };
-        let list = if to_pool {
-            &mut lists.pool
-        } else {
-            &mut lists.presented
-        };
-        if list.len() < MAX_ITEMS {
-            list.push(CertificateDer::from(cert));
-        }
-    }
-    lists
-}
 
 /// Raw rustls-webpki on exactly what was presented, as a rustls client calls it: the oracle
 /// every differential test uses, at the fuzz time and without CRLs.
