@@ -7,7 +7,7 @@
 //! ```
 //!
 //! Exit status: 0 trusted, 1 not trusted, 2 usage or input error (one `error: ...` line on
-//! stderr). The options are the contract in `DESIGN.md` ("The `check` example").
+//! stderr). The options are the contract in the README ("Checking a server from the command line").
 
 use std::ffi::OsString;
 use std::io::{self, Read, Write};

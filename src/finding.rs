@@ -9,7 +9,7 @@ use pki_types::UnixTime;
 use crate::key::PublicKey;
 use crate::name::San;
 
-/// A stable, kebab-case finding code ([`Code::as_str`]); the catalog is `DESIGN.md`.
+/// A stable, kebab-case finding code ([`Code::as_str`]); the catalog is the README's "Finding codes" table.
 ///
 /// Codes keep their meaning forever; new ones may be added.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -262,7 +262,7 @@ impl Report {
         }
     }
 
-    /// The report as JSON, in the schema of `DESIGN.md`.
+    /// The report as JSON, in the schema the README documents ("JSON report").
     #[cfg(feature = "json")]
     pub fn to_json(&self) -> serde_json::Value {
         json::report(self)

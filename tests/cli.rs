@@ -1,7 +1,7 @@
 //! End to end: the `check` example as a user runs it. Builds it once with `cargo build
 //! --example check`, writes chains and root bundles to a temporary directory, and asserts the
 //! exit status (0 trusted, 1 not trusted, 2 usage or input error), the one-line `error:` on
-//! stderr for every kind of bad input, the JSON fields of `DESIGN.md`, and the demo.
+//! stderr for every kind of bad input, the JSON fields the README documents, and the demo.
 
 // Helpers may unwrap: a failure here is a failed test, reported with its location.
 #![allow(clippy::unwrap_used, clippy::expect_used)]

@@ -4,7 +4,7 @@ use std::collections::HashSet;
 
 use certdeps::{Code, Severity};
 
-/// The catalog as `DESIGN.md` (plus the additions) promises it: these strings never change.
+/// The catalog as the README's "Finding codes" table promises it: these strings never change.
 const PINNED: &[(Code, &str, Severity)] = &[
     (Code::AnchorIncluded, "anchor-included", Severity::Info),
     (Code::BadSignature, "bad-signature", Severity::Error),
@@ -108,7 +108,7 @@ fn catalog_order_is_alphabetical() {
 
 #[test]
 fn design_catalog_severities() {
-    // DESIGN.md's table: the warnings and infos; everything else it lists is an error.
+    // The README's table: the warnings and infos; everything else it lists is an error.
     let warnings = [
         Code::ExpiresSoon,
         Code::ChainOutOfOrder,

@@ -1,5 +1,5 @@
-//! The human report (`Display`) for one scenario per everyday cause (`DESIGN.md` 1-5): it
-//! says the verdict, lists what was presented and the path, and gives each finding with its
+//! The human report (`Display`) for one scenario per everyday cause (incomplete chain,
+//! self-signed leaf, private root, name mismatch, expiry): it says the verdict, lists what was presented and the path, and gives each finding with its
 //! fix. Run with `--nocapture` to read them.
 
 use crate::scenario::*;

@@ -10,7 +10,7 @@
 //! - the verdict equals raw webpki's (`EndEntityCert::try_from` + `verify_for_usage` with
 //!   the same anchors, intermediates, CRLs, time and `KeyUsage::server_auth()`, then
 //!   `verify_is_valid_for_subject_name`), except where certdeps is documented to be
-//!   stricter: a leaf key rustls cannot use at the handshake (`DESIGN.md`, "Verdict");
+//!   stricter: a leaf key rustls cannot use at the handshake (ARCHITECTURE.md, "Invariants");
 //! - every finding names who acts, has its code's severity and a valid certificate index;
 //! - the codes are exactly the scenario's expected codes.
 

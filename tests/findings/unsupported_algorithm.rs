@@ -1,6 +1,6 @@
 //! `unsupported-algorithm`: a signature or key algorithm strict clients refuse, including
 //! the leaf key webpki accepts but rustls cannot use at the handshake (certdeps is stricter
-//! than raw webpki there, as `DESIGN.md` documents).
+//! than raw webpki there, as ARCHITECTURE.md's invariants document).
 
 use crate::scenario::*;
 use certdeps::{Code, Evidence, PublicKey};

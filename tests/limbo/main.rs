@@ -42,7 +42,7 @@ use suite::{Expected, Limbo, PeerKind, Testcase, ValidationKind};
 /// Known differences between certdeps' verdict and limbo's expected result: `id<TAB>reason`.
 const EXCEPTIONS: &str = include_str!("exceptions.tsv");
 
-/// Cases where certdeps is stricter than webpki by design (DESIGN.md: the leaf key must be one
+/// Cases where certdeps is stricter than webpki by design (ARCHITECTURE.md, Invariants: the leaf key must be one
 /// a client can verify a handshake signature with) and limbo agrees with certdeps.
 const STRICTER: &str = include_str!("stricter.tsv");
 
