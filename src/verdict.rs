@@ -153,6 +153,22 @@ impl Rejection {
     pub(crate) fn cause(&self) -> &Cause {
         &self.cause
     }
+
+    /// Whether the refusal is a limit on work rather than a fault in the chain: webpki's
+    /// budgets on path-building calls and signature checks (after CVE-2018-16875), its
+    /// depth limit, or a list too large to run it on. Running webpki again on a list that
+    /// holds this one would only spend the same budget again.
+    pub(crate) fn exhausted_budget(&self) -> bool {
+        matches!(
+            self.cause,
+            Cause::Oversized(_)
+                | Cause::Webpki(
+                    webpki::Error::MaximumPathBuildCallsExceeded
+                        | webpki::Error::MaximumSignatureChecksExceeded
+                        | webpki::Error::MaximumPathDepthExceeded
+                )
+        )
+    }
 }
 
 impl PartialEq for Rejection {
