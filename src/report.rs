@@ -290,7 +290,22 @@ impl fmt::Display for Report {
             }
         )?;
         writeln!(f, "presented ({}):", self.presented.len())?;
-        for (i, desc) in self.presented().iter().enumerate() {
+        // A screenful: the report of a list of thousands stays readable, and describing
+        // only what is shown keeps it cheap.
+        let described;
+        let shown = match self.descriptions.get() {
+            Some(all) => all.get(..SHOWN_CERTIFICATES).unwrap_or(all),
+            None => {
+                described = self
+                    .presented
+                    .iter()
+                    .take(SHOWN_CERTIFICATES)
+                    .map(|der| Description::new(&CertificateDer::from(der)).ok())
+                    .collect::<Vec<_>>();
+                &described[..]
+            }
+        };
+        for (i, desc) in shown.iter().enumerate() {
             match desc {
                 Some(d) => writeln!(
                     f,
@@ -303,6 +318,14 @@ impl fmt::Display for Report {
                 )?,
                 None => writeln!(f, "  [{i}] (does not parse)")?,
             }
+        }
+        if let Some(more) = self
+            .presented
+            .len()
+            .checked_sub(shown.len())
+            .filter(|&n| n > 0)
+        {
+            writeln!(f, "  ... and {more} more (the JSON report lists every one)")?;
         }
         let path = self.path();
         if !path.is_empty() {
@@ -334,6 +357,9 @@ impl fmt::Display for Report {
     }
 }
 
+/// The most presented certificates the human report describes one by one.
+const SHOWN_CERTIFICATES: usize = 20;
+
 fn short(hex: &str) -> &str {
     hex.get(..16).unwrap_or(hex)
 }
@@ -361,6 +387,7 @@ mod json {
     use serde_json::{Value, json};
 
     use super::Report;
+    use crate::finding::LISTED_NAMES;
     use crate::name::San;
 
     /// The contract lists SANs as bare names and addresses; other types keep a prefix.
@@ -408,7 +435,31 @@ mod json {
             "presented": presented,
             "path": report.path(),
             "anchor": report.anchor(),
-            "findings": &report.findings[..],
+            "findings": findings(report),
         })
+    }
+
+    /// The findings, with each list of the leaf's names said once: the leaf's entry in
+    /// `presented` lists every name, so a finding's evidence (`names`, `constraints`) keeps
+    /// the first [`LISTED_NAMES`] and adds `san_count`, the number of them all. A leaf with
+    /// 10,000 names otherwise gave every name twice.
+    fn findings(report: &Report) -> Value {
+        let mut findings = json!(&report.findings[..]);
+        let evidences = findings
+            .as_array_mut()
+            .into_iter()
+            .flatten()
+            .filter_map(|f| f.get_mut("evidence")?.as_object_mut());
+        for evidence in evidences {
+            let Some(Value::Array(san)) = evidence.get_mut("san") else {
+                continue;
+            };
+            if san.len() > LISTED_NAMES {
+                let count = san.len();
+                san.truncate(LISTED_NAMES);
+                evidence.insert("san_count".to_owned(), json!(count));
+            }
+        }
+        findings
     }
 }
