@@ -433,6 +433,31 @@ fn tens_of_thousands_of_expired_certificates() {
     assert!(large.2 < small.2 * 5 / 2, "{} vs {}", small.2, large.2);
 }
 
+/// Thousands of entries that are not certificates at all: ten `malformed-certificate`
+/// findings, then one that counts the rest.
+#[test]
+fn thousands_of_unparsable_entries() {
+    let setup = Setup::new(Ca::root("certdeps Hostile Root"), None);
+    let mut presented = vec![tiny_expired(0)];
+    presented.extend((0..3_000u32).map(|n| CertificateDer::from(tlv(0x04, &n.to_be_bytes()))));
+    let (report, _) = setup.check(None, &presented);
+    let malformed: Vec<_> = report
+        .findings()
+        .iter()
+        .filter(|f| f.code == Code::MalformedCertificate)
+        .collect();
+    assert_eq!(malformed.len(), 11, "{:?}", report.codes());
+    assert_eq!(malformed[9].certificate, Some(10));
+    let rest = malformed[10];
+    assert!(rest.message().starts_with("and 2990 more"), "{rest}");
+    let Evidence::Certificates { indices } = &rest.evidence else {
+        panic!("{rest:?}");
+    };
+    assert_eq!(indices.len(), 2_990);
+    assert!(!report.has(Code::ExtraCertificates), "{report}");
+    assert_bounded_text(&report, presented.len());
+}
+
 // ---- helpers ---------------------------------------------------------------------------
 
 /// The human report describes a screenful whatever the list's length; returns its size.
