@@ -1,6 +1,7 @@
 //! The report: verdict, certificates, path, anchor and findings, for people (`Display`) and
 //! programs (accessors, JSON).
 
+use std::borrow::Cow;
 use std::fmt;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
@@ -191,6 +192,18 @@ impl Report {
         })
     }
 
+    /// The description of presented certificate `i`: the one [`Report::presented`] keeps
+    /// once it has made them all, else made now and not kept, so that writing the report of
+    /// a list of thousands never holds a description of each.
+    fn description(&self, i: usize) -> Option<Cow<'_, Description>> {
+        match self.descriptions.get() {
+            Some(all) => all.get(i)?.as_ref().map(Cow::Borrowed),
+            None => Description::new(&self.presented.der(i)?)
+                .ok()
+                .map(Cow::Owned),
+        }
+    }
+
     /// The path from the leaf to the anchor (or as far as it goes), each with its source.
     pub fn path(&self) -> Vec<PathElement> {
         let mut out: Vec<PathElement> = self
@@ -292,21 +305,9 @@ impl fmt::Display for Report {
         writeln!(f, "presented ({}):", self.presented.len())?;
         // A screenful: the report of a list of thousands stays readable, and describing
         // only what is shown keeps it cheap.
-        let described;
-        let shown = match self.descriptions.get() {
-            Some(all) => all.get(..SHOWN_CERTIFICATES).unwrap_or(all),
-            None => {
-                described = self
-                    .presented
-                    .iter()
-                    .take(SHOWN_CERTIFICATES)
-                    .map(|der| Description::new(&CertificateDer::from(der)).ok())
-                    .collect::<Vec<_>>();
-                &described[..]
-            }
-        };
-        for (i, desc) in shown.iter().enumerate() {
-            match desc {
+        let shown = self.presented.len().min(SHOWN_CERTIFICATES);
+        for i in 0..shown {
+            match self.description(i).as_deref() {
                 Some(d) => writeln!(
                     f,
                     "  [{i}] {}\n      issuer {}; valid {} .. {}; sha256 {}",
@@ -319,12 +320,7 @@ impl fmt::Display for Report {
                 None => writeln!(f, "  [{i}] (does not parse)")?,
             }
         }
-        if let Some(more) = self
-            .presented
-            .len()
-            .checked_sub(shown.len())
-            .filter(|&n| n > 0)
-        {
+        if let Some(more) = self.presented.len().checked_sub(shown).filter(|&n| n > 0) {
             writeln!(f, "  ... and {more} more (the JSON report lists every one)")?;
         }
         let path = self.path();
@@ -404,11 +400,8 @@ mod json {
             .endpoint
             .as_ref()
             .map(|e| json!({"input": e.input(), "host": e.host().to_string(), "port": e.port()}));
-        let presented: Vec<Value> = report
-            .presented()
-            .iter()
-            .enumerate()
-            .map(|(i, d)| match d {
+        let presented: Vec<Value> = (0..report.presented.len())
+            .map(|i| match report.description(i).as_deref() {
                 Some(d) => json!({
                     "index": i,
                     "subject": d.subject,
