@@ -81,6 +81,9 @@ mod tests {
 
     #[test]
     fn every_code_has_its_own_bit() {
-        assert!((Code::WrongPurpose as u32) < 64 && (Code::VerifierDisagreement as u32) < 64);
+        let bits: Vec<u64> = Code::ALL.iter().map(|&code| bit(code)).collect();
+        assert!(bits.iter().all(|&b| b != 0), "a code past bit 63");
+        let all = bits.iter().fold(0, |all, b| all | b);
+        assert_eq!(all.count_ones() as usize, Code::ALL.len());
     }
 }
