@@ -27,6 +27,7 @@ mod leaf;
 mod path;
 mod primary;
 mod revocation;
+mod seen;
 mod words;
 
 use std::cell::OnceCell;
@@ -46,6 +47,7 @@ use crate::report::{AnchorEntry, Findings, PathEntries, PathEntry, PathSource};
 use crate::verdict::Verdict;
 
 use leaf::First;
+use seen::Seen;
 use words::{Label, Role};
 
 /// One check's diagnosis: what the stages read, and the findings they have recorded so far.
@@ -64,9 +66,16 @@ pub(crate) struct Diagnosis<'p> {
     /// table itself is made on first use.
     described: OnceCell<Box<[OnceCell<Option<Description>>]>>,
     findings: Findings,
+    /// What `findings` holds, by (code, certificate), so that recording one is O(1).
+    seen: Seen,
 }
 
 type Outcome = (PathEntries, Option<AnchorEntry>, Findings);
+
+/// How many findings of one per-certificate code are given one by one; the rest are counted
+/// in one ([`Diagnosis::push_each`]). Ten make the point on a pathological list and keep a
+/// report a screen long.
+const PER_CERTIFICATE: usize = 10;
 
 /// Positions in the presented list: a path is a few certificates long.
 type Positions = SmallVec<[usize; 8]>;
@@ -89,6 +98,7 @@ impl<'p> Diagnosis<'p> {
             now,
             described: OnceCell::new(),
             findings: Findings::new(),
+            seen: Seen::default(),
         }
     }
 
@@ -279,18 +289,56 @@ impl<'p> Diagnosis<'p> {
         if self.verdict.is_trusted() && finding.severity == Severity::Error {
             finding = finding.into_disagreement();
         }
+        self.seen
+            .insert(finding.code, finding.certificate.unwrap_or(usize::MAX));
         self.findings.push(finding);
     }
 
+    /// Records per-certificate findings with `code`, one for each of `indices` (in order)
+    /// made by `each`, up to [`PER_CERTIFICATE`]; the rest are said in one finding that
+    /// counts them and lists their positions, so that a list of thousands of certificates
+    /// gives a report of a few findings, not thousands. `what` names them in that finding
+    /// (`expired certificates`), `remediation` says what to do about all of them.
+    fn push_each(
+        &mut self,
+        code: Code,
+        indices: &[usize],
+        mut each: impl FnMut(&mut Self, usize),
+        what: &'static str,
+        remediation: &'static str,
+    ) {
+        let (first, rest) = indices.split_at(indices.len().min(PER_CERTIFICATE));
+        for &i in first {
+            each(self, i);
+        }
+        let (Some(&from), Some(&to)) = (rest.first(), rest.last()) else {
+            return;
+        };
+        for &i in rest {
+            // Said by the summary: a later stage must not report them one by one again.
+            self.seen.insert(code, i);
+        }
+        self.push(
+            code,
+            None,
+            format!(
+                "and {} more {what}, from position {from} to {to} (each one in the evidence)",
+                rest.len()
+            ),
+            remediation,
+            Evidence::Certificates {
+                indices: rest.to_vec(),
+            },
+        );
+    }
+
     fn has(&self, code: Code) -> bool {
-        self.findings.iter().any(|f| f.code == code)
+        self.seen.has(code)
     }
 
     /// Whether a finding with `code` exists for certificate `i` (`usize::MAX`: for none).
     fn has_for(&self, code: Code, i: usize) -> bool {
-        self.findings
-            .iter()
-            .any(|f| f.code == code && f.certificate.unwrap_or(usize::MAX) == i)
+        self.seen.contains(code, i)
     }
 
     fn skim(&self, i: usize) -> Option<&'p Skim<'p>> {

@@ -191,6 +191,10 @@ impl serde::Serialize for Code {
     }
 }
 
+/// The most names (subjectAltNames, name constraints) a finding's words list, and its JSON
+/// evidence repeats: a leaf may carry thousands, and its description lists them all.
+pub(crate) const LISTED_NAMES: usize = 10;
+
 /// How much a finding matters.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[cfg_attr(feature = "json", derive(serde::Serialize))]

@@ -1,6 +1,7 @@
 //! The report: verdict, certificates, path, anchor and findings, for people (`Display`) and
 //! programs (accessors, JSON).
 
+use std::borrow::Cow;
 use std::fmt;
 use std::sync::{Arc, OnceLock};
 
@@ -190,6 +191,18 @@ impl Report {
         })
     }
 
+    /// The description of presented certificate `i`: the one [`Report::presented`] keeps
+    /// once it has made them all, else made now and not kept, so that writing the report of
+    /// a list of thousands never holds a description of each.
+    fn description(&self, i: usize) -> Option<Cow<'_, Description>> {
+        match self.descriptions.get() {
+            Some(all) => all.get(i)?.as_ref().map(Cow::Borrowed),
+            None => Description::new(&self.presented.der(i)?)
+                .ok()
+                .map(Cow::Owned),
+        }
+    }
+
     /// The path from the leaf to the anchor (or as far as it goes), each with its source.
     pub fn path(&self) -> Vec<PathElement> {
         let mut out: Vec<PathElement> = self
@@ -289,8 +302,11 @@ impl fmt::Display for Report {
             }
         )?;
         writeln!(f, "presented ({}):", self.presented.len())?;
-        for (i, desc) in self.presented().iter().enumerate() {
-            match desc {
+        // A screenful: the report of a list of thousands stays readable, and describing
+        // only what is shown keeps it cheap.
+        let shown = self.presented.len().min(SHOWN_CERTIFICATES);
+        for i in 0..shown {
+            match self.description(i).as_deref() {
                 Some(d) => writeln!(
                     f,
                     "  [{i}] {}\n      issuer {}; valid {} .. {}; sha256 {}",
@@ -302,6 +318,9 @@ impl fmt::Display for Report {
                 )?,
                 None => writeln!(f, "  [{i}] (does not parse)")?,
             }
+        }
+        if let Some(more) = self.presented.len().checked_sub(shown).filter(|&n| n > 0) {
+            writeln!(f, "  ... and {more} more (the JSON report lists every one)")?;
         }
         let path = self.path();
         if !path.is_empty() {
@@ -333,6 +352,9 @@ impl fmt::Display for Report {
     }
 }
 
+/// The most presented certificates the human report describes one by one.
+const SHOWN_CERTIFICATES: usize = 20;
+
 fn short(hex: &str) -> &str {
     hex.get(..16).unwrap_or(hex)
 }
@@ -352,6 +374,7 @@ mod json {
     use serde_json::{Value, json};
 
     use super::Report;
+    use crate::finding::LISTED_NAMES;
     use crate::name::San;
 
     /// The contract lists SANs as bare names and addresses; other types keep a prefix.
@@ -368,11 +391,8 @@ mod json {
             .endpoint
             .as_ref()
             .map(|e| json!({"input": e.input(), "host": e.host().to_string(), "port": e.port()}));
-        let presented: Vec<Value> = report
-            .presented()
-            .iter()
-            .enumerate()
-            .map(|(i, d)| match d {
+        let presented: Vec<Value> = (0..report.presented.len())
+            .map(|i| match report.description(i).as_deref() {
                 Some(d) => json!({
                     "index": i,
                     "subject": d.subject,
@@ -399,7 +419,31 @@ mod json {
             "presented": presented,
             "path": report.path(),
             "anchor": report.anchor(),
-            "findings": &report.findings[..],
+            "findings": findings(report),
         })
+    }
+
+    /// The findings, with each list of the leaf's names said once: the leaf's entry in
+    /// `presented` lists every name, so a finding's evidence (`names`, `constraints`) keeps
+    /// the first [`LISTED_NAMES`] and adds `san_count`, the number of them all. A leaf with
+    /// 10,000 names otherwise gave every name twice.
+    fn findings(report: &Report) -> Value {
+        let mut findings = json!(&report.findings[..]);
+        let evidences = findings
+            .as_array_mut()
+            .into_iter()
+            .flatten()
+            .filter_map(|f| f.get_mut("evidence")?.as_object_mut());
+        for evidence in evidences {
+            let Some(Value::Array(san)) = evidence.get_mut("san") else {
+                continue;
+            };
+            if san.len() > LISTED_NAMES {
+                let count = san.len();
+                san.truncate(LISTED_NAMES);
+                evidence.insert("san_count".to_owned(), json!(count));
+            }
+        }
+        findings
     }
 }

@@ -117,10 +117,19 @@ impl fmt::Display for Oversized {
     }
 }
 
-/// The words [`Rejection::webpki`] gives: webpki's `Debug` text, or certdeps' own.
+/// The words [`Rejection::webpki`] gives: webpki's `Debug` text (with a count for the names
+/// it lists), or certdeps' own.
 impl fmt::Display for Cause {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            // webpki's context repeats every name of the leaf, thousands on a hostile one;
+            // the leaf's description already lists them, so say how many.
+            Self::Webpki(webpki::Error::CertNotValidForName(context)) => write!(
+                f,
+                "CertNotValidForName {{ expected: {:?}, presented: {} names }}",
+                context.expected,
+                context.presented.len()
+            ),
             Self::Webpki(error) => write!(f, "{error:?}"),
             Self::Oversized(list) => write!(f, "not run: {list}"),
             Self::UnreadableCrl(error) => write!(f, "{error:?} (reading a supplied CRL)"),
@@ -144,7 +153,9 @@ impl Rejection {
 
     /// webpki's error as its `Debug` text (the authority's own words), or certdeps' words
     /// for a refusal it made around webpki (an oversized list, an unreadable CRL, a leaf key
-    /// no handshake can use).
+    /// no handshake can use). For `CertNotValidForName` it gives the expected name and how
+    /// many names the leaf presented, not the names: those are in the leaf's description,
+    /// and a hostile leaf carries thousands.
     pub fn webpki(&self) -> &str {
         self.words.get_or_init(|| self.cause.to_string())
     }
@@ -152,6 +163,22 @@ impl Rejection {
     /// What refused, for the diagnosis to match on.
     pub(crate) fn cause(&self) -> &Cause {
         &self.cause
+    }
+
+    /// Whether the refusal is a limit on work rather than a fault in the chain: webpki's
+    /// budgets on path-building calls and signature checks (after CVE-2018-16875), its
+    /// depth limit, or a list too large to run it on. Running webpki again on a list that
+    /// holds this one would only spend the same budget again.
+    pub(crate) fn exhausted_budget(&self) -> bool {
+        matches!(
+            self.cause,
+            Cause::Oversized(_)
+                | Cause::Webpki(
+                    webpki::Error::MaximumPathBuildCallsExceeded
+                        | webpki::Error::MaximumSignatureChecksExceeded
+                        | webpki::Error::MaximumPathDepthExceeded
+                )
+        )
     }
 }
 

@@ -12,6 +12,7 @@ use crate::chain::Path;
 use crate::finding::{Code, Evidence};
 use crate::report::{AnchorEntry, name_to_string};
 
+use super::words::listed;
 use super::{Diagnosis, presented_indices};
 
 impl<'p> Diagnosis<'p> {
@@ -101,7 +102,7 @@ impl<'p> Diagnosis<'p> {
         let names = if names.is_empty() {
             "no subjectAltName".to_owned()
         } else {
-            names.join(", ")
+            listed(&names)
         };
         let presented = presented_indices(path)
             .skip(1)
@@ -126,10 +127,10 @@ impl<'p> Diagnosis<'p> {
         };
         let mut rules = Vec::new();
         if !permitted.is_empty() {
-            rules.push(format!("permit only {}", permitted.join(", ")));
+            rules.push(format!("permit only {}", listed(&permitted)));
         }
         if !excluded.is_empty() {
-            rules.push(format!("exclude {}", excluded.join(", ")));
+            rules.push(format!("exclude {}", listed(&excluded)));
         }
         self.push(
             Code::NameConstraints,

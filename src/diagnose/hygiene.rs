@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use crate::cert::{Skim, ValidityAt};
+use crate::cert::ValidityAt;
 use crate::chain::looks_self_signed;
 use crate::finding::{Code, Evidence};
 use crate::report::{format_time, name_to_string};
@@ -38,6 +38,7 @@ impl<'p> Diagnosis<'p> {
             );
         }
         let mut extras = Vec::new();
+        let mut expired = Vec::new();
         for i in 1..self.presented.len() {
             // Both are short and sorted or tiny: no hashing on the healthy path.
             if on_path.contains(&i) || duplicates.binary_search(&i).is_ok() {
@@ -64,32 +65,20 @@ impl<'p> Diagnosis<'p> {
                         Evidence::None,
                     );
                 }
-                Unused::Expired(skim) => {
-                    let label = self.label(i);
-                    self.push(
-                        Code::ExpiredInChain,
-                        Some(i),
-                        format!(
-                            "{label}, issued by \"{}\", expired at {} and is not needed, but \
-                             some clients may try it",
-                            name_to_string(skim.issuer),
-                            format_time(secs(skim.not_after))
-                        ),
-                        "server operator: remove the expired certificate (often an old \
-                         cross-sign) from the chain file"
-                            .to_owned(),
-                        Evidence::Validity {
-                            not_before: secs(skim.not_before),
-                            not_after: secs(skim.not_after),
-                            at: self.now,
-                        },
-                    );
-                }
+                Unused::Expired => expired.push(i),
                 // A current cross-sign of a trusted root helps older clients: not extra.
                 Unused::AnchorCrossSign => {}
                 Unused::Extra => extras.push(i),
             }
         }
+        self.push_each(
+            Code::ExpiredInChain,
+            &expired,
+            Self::expired_in_chain,
+            "expired certificates that are not needed",
+            "server operator: remove the expired certificates (often old cross-signs) from the \
+             chain file",
+        );
         if whole && !extras.is_empty() && self.skim(0).is_some() {
             let labels: Vec<String> = extras
                 .iter()
@@ -139,24 +128,60 @@ impl<'p> Diagnosis<'p> {
                 }
             }
         }
-        // Ten are enough to make the point on a pathological input.
-        for &(first, i) in repeats.iter().take(10) {
-            let label = self.label(i);
-            self.push(
-                Code::DuplicateCertificate,
-                Some(i),
-                format!("{label} is presented again (first at position {first})"),
-                "server operator: list each certificate once in the chain file".to_owned(),
-                Evidence::Certificates {
-                    indices: vec![first, i],
-                },
-            );
-        }
-        repeats.into_iter().map(|(_, i)| i).collect()
+        let again: Vec<usize> = repeats.iter().map(|&(_, i)| i).collect();
+        self.push_each(
+            Code::DuplicateCertificate,
+            &again,
+            |diagnosis, i| {
+                // `repeats` is in increasing order of the repeat's position.
+                let Ok(at) = repeats.binary_search_by_key(&i, |&(_, again)| again) else {
+                    return;
+                };
+                let first = repeats.get(at).map_or(0, |&(first, _)| first);
+                let label = diagnosis.label(i);
+                diagnosis.push(
+                    Code::DuplicateCertificate,
+                    Some(i),
+                    format!("{label} is presented again (first at position {first})"),
+                    "server operator: list each certificate once in the chain file".to_owned(),
+                    Evidence::Certificates {
+                        indices: vec![first, i],
+                    },
+                );
+            },
+            "certificates presented again",
+            "server operator: list each certificate once in the chain file",
+        );
+        again
+    }
+
+    /// Presented certificate `i`, on no path, expired: harmless to the verdict, but some
+    /// clients try it and fail.
+    fn expired_in_chain(&mut self, i: usize) {
+        let Some(skim) = self.skim(i) else { return };
+        let label = self.label(i);
+        self.push(
+            Code::ExpiredInChain,
+            Some(i),
+            format!(
+                "{label}, issued by \"{}\", expired at {} and is not needed, but some clients \
+                 may try it",
+                name_to_string(skim.issuer),
+                format_time(secs(skim.not_after))
+            ),
+            "server operator: remove the expired certificate (often an old cross-sign) from \
+             the chain file"
+                .to_owned(),
+            Evidence::Validity {
+                not_before: secs(skim.not_before),
+                not_after: secs(skim.not_after),
+                at: self.now,
+            },
+        );
     }
 
     /// What a presented certificate that is on no path is.
-    fn unused(&self, i: usize) -> Unused<'p> {
+    fn unused(&self, i: usize) -> Unused {
         let Some(skim) = self.skim(i) else {
             return Unused::Malformed;
         };
@@ -166,7 +191,7 @@ impl<'p> Diagnosis<'p> {
             return Unused::Anchor;
         }
         if skim.validity_at(self.now) == ValidityAt::Expired {
-            return Unused::Expired(*skim);
+            return Unused::Expired;
         }
         if anchor_key {
             return Unused::AnchorCrossSign;
@@ -212,13 +237,13 @@ impl<'p> Diagnosis<'p> {
 }
 
 /// A presented certificate on no path, by what it is.
-enum Unused<'a> {
+enum Unused {
     /// It does not parse.
     Malformed,
     /// A root the client already trusts.
     Anchor,
     /// Expired: not needed, and some clients may try it anyway.
-    Expired(Skim<'a>),
+    Expired,
     /// A current cross-certificate of a trusted root: for older clients.
     AnchorCrossSign,
     /// Nothing the chain needs.

@@ -239,32 +239,9 @@ impl<'p> Diagnosis<'p> {
                 .collect();
             match best.as_ref().map(|b| (classify(b), b)) {
                 Some((AnchorMatch::Anchored { store, anchor }, best)) if !extra.is_empty() => {
-                    // Confirm the fix with the authority before offering it.
-                    let mut fixed: Vec<CertificateDer<'_>> =
-                        self.presented.iter().map(CertificateDer::from).collect();
-                    fixed.extend(extra.iter().map(|d| CertificateDer::from(*d)));
-                    let name = self.endpoint.map(Endpoint::server_name_ref);
-                    let check = verdict::judge(
-                        &fixed,
-                        self.config.anchors(),
-                        name,
-                        self.config.crls().webpki(),
-                        self.now,
-                    );
                     add = extra.iter().map(|d| sha256_hex(d)).collect();
                     bundle = Some(pem_bundle(&extra));
-                    pool_note = match check.rejection() {
-                        None => format!(
-                            "; the intermediate pool has it: adding {} certificate(s) makes the \
-                             chain trusted",
-                            extra.len()
-                        ),
-                        Some(r) => format!(
-                            "; the intermediate pool completes the path, but webpki still \
-                             refuses it ({})",
-                            r.code
-                        ),
-                    };
+                    pool_note = self.confirm_fix(best, extra.len());
                     completed = Some((best.clone(), self.anchor_entry((store, anchor))));
                 }
                 Some((AnchorMatch::UntrustedRoot { .. }, best)) if !extra.is_empty() => {
@@ -354,6 +331,49 @@ impl<'p> Diagnosis<'p> {
             },
         );
         completed
+    }
+
+    /// Confirms with webpki that the path the pool completes, `extra` certificates longer,
+    /// is trusted, and says so in the words of an `incomplete-chain` finding.
+    ///
+    /// webpki's first run already spent its budget when it gave up on one: a second run on
+    /// more certificates would spend it again, for a server that chooses the input. Then the
+    /// fix is offered unconfirmed. Otherwise webpki is given exactly the path, leaf first,
+    /// so that its budget bounds this run as it bounds the first, whatever else was sent.
+    fn confirm_fix(&self, path: &Path<'p>, extra: usize) -> String {
+        if self
+            .verdict
+            .rejection()
+            .is_some_and(Rejection::exhausted_budget)
+        {
+            return format!(
+                "; the intermediate pool completes the path by name with {extra} \
+                 certificate(s), but webpki gave up on the presented list within its budget, \
+                 so the fix could not be confirmed"
+            );
+        }
+        let fixed: Vec<CertificateDer<'_>> = path
+            .links
+            .iter()
+            .map(|l| CertificateDer::from(l.skim.der))
+            .collect();
+        let check = verdict::judge(
+            &fixed,
+            self.config.anchors(),
+            self.endpoint.map(Endpoint::server_name_ref),
+            self.config.crls().webpki(),
+            self.now,
+        );
+        match check.rejection() {
+            None => format!(
+                "; the intermediate pool has it: adding {extra} certificate(s) makes the chain \
+                 trusted"
+            ),
+            Some(r) => format!(
+                "; the intermediate pool completes the path, but webpki still refuses it ({})",
+                r.code
+            ),
+        }
     }
 
     /// Names the certificate whose signature does not verify. webpki checks signatures only

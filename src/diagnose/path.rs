@@ -169,37 +169,47 @@ impl<'p> Diagnosis<'p> {
 
     #[inline(never)]
     pub(super) fn malformed(&mut self) {
-        for i in 0..self.presented.len() {
-            // A certificate whose outer structure reads is not malformed in any sense a
-            // client acts on (webpki judges the rest), and testing that costs nothing; a full
-            // decode here would double the cost of every failure report.
-            if self.skims[i].is_some() {
-                continue;
-            }
-            let Some(der) = self.presented.der(i) else {
-                continue;
-            };
-            let error = match Description::new(&der) {
-                Err(e) => e.to_string(),
-                Ok(_) => "its outer structure is not a certificate".to_owned(),
-            };
-            let role = if i == 0 {
-                "the leaf"
-            } else {
-                "presented certificate"
-            };
-            self.push(
-                Code::MalformedCertificate,
-                Some(i),
-                format!(
-                    "{role} [{i}] (sha256 {}) does not parse: {error}",
-                    self.sha(i)
-                ),
-                "server operator: the certificate file is corrupt or not X.509; re-export it \
-                 from the CA's download"
-                    .to_owned(),
-                Evidence::None,
-            );
-        }
+        // A certificate whose outer structure reads is not malformed in any sense a client
+        // acts on (webpki judges the rest), and testing that costs nothing; a full decode
+        // here would double the cost of every failure report.
+        let unreadable: Vec<usize> = (0..self.presented.len())
+            .filter(|&i| self.skim(i).is_none())
+            .collect();
+        self.push_each(
+            Code::MalformedCertificate,
+            &unreadable,
+            Self::malformed_one,
+            "certificates that do not parse",
+            "server operator: the certificate file is corrupt or not X.509; re-export it from \
+             the CA's download",
+        );
+    }
+
+    /// Presented certificate `i`, whose outer structure does not read, with the reason.
+    fn malformed_one(&mut self, i: usize) {
+        let Some(der) = self.presented.der(i) else {
+            return;
+        };
+        let error = match Description::new(&der) {
+            Err(e) => e.to_string(),
+            Ok(_) => "its outer structure is not a certificate".to_owned(),
+        };
+        let role = if i == 0 {
+            "the leaf"
+        } else {
+            "presented certificate"
+        };
+        self.push(
+            Code::MalformedCertificate,
+            Some(i),
+            format!(
+                "{role} [{i}] (sha256 {}) does not parse: {error}",
+                self.sha(i)
+            ),
+            "server operator: the certificate file is corrupt or not X.509; re-export it from \
+             the CA's download"
+                .to_owned(),
+            Evidence::None,
+        );
     }
 }

@@ -7,6 +7,7 @@ use pki_types::UnixTime;
 
 use crate::cert::Skim;
 use crate::endpoint::Host;
+use crate::finding::LISTED_NAMES;
 use crate::name::San;
 use crate::presented::Presented;
 
@@ -89,10 +90,6 @@ impl<F: Fn(&mut fmt::Formatter<'_>) -> fmt::Result> fmt::Display for Lazily<F> {
     }
 }
 
-/// The most SANs a message lists; a leaf may carry thousands, and the finding's evidence
-/// ([`crate::finding::Evidence::Names`]) keeps every one.
-pub(super) const LISTED_SANS: usize = 10;
-
 /// `it is only valid for DNS:a or DNS:b`, or that it has none.
 pub(super) fn san_list(sans: &[San]) -> String {
     if sans.is_empty() {
@@ -100,7 +97,7 @@ pub(super) fn san_list(sans: &[San]) -> String {
     }
     let listed: Vec<String> = sans
         .iter()
-        .take(LISTED_SANS)
+        .take(LISTED_NAMES)
         .map(ToString::to_string)
         .collect();
     match sans.len() - listed.len() {
@@ -110,6 +107,16 @@ pub(super) fn san_list(sans: &[San]) -> String {
              all)",
             listed.join(", ")
         ),
+    }
+}
+
+/// `a, b, c`, or the first [`LISTED_NAMES`] of a longer list and how many more: for the
+/// names and name constraints a certificate may carry by the thousand.
+pub(super) fn listed(items: &[String]) -> String {
+    let first = items.get(..LISTED_NAMES).unwrap_or(items);
+    match items.len() - first.len() {
+        0 => first.join(", "),
+        more => format!("{} and {more} more", first.join(", ")),
     }
 }
 
@@ -172,7 +179,7 @@ mod tests {
             san_list(&dns(2)),
             "it is only valid for DNS:h0.example or DNS:h1.example"
         );
-        let long = san_list(&dns(LISTED_SANS + 4990));
+        let long = san_list(&dns(LISTED_NAMES + 4990));
         assert!(
             long.ends_with(
                 "DNS:h9.example and 4990 more names (the finding's evidence lists them all)"
