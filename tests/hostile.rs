@@ -7,13 +7,10 @@
 // Test helpers outside `#[test]` functions: a failed setup should panic.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-#[path = "common/mod.rs"]
-mod common;
-
 use certdeps::{
     Budget, Code, Endpoint, Evidence, MAX_PRESENTED_BYTES, Pool, Report, TrustStore, Verifier,
 };
-use common::{Ca, CertSpec, now, oracle};
+use test_pki::{Ca, CertSpec, now};
 use pki_types::{CertificateDer, ServerName, TrustAnchor};
 
 // ---- DER by hand -----------------------------------------------------------------------
@@ -175,8 +172,8 @@ const HOST: &str = "a.test";
 
 fn expired_leaf(ca: &Ca) -> CertificateDer<'static> {
     ca.leaf_with(CertSpec {
-        not_before: common::CA_NOT_BEFORE,
-        not_after: common::CA_NOT_BEFORE + 86_400,
+        not_before: test_pki::CA_NOT_BEFORE,
+        not_after: test_pki::CA_NOT_BEFORE + 86_400,
         ..CertSpec::leaf(&[HOST])
     })
 }
