@@ -3,8 +3,8 @@
 
 use std::collections::HashMap;
 
+use crate::anchor::looks_self_signed;
 use crate::cert::{Skim, ValidityAt};
-use crate::chain::looks_self_signed;
 use crate::finding::{Code, Evidence};
 use crate::report::{format_time, name_to_string};
 

@@ -179,7 +179,7 @@ impl<'p> Diagnosis<'p> {
             let Some(der) = self.presented.der(i) else {
                 continue;
             };
-            let error = match Description::new(&der) {
+            let error = match Description::decode(&der) {
                 Err(e) => e.to_string(),
                 Ok(_) => "its outer structure is not a certificate".to_owned(),
             };
