@@ -159,7 +159,8 @@ impl Report {
         self.finding(code).is_some()
     }
 
-    /// The codes of all findings, in report order.
+    /// The codes of all findings, in report order. Allocates a `Vec` on each call;
+    /// `findings().iter().map(|f| f.code)` reads them in place.
     pub fn codes(&self) -> Vec<Code> {
         self.findings.iter().map(|f| f.code).collect()
     }
@@ -192,6 +193,9 @@ impl Report {
     }
 
     /// The path from the leaf to the anchor (or as far as it goes), each with its source.
+    ///
+    /// Built on each call: every element's subject is written out and its certificate
+    /// hashed, so a caller that reads it more than once should keep the result.
     pub fn path(&self) -> Vec<PathElement> {
         let mut out: Vec<PathElement> = self
             .path
@@ -228,6 +232,9 @@ impl Report {
     }
 
     /// The anchor that ends the path, when there is one.
+    ///
+    /// Built on each call (the subject is written out and the store name copied); the
+    /// store that holds it is [`crate::Verifier::stores`].
     pub fn anchor(&self) -> Option<AnchorSummary> {
         self.anchor.as_ref().map(|a| AnchorSummary {
             subject: name_to_string(a.subject()),
@@ -339,7 +346,7 @@ fn short(hex: &str) -> &str {
 }
 
 /// RFC 3339 UTC, seconds precision: `2026-06-01T00:00:00Z`.
-pub fn format_time(time: UnixTime) -> String {
+pub(crate) fn format_time(time: UnixTime) -> String {
     match der::DateTime::from_unix_duration(Duration::from_secs(time.as_secs())) {
         Ok(dt) => dt.to_string(),
         Err(_) => format!("@{}", time.as_secs()),
