@@ -1,28 +1,42 @@
-//! Chain assembly: candidate paths from the leaf towards an anchor, built from the presented
-//! certificates in any order plus an optional pool, by name and key identifier.
+//! Chain assembly, the first stage: candidate paths from the leaf towards an anchor, built
+//! from the presented certificates in any order plus an optional pool, by name and key
+//! identifier.
 //!
-//! Assembly explains; it never decides trust (that is [`crate::verify()`]). It works on names
-//! only and checks no signature, so it is cheap, and it stops at a [`Budget`].
+//! Assembly explains; it never decides trust (that is webpki's, in [`crate::Verifier`]). It
+//! works on names only and checks no signature, so it is cheap, and every comparison it makes
+//! is counted against a [`Budget`], so that no input can make it run away.
 
 use std::collections::HashMap;
 
+use pki_types::CertificateDer;
 use smallvec::SmallVec;
 
+use crate::anchor::{AnchorMatch, anchor_for, dead_end, key_ids_fit, looks_self_signed, untrusted};
 use crate::cert::Skim;
+use crate::input::InputError;
 use crate::pool::Pool;
 use crate::store::TrustStore;
 
 /// Limits on chain assembly, so that no input can make it run away.
+///
+/// Assembly counts its work in operations: for each certificate it reaches, 2 (its anchor
+/// lookup and its self-issued check); for each presented certificate compared by name with
+/// an issuer, 1; for each key-identifier comparison, 1; for each pool certificate looked up,
+/// 1; for each candidate issuer tried, 1 plus one per certificate already on the path (the
+/// loop check). Bound: certdeps' own assembly work on any input is at most
+/// [`max_work_per_certificate`](Self::max_work_per_certificate) operations per presented
+/// certificate (see [`Assembly::work`]); decoding the certificates and building a
+/// [`Pool`]'s index are linear in their size and not counted.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Budget {
     /// Most certificates on one path, leaf included. webpki allows at most 6 intermediates
     /// (`MAX_SUB_CA_COUNT`), so a leaf, 6 intermediates and one more for a presented root.
     pub max_depth: usize,
-    /// Most issuer candidates considered over the whole search. webpki's own budget is
-    /// 200,000 path-building calls (after CVE-2018-16875); assembly does no signature
-    /// checks, so a tenth of that bounds it to well under a millisecond per thousand.
-    pub max_candidates: usize,
+    /// Most assembly operations per presented certificate (at least 2, the leaf's own
+    /// lookup). When they run out the best path so far is kept and
+    /// [`Assembly::exhausted`] says so.
+    pub max_work_per_certificate: usize,
 }
 
 impl Budget {
@@ -30,61 +44,52 @@ impl Budget {
     /// (`MAX_SUB_CA_COUNT`), so a leaf, 6 intermediates and one more for a presented root.
     pub const DEFAULT_MAX_DEPTH: usize = 8;
 
-    /// The default [`Budget::max_candidates`]: a tenth of webpki's 200,000 path-building
-    /// calls (its budget since CVE-2018-16875), since assembly checks no signature. With pool
-    /// lookups capped per node, the 100,000-certificate pool of `tests/adversarial.rs` is
-    /// assembled in under a second in a debug build.
-    pub const DEFAULT_MAX_CANDIDATES: usize = 20_000;
+    /// The default [`Budget::max_work_per_certificate`]: 10,000 operations per presented
+    /// certificate. webpki's own budget is 200,000 path-building calls per check (after
+    /// CVE-2018-16875), each a signature check; assembly's operations are byte comparisons,
+    /// so even a 100-certificate list stays within a millisecond's work per thousand
+    /// certificates. Every x509-limbo case and every test chain is assembled far inside it.
+    pub const DEFAULT_MAX_WORK_PER_CERTIFICATE: usize = 10_000;
 }
 
 impl Default for Budget {
     fn default() -> Self {
         Self {
             max_depth: Self::DEFAULT_MAX_DEPTH,
-            max_candidates: Self::DEFAULT_MAX_CANDIDATES,
+            max_work_per_certificate: Self::DEFAULT_MAX_WORK_PER_CERTIFICATE,
         }
     }
 }
 
+/// What it costs to reach a certificate: its anchor lookup and its self-issued check.
+const NODE: usize = 2;
+
 /// Where a certificate on an assembled path came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub(crate) enum Source {
+pub enum Source {
     /// The server presented it, at this position (0-based).
     Presented(usize),
-    /// It came from the intermediate pool, at this position.
+    /// It came from the intermediate pool, at this position ([`Pool::certificates`]).
     Pool(usize),
 }
 
-/// One certificate on an assembled path.
+/// One certificate on an assembled path, borrowed from the caller's DER.
 #[derive(Clone, Copy, Debug)]
-pub(crate) struct Link<'a> {
+pub struct Link<'a> {
     pub(crate) source: Source,
     pub(crate) skim: Skim<'a>,
 }
 
-/// How an assembled path ends.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum End {
-    /// The last certificate's issuer is an anchor of store `store`, anchor `anchor`.
-    Anchor { store: usize, anchor: usize },
-    /// The last certificate names itself as issuer and no store holds it.
-    SelfIssued,
-    /// Nothing available has the last certificate's issuer name.
-    MissingIssuer,
-    /// The path reached the depth limit.
-    TooDeep,
-}
+impl<'a> Link<'a> {
+    /// Where the certificate came from.
+    pub fn source(&self) -> Source {
+        self.source
+    }
 
-impl End {
-    /// Lower is a better explanation: an anchor beats an untrusted root beats a gap.
-    fn rank(self) -> u8 {
-        match self {
-            Self::Anchor { .. } => 0,
-            Self::SelfIssued => 1,
-            Self::MissingIssuer => 2,
-            Self::TooDeep => 3,
-        }
+    /// The certificate itself, borrowed from what was passed to [`assemble`].
+    pub fn der(&self) -> CertificateDer<'a> {
+        CertificateDer::from(self.skim.der)
     }
 }
 
@@ -96,7 +101,7 @@ pub(crate) type Links<'a> = SmallVec<[Link<'a>; 4]>;
 #[derive(Clone, Debug)]
 pub(crate) struct Path<'a> {
     pub(crate) links: Links<'a>,
-    pub(crate) end: End,
+    pub(crate) end: AnchorMatch,
 }
 
 impl Path<'_> {
@@ -107,7 +112,7 @@ impl Path<'_> {
 
 /// How good a path ending in `end` through `links` is, lower first: an anchor, then the
 /// fewest pool certificates, then the shortest.
-fn rank(end: End, links: &[Link<'_>]) -> (u8, usize, usize) {
+fn rank(end: AnchorMatch, links: &[Link<'_>]) -> (u8, usize, usize) {
     let pool = links
         .iter()
         .filter(|l| matches!(l.source, Source::Pool(_)))
@@ -115,30 +120,140 @@ fn rank(end: End, links: &[Link<'_>]) -> (u8, usize, usize) {
     (end.rank(), pool, links.len())
 }
 
-/// The result of assembly: the best path found, and whether the budget ran out first.
+/// The result of assembly: the best path found, how it ends, whether the budget ran out
+/// first, and the work it took.
 #[derive(Clone, Debug)]
-pub(crate) struct Assembly<'a> {
+pub struct Assembly<'a> {
     pub(crate) best: Path<'a>,
     pub(crate) exhausted: bool,
+    pub(crate) work: usize,
 }
 
-/// Builds the best candidate path for `presented[0]`.
+impl<'a> Assembly<'a> {
+    /// The best path found, leaf first: one ending at an anchor if any does, then the one
+    /// with the fewest pool certificates, then the shortest.
+    pub fn path(&self) -> &[Link<'a>] {
+        &self.best.links
+    }
+
+    /// How the path ends: the anchor that ends it, or why none does. The same answer as
+    /// [`crate::match_anchor`] on [`path`](Self::path), except that only assembly knows
+    /// when it stopped at [`Budget::max_depth`] ([`AnchorMatch::TooDeep`]).
+    pub fn end(&self) -> AnchorMatch {
+        self.best.end
+    }
+
+    /// Whether the work budget ran out before the search was complete: a better path may
+    /// exist.
+    pub fn exhausted(&self) -> bool {
+        self.exhausted
+    }
+
+    /// The operations assembly spent, as [`Budget`] counts them: at most
+    /// [`Budget::max_work_per_certificate`] per presented certificate.
+    pub fn work(&self) -> usize {
+        self.work
+    }
+}
+
+/// Builds the best candidate path for `presented[0]`, the leaf, from `presented` (the
+/// server's certificates, in any order) and `pool`, towards an anchor of `stores`, within
+/// `budget`.
 ///
 /// Issuers are found by subject name; when the child carries an authority key identifier and
 /// the candidate a subject key identifier they should agree ([RFC 5280 section 4.2.1.1]): a
 /// presented candidate that disagrees is used only when no presented one agrees (webpki
-/// itself matches by name alone), a pool candidate never. The pool's key-id index is used
-/// first so a pool full of same-name certificates is not scanned.
-/// A certificate appears at most once per path, which breaks cross-sign loops.
+/// itself matches by name alone), a pool candidate never. A certificate appears at most once
+/// per path, which breaks cross-sign loops ([RFC 4158 section 5.2]). Presented certificates
+/// after the leaf that do not parse are skipped.
 ///
+/// # Errors
+///
+/// [`InputError::Certificate`] when there is no leaf or it does not parse.
+///
+/// ```
+/// use certdeps::{AnchorMatch, Budget, Source, TrustStore, assemble, decode_certificates};
+///
+/// // The server sends its leaf and intermediate; the client trusts the root.
+/// let presented = decode_certificates(format!("{LEAF}{INTERMEDIATE}").as_bytes())?;
+/// let root = decode_certificates(ROOT.as_bytes())?;
+/// let stores = [TrustStore::from_certificates("private", root)?];
+///
+/// let assembly = assemble(&presented, None, &stores, Budget::default())?;
+/// let sources: Vec<Source> = assembly.path().iter().map(|l| l.source()).collect();
+/// assert_eq!(sources, [Source::Presented(0), Source::Presented(1)]);
+/// assert_eq!(assembly.end(), AnchorMatch::Anchored { store: 0, anchor: 0 });
+/// assert!(!assembly.exhausted());
+/// assert!(assembly.work() <= 2 * Budget::DEFAULT_MAX_WORK_PER_CERTIFICATE);
+/// # const LEAF: &str = "-----BEGIN CERTIFICATE-----
+/// # MIIBVzCCAQmgAwIBAgIBAzAFBgMrZXAwFTETMBEGA1UEAwwKQ29udG9zbyBDQTAg
+/// # Fw0yNjEyMDQxODQxNDZaGA8yMTI2MTExMDE4NDE0NlowHDEaMBgGA1UEAwwRbWFp
+/// # bC5jb250b3NvLnRlc3QwKjAFBgMrZXADIQCg0P5gLXtkUZ/QO8gvxAOyNQHzT+0X
+/// # w/0Dj8WT7hugp6N1MHMwHAYDVR0RBBUwE4IRbWFpbC5jb250b3NvLnRlc3QwEwYD
+/// # VR0lBAwwCgYIKwYBBQUHAwEwHwYDVR0jBBgwFoAUkL52hrFUc6Hj3pccNryEECfc
+/// # qMowHQYDVR0OBBYEFOxBUwwQsF9/Of73F8kPxHb3p+h4MAUGAytlcANBABYP4BYG
+/// # dD282FbXh3UkaflIRNLomLzBeGmiJNpOKEPlhM1+iWXgbFIm3+ao0PX3ZueQdVJq
+/// # AIuX+36kXP8aEAc=
+/// # -----END CERTIFICATE-----
+/// # ";
+/// # const INTERMEDIATE: &str = "-----BEGIN CERTIFICATE-----
+/// # MIIBPzCB8qADAgECAgECMAUGAytlcDAXMRUwEwYDVQQDDAxDb250b3NvIFJvb3Qw
+/// # IBcNMjYxMjA0MTg0MTQ2WhgPMjEyNjExMTAxODQxNDZaMBUxEzARBgNVBAMMCkNv
+/// # bnRvc28gQ0EwKjAFBgMrZXADIQBjxdh4kXhMLFUhgL2OYFLQwfiMOjGmlKOVDCCt
+/// # 24y1OKNjMGEwDwYDVR0TAQH/BAUwAwEB/zAOBgNVHQ8BAf8EBAMCAgQwHQYDVR0O
+/// # BBYEFJC+doaxVHOh496XHDa8hBAn3KjKMB8GA1UdIwQYMBaAFJtAPmesNfv0CWA+
+/// # 6vJFaBKuZSvaMAUGAytlcANBACRBlvOtwlffKxiHCfEK6yvoM3QETsD2LO2NRO/1
+/// # xhDb6yKqt1kn1KA6DQ8yoYmcC3IYgG/jD8OdlDxuCsCd+g8=
+/// # -----END CERTIFICATE-----
+/// # ";
+/// # const ROOT: &str = "-----BEGIN CERTIFICATE-----
+/// # MIIBQTCB9KADAgECAgEBMAUGAytlcDAXMRUwEwYDVQQDDAxDb250b3NvIFJvb3Qw
+/// # IBcNMjYxMjA0MTg0MTQ1WhgPMjEyNjExMTAxODQxNDVaMBcxFTATBgNVBAMMDENv
+/// # bnRvc28gUm9vdDAqMAUGAytlcAMhABFl4G0/nb9cDQAhwTy4x7+mMY/qePBOguss
+/// # vK1WFleVo2MwYTAdBgNVHQ4EFgQUm0A+Z6w1+/QJYD7q8kVoEq5lK9owHwYDVR0j
+/// # BBgwFoAUm0A+Z6w1+/QJYD7q8kVoEq5lK9owDwYDVR0TAQH/BAUwAwEB/zAOBgNV
+/// # HQ8BAf8EBAMCAgQwBQYDK2VwA0EARC7L4Ezoxw647ezhTh9PsJy9ayUYINmgWn55
+/// # Iw6tQwpag8AijTzZh9cE7VYOYbY/cmai4/islBCtnv4tAKlvAA==
+/// # -----END CERTIFICATE-----
+/// # ";
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// [RFC 4158 section 5.2]: https://www.rfc-editor.org/rfc/rfc4158#section-5.2
 /// [RFC 5280 section 4.2.1.1]: https://www.rfc-editor.org/rfc/rfc5280#section-4.2.1.1
-pub(crate) fn assemble<'a>(
+pub fn assemble<'a>(
+    presented: &'a [CertificateDer<'_>],
+    pool: Option<&'a Pool>,
+    stores: &[TrustStore],
+    budget: Budget,
+) -> Result<Assembly<'a>, InputError> {
+    let leaf = presented.first().ok_or(InputError::Certificate {
+        index: 0,
+        offset: 0,
+        reason: "no certificate was presented".to_owned(),
+    })?;
+    Skim::new(leaf.as_ref()).map_err(|e| InputError::certificate(0, &e))?;
+    let skims: Vec<Option<Skim<'a>>> = presented
+        .iter()
+        .map(|c| Skim::new(c.as_ref()).ok())
+        .collect();
+    // The leaf skims, so assembly always has a path to answer with.
+    assemble_skims(&skims, pool, stores, budget).ok_or(InputError::Certificate {
+        index: 0,
+        offset: 0,
+        reason: "the leaf could not be read".to_owned(),
+    })
+}
+
+/// [`assemble`] on certificates already skimmed (`None` where one does not parse); `None`
+/// when the leaf is missing or does not parse.
+pub(crate) fn assemble_skims<'a>(
     presented: &[Option<Skim<'a>>],
     pool: Option<&'a Pool>,
     stores: &[TrustStore],
     budget: Budget,
 ) -> Option<Assembly<'a>> {
-    if pool.is_none() && presented.len() <= SCAN_LIMIT {
+    if pool.is_none() {
         if let Some(assembly) = follow(presented, stores, budget) {
             return Some(assembly);
         }
@@ -146,28 +261,71 @@ pub(crate) fn assemble<'a>(
     search(presented, pool, stores, budget)
 }
 
+/// The work counter: operations spent against the budget's limit for this input.
+#[derive(Clone, Copy, Debug)]
+struct Work {
+    spent: usize,
+    limit: usize,
+    /// An operation was refused: the search stopped short.
+    refused: bool,
+}
+
+impl Work {
+    fn new(budget: Budget, presented: usize) -> Self {
+        let per_certificate = budget.max_work_per_certificate.max(NODE);
+        Self {
+            spent: 0,
+            limit: per_certificate.saturating_mul(presented.max(1)),
+            refused: false,
+        }
+    }
+
+    /// Spends `n` operations if they fit; otherwise spends nothing, remembers the refusal
+    /// and answers `false`, so the count never passes the limit.
+    fn spend(&mut self, n: usize) -> bool {
+        match self.spent.checked_add(n) {
+            Some(total) if total <= self.limit => {
+                self.spent = total;
+                true
+            }
+            _ => {
+                self.refused = true;
+                false
+            }
+        }
+    }
+}
+
 /// [`assemble`] where the search would not branch: no pool, and every certificate on the
 /// way has at most one presented candidate issuer, as in nearly every chain a server sends.
 /// The search then visits one path, so it is followed in a loop, keeping the best end as the
-/// search does, with no stack of paths to copy. `None` as soon as a certificate has two
-/// candidates (or the budget could run out), and the search decides.
+/// search does, with no stack of paths to copy, and charging the work the search would, so
+/// that either answers the same. `None` for a list long enough for the search to index, as
+/// soon as a certificate has two candidates, or when the budget runs out: the search decides.
 fn follow<'a>(
     presented: &[Option<Skim<'a>>],
     stores: &[TrustStore],
     budget: Budget,
 ) -> Option<Assembly<'a>> {
+    if presented.len() > SCAN_LIMIT {
+        return None;
+    }
+    let mut work = Work::new(budget, presented.len());
     // The walk keeps positions, not links: every certificate on it is presented, and the
     // skims are copied once, into the path kept.
     let mut on_path: SmallVec<[usize; 8]> = SmallVec::new();
     let mut at = 0;
     // (how it ends, how many certificates): the best end so far. Every path here is a prefix
     // of this one with no pool certificate, so `rank` comes down to the end, then the length.
-    let mut best: Option<(End, usize)> = None;
-    let mut keep = |end: End, len: usize| {
+    let mut best: Option<(AnchorMatch, usize)> = None;
+    let mut keep = |end: AnchorMatch, len: usize| {
         if best.is_none_or(|(e, n)| (end.rank(), len) < (e.rank(), n)) {
             best = Some((end, len));
         }
     };
+    if !work.spend(NODE) {
+        return None;
+    }
     loop {
         let node = presented.get(at)?.as_ref()?;
         on_path.push(at);
@@ -177,14 +335,13 @@ fn follow<'a>(
             break;
         }
         if len > 1 && looks_self_signed(node) {
-            keep(End::SelfIssued, len);
+            keep(untrusted(len - 1), len);
         }
         if len >= budget.max_depth {
-            keep(End::TooDeep, len);
+            keep(AnchorMatch::TooDeep, len);
             break;
         }
-        // The search's budget counts one per candidate tried: this walk tries one per link.
-        if len >= budget.max_candidates {
+        if !work.spend(presented.len().saturating_sub(1)) {
             return None;
         }
         let mut next = None;
@@ -196,17 +353,24 @@ fn follow<'a>(
                 next = Some(i);
             }
         }
+        // The search compares the one candidate's key identifier, and tries it.
+        if next.is_some() && !(work.spend(1) && work.spend(1 + len)) {
+            return None;
+        }
         match next {
             Some(i)
                 if !on_path
                     .iter()
                     .any(|&j| presented_der(presented, j) == presented_der(presented, i)) =>
             {
+                if !work.spend(NODE) {
+                    return None;
+                }
                 at = i
             }
             // Nothing issues it, or only a certificate already on the path.
             _ => {
-                keep(dead_end(node), len);
+                keep(dead_end(node, len - 1), len);
                 break;
             }
         }
@@ -226,30 +390,13 @@ fn follow<'a>(
     Some(Assembly {
         best: Path { links, end },
         exhausted: false,
+        work: work.spent,
     })
-}
-
-/// How a path ends at `node` when nothing (new) issues it: an untrusted root if it looks
-/// self-signed, else a gap where its issuer should be.
-fn dead_end(node: &Skim<'_>) -> End {
-    if looks_self_signed(node) {
-        End::SelfIssued
-    } else {
-        End::MissingIssuer
-    }
 }
 
 /// The DER of presented certificate `i`, as skimmed.
 fn presented_der<'a>(presented: &[Option<Skim<'a>>], i: usize) -> Option<&'a [u8]> {
     Some(presented.get(i)?.as_ref()?.der)
-}
-
-/// The issuer of `node` in a store, if any: the first store that holds one wins.
-fn anchor_for(stores: &[TrustStore], node: &Skim<'_>) -> Option<End> {
-    stores.iter().enumerate().find_map(|(s, store)| {
-        let anchor = store.anchor_index(node.issuer)?;
-        Some(End::Anchor { store: s, anchor })
-    })
 }
 
 /// [`assemble`] by depth-first search over every candidate issuer.
@@ -276,20 +423,26 @@ fn search<'a>(
     };
     let mut stack = Links::new();
     stack.push(first);
+    let mut work = Work::new(budget, presented.len());
+    // The limit is at least one certificate's worth, so the leaf is always reached.
+    work.spend(NODE);
     let mut search = Search {
         presented,
         by_subject: by_subject.as_ref(),
         pool,
         stores,
         budget,
-        spent: 0,
+        work,
         best: None,
         stack,
     };
     search.extend();
-    let exhausted = search.spent >= budget.max_candidates;
     let best = search.best?;
-    Some(Assembly { best, exhausted })
+    Some(Assembly {
+        best,
+        exhausted: search.work.refused,
+        work: search.work.spent,
+    })
 }
 
 /// Presented lists up to this long are scanned for issuers rather than indexed.
@@ -302,7 +455,7 @@ struct Search<'s, 'a> {
     pool: Option<&'a Pool>,
     stores: &'s [TrustStore],
     budget: Budget,
-    spent: usize,
+    work: Work,
     best: Option<Path<'a>>,
     /// The path being extended, as deep as the budget allows; in place up to the usual leaf,
     /// two intermediates and a root.
@@ -314,20 +467,21 @@ impl<'s, 'a> Search<'s, 'a> {
         let Some(node) = self.stack.last().map(|l| l.skim) else {
             return;
         };
+        let at = self.stack.len() - 1;
         if let Some(end) = anchor_for(self.stores, &node) {
             return self.finish(end);
         }
         // A self-signed issuer ends a path as an untrusted root even when same-named
         // certificates could extend it (a chain of same-name, same-key CAs would otherwise
         // only ever end at the depth limit); extending goes on, so an anchor still wins.
-        if self.stack.len() > 1 && looks_self_signed(&node) {
-            self.finish(End::SelfIssued);
+        if at > 0 && looks_self_signed(&node) {
+            self.finish(untrusted(at));
         }
         if self.stack.len() >= self.budget.max_depth {
-            return self.finish(End::TooDeep);
+            return self.finish(AnchorMatch::TooDeep);
         }
-        // The presented candidates are read in place (no list is made: most nodes have one
-        // or none); only pool hits, when there is a pool, are collected. Plain loops, not
+        // The presented candidates are found in one pass and kept in place (most nodes have
+        // one or none); pool hits, when there is a pool, are collected. Plain loops, not
         // iterator chains: this runs on every failing check, and its code competes with
         // webpki's for the instruction cache.
         let presented = self.presented;
@@ -338,36 +492,43 @@ impl<'s, 'a> Search<'s, 'a> {
             .by_subject
             .map(|by_subject| by_subject.get(issuer).map_or(&[][..], Vec::as_slice));
         let count = listed.map_or(presented.len().saturating_sub(1), <[usize]>::len);
-        let position = |k: usize| listed.map_or(Some(k + 1), |l| l.get(k).copied());
-        let named = |k: usize| {
-            let skim = presented.get(position(k)?).copied().flatten()?;
-            (skim.subject == issuer).then_some(skim)
-        };
+        if !self.work.spend(count) {
+            return self.finish(dead_end(&node, at));
+        }
+        let mut named: SmallVec<[(usize, Skim<'a>); 2]> = SmallVec::new();
+        for k in 0..count {
+            let position = listed.map_or(Some(k + 1), |l| l.get(k).copied());
+            if let Some(i) = position {
+                if let Some(skim) = presented.get(i).copied().flatten() {
+                    if skim.subject == issuer {
+                        named.push((i, skim));
+                    }
+                }
+            }
+        }
         // webpki matches issuers by name alone; key identifiers only order the search. A
         // presented same-name certificate with another key is still a candidate (when
         // nothing better is presented), so that a wrong or outdated intermediate shows up
         // on the path, where its signature is then found not to verify. Of several, only
         // those whose key identifiers fit, if any do.
-        let (mut several, mut fitting, mut seen) = (false, false, 0);
-        for k in 0..count {
-            if let Some(skim) = named(k) {
-                seen += 1;
-                several |= seen > 1;
-                fitting |= key_ids_fit(aki, &skim);
-            }
+        if !self.work.spend(named.len()) {
+            return self.finish(dead_end(&node, at));
         }
-        let only_fitting = several && fitting;
+        let fitting = named.iter().any(|(_, skim)| key_ids_fit(aki, skim));
+        let only_fitting = named.len() > 1 && fitting;
+        if only_fitting {
+            if !self.work.spend(named.len()) {
+                return self.finish(dead_end(&node, at));
+            }
+            named.retain(|(_, skim)| key_ids_fit(aki, skim));
+        }
         // Gathered before any is tried, so the pool's share of the budget is what was left
         // when the node was reached.
         let pooled = self.pool_candidates(&node);
         let mut any = false;
         let mut going = true;
-        for k in 0..count {
-            let Some(skim) = named(k) else { continue };
-            if only_fitting && !key_ids_fit(aki, &skim) {
-                continue;
-            }
-            let source = Source::Presented(position(k).unwrap_or_default());
+        for (i, skim) in named {
+            let source = Source::Presented(i);
             going = self.try_issuer(Link { source, skim }, &mut any);
             if !going {
                 break;
@@ -381,19 +542,21 @@ impl<'s, 'a> Search<'s, 'a> {
             }
         }
         if !any {
-            self.finish(dead_end(&node));
+            self.finish(dead_end(&node, at));
         }
     }
 
     /// Extends the path through `link` unless it is already on it; `false` once the search
     /// must stop (the budget is spent, or the best path cannot be bettered).
     fn try_issuer(&mut self, link: Link<'a>, any: &mut bool) -> bool {
-        if self.spent >= self.budget.max_candidates || self.is_perfect() {
+        if self.is_perfect() || !self.work.spend(1 + self.stack.len()) {
             return false;
         }
-        self.spent += 1;
         if self.stack.iter().any(|on| on.skim.der == link.skim.der) {
             return true;
+        }
+        if !self.work.spend(NODE) {
+            return false;
         }
         *any = true;
         self.stack.push(link);
@@ -411,35 +574,40 @@ impl<'s, 'a> Search<'s, 'a> {
 
     /// Pool certificates that may issue `node`: by key identifier first, so that a pool full
     /// of same-name certificates is not scanned, then by name; never one whose key identifier
-    /// disagrees.
-    fn pool_candidates(&self, node: &Skim<'a>) -> Vec<Link<'a>> {
+    /// disagrees. Each certificate looked up costs one operation.
+    fn pool_candidates(&mut self, node: &Skim<'a>) -> Vec<Link<'a>> {
         let Some(pool) = self.pool else {
             return Vec::new();
         };
         let aki = node.authority_key_id();
         let fits = |skim: &Skim<'_>| skim.subject == node.issuer && key_ids_fit(aki, skim);
-        let room = self.budget.max_candidates.saturating_sub(self.spent);
-        let mut hits: Vec<Link<'a>> = match aki {
-            Some(aki) => pool
-                .by_key_id(aki)
-                .filter(|(_, s)| fits(s))
-                .take(room)
-                .map(pool_link)
-                .collect(),
+        let work = &mut self.work;
+        let mut take = |found: &mut dyn Iterator<Item = (usize, Skim<'a>)>| {
+            let mut hits = Vec::new();
+            for (i, skim) in found {
+                if !work.spend(1) {
+                    break;
+                }
+                if fits(&skim) {
+                    hits.push(Link {
+                        source: Source::Pool(i),
+                        skim,
+                    });
+                }
+            }
+            hits
+        };
+        let mut hits = match aki {
+            Some(aki) => take(&mut pool.by_key_id(aki)),
             None => Vec::new(),
         };
         if hits.is_empty() {
-            hits = pool
-                .by_subject(node.issuer)
-                .filter(|(_, s)| fits(s))
-                .take(room)
-                .map(pool_link)
-                .collect();
+            hits = take(&mut pool.by_subject(node.issuer));
         }
         hits
     }
 
-    fn finish(&mut self, end: End) {
+    fn finish(&mut self, end: AnchorMatch) {
         let key = rank(end, &self.stack);
         if self.best.as_ref().is_none_or(|best| key < best.key()) {
             // The links are in place (SmallVec): copying them allocates nothing.
@@ -451,48 +619,25 @@ impl<'s, 'a> Search<'s, 'a> {
     }
 }
 
-/// Whether a candidate issuer's subjectKeyIdentifier agrees with the child's
-/// authorityKeyIdentifier `aki` ([RFC 5280 section 4.2.1.1]); a missing one agrees.
-///
-/// [RFC 5280 section 4.2.1.1]: https://www.rfc-editor.org/rfc/rfc5280#section-4.2.1.1
-pub(crate) fn key_ids_fit(aki: Option<&[u8]>, issuer: &Skim<'_>) -> bool {
-    match (aki, issuer.subject_key_id()) {
-        (Some(aki), Some(ski)) => aki == ski,
-        _ => true,
-    }
-}
-
-fn pool_link<'a>((i, skim): (usize, Skim<'a>)) -> Link<'a> {
-    Link {
-        source: Source::Pool(i),
-        skim,
-    }
-}
-
-/// Whether `skim` looks self-signed: self-issued ([RFC 5280 section 3.2]), and its key
-/// identifiers, when both are present, agree. A self-issued certificate whose
-/// authorityKeyIdentifier names another key (a CA key rollover, or a leaf named like its
-/// CA) was issued by someone else, who is missing.
-///
-/// [RFC 5280 section 3.2]: https://www.rfc-editor.org/rfc/rfc5280#section-3.2
-pub(crate) fn looks_self_signed(skim: &Skim<'_>) -> bool {
-    skim.is_self_issued() && key_ids_fit(skim.authority_key_id(), skim)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::input::decode_pem_certificates;
     use crate::testdata::limbo_cases_or_skip;
 
-    /// What a test compares of an assembly: each link's source and DER, the end, and whether
-    /// the budget ran out.
-    type Shape<'a> = (Vec<(Source, &'a [u8])>, End, bool);
+    /// What a test compares of an assembly: each link's source and DER, the end, whether the
+    /// budget ran out, and the work spent.
+    type Shape<'a> = (Vec<(Source, &'a [u8])>, AnchorMatch, bool, usize);
 
     fn shape<'a>(assembly: &Option<Assembly<'a>>) -> Option<Shape<'a>> {
         let assembly = assembly.as_ref()?;
         let links = assembly.best.links.iter().map(|l| (l.source, l.skim.der));
-        Some((links.collect(), assembly.best.end, assembly.exhausted))
+        Some((
+            links.collect(),
+            assembly.best.end,
+            assembly.exhausted,
+            assembly.work,
+        ))
     }
 
     /// A presented root at the depth limit ends the path as an untrusted root, not as a path
@@ -527,7 +672,10 @@ mod tests {
                 ..Budget::default()
             };
             let followed = follow(&skims, &[], budget);
-            assert_eq!(followed.as_ref().map(|a| a.best.end), Some(End::SelfIssued));
+            assert_eq!(
+                followed.as_ref().map(|a| a.best.end),
+                Some(AnchorMatch::UntrustedRoot { at: 2 })
+            );
             assert_eq!(shape(&followed), shape(&search(&skims, None, &[], budget)));
         }
     }
@@ -545,11 +693,15 @@ mod tests {
             Budget::default(),
             Budget {
                 max_depth: 2,
-                max_candidates: 20_000,
+                ..Budget::default()
             },
             Budget {
-                max_depth: 8,
-                max_candidates: 2,
+                max_work_per_certificate: 2,
+                ..Budget::default()
+            },
+            Budget {
+                max_work_per_certificate: 5,
+                ..Budget::default()
             },
         ];
         let (mut followed, mut searched) = (0, 0);

@@ -36,9 +36,9 @@ use std::sync::Arc;
 use pki_types::{CertificateDer, UnixTime};
 use smallvec::SmallVec;
 
-use crate::anchor::{AnchorMatch, classify};
+use crate::anchor::AnchorMatch;
 use crate::cert::{Description, Skim, sha256_hex};
-use crate::chain::{End, Path, Source, assemble};
+use crate::chain::{Path, Source, assemble_skims};
 use crate::config::Config;
 use crate::endpoint::Endpoint;
 use crate::finding::{Code, Evidence, Finding, Severity, Text};
@@ -150,12 +150,12 @@ impl<'p> Diagnosis<'p> {
         };
         self.malformed();
         let first = self.first();
-        let assembly = assemble(self.skims, None, self.config.stores(), self.config.budget());
+        let assembly = assemble_skims(self.skims, None, self.config.stores(), self.config.budget());
         let path = assembly.as_ref().map(|a| &a.best);
         // The path to show, when the pool completes it; otherwise `path`.
         let mut completed_path = None;
         let mut shown_anchor = None;
-        if let Some(AnchorMatch::Anchored { store, anchor }) = path.map(classify) {
+        if let Some(AnchorMatch::Anchored { store, anchor }) = path.map(|p| p.end) {
             shown_anchor = self.anchor_entry((store, anchor));
         }
         let before = self.findings.len();
@@ -237,7 +237,7 @@ impl<'p> Diagnosis<'p> {
         let shown_path = completed_path.as_ref().or(path);
         let on_path = presented_indices(shown_path).collect::<Positions>();
         let on_path = &*on_path;
-        let complete = shown_path.is_some_and(|p| p.end != End::TooDeep)
+        let complete = shown_path.is_some_and(|p| p.end != AnchorMatch::TooDeep)
             && !assembly.as_ref().is_some_and(|a| a.exhausted);
         self.hygiene(on_path, complete && first == First::Leaf);
         if shown_anchor.is_some() {

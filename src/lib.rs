@@ -39,6 +39,7 @@ mod diagnose;
 mod endpoint;
 mod error;
 mod finding;
+mod host;
 mod input;
 mod key;
 mod name;
@@ -51,12 +52,14 @@ mod testdata;
 mod verdict;
 mod verifier;
 
+pub use anchor::{AnchorMatch, match_anchor};
 pub use cache::CacheStats;
 pub use cert::Description;
-pub use chain::Budget;
+pub use chain::{Assembly, Budget, Link, Source, assemble};
 pub use endpoint::{Endpoint, EndpointError, Host, Protocol, Tls};
 pub use error::{ConfigError, Error, StoreError};
 pub use finding::{Code, Evidence, Finding, Severity};
+pub use host::match_endpoint;
 pub use input::{
     InputError, decode_certificates, decode_crls, decode_pem_certificates, read_certificates,
 };
@@ -64,9 +67,9 @@ pub use key::PublicKey;
 pub use name::{NameMatch, San, dns_name_matches, match_host};
 pub use pki_types::{CertificateDer, CertificateRevocationListDer, UnixTime};
 pub use pool::Pool;
-pub use report::{AnchorSummary, PathElement, PathSource, Report, format_time};
+pub use report::{AnchorSummary, PathElement, PathSource, Report};
 pub use store::{Anchor, StoreKind, TrustStore};
-pub use verdict::{MAX_PRESENTED_BYTES, Rejection, Verdict, verify};
+pub use verdict::{MAX_PRESENTED_BYTES, Rejection, Verdict};
 pub use verifier::{DEFAULT_EXPIRY_HORIZON, Verifier, VerifierBuilder};
 
 /// The README's examples, compiled and run as doctests so that they cannot drift.

@@ -93,6 +93,9 @@ pub enum NameMatch {
         /// legacy clients that fall back to the CN would accept) but no SAN
         /// does. The fix is a certificate with the name in its SANs.
         cn_only: bool,
+        /// The names the certificate is valid for: its SANs that can identify a
+        /// server (dNSName and iPAddress), in certificate order.
+        valid_for: Vec<San>,
     },
 }
 
@@ -122,6 +125,11 @@ pub fn match_host(host: &Host, sans: &[San], common_names: &[&str]) -> NameMatch
     }
     NameMatch::Mismatch {
         cn_only: common_names.iter().any(|cn| cn_matches(host, cn)),
+        valid_for: sans
+            .iter()
+            .filter(|san| matches!(san, San::Dns(_) | San::Ip(_)))
+            .cloned()
+            .collect(),
     }
 }
 
@@ -639,8 +647,25 @@ mod tests {
         San::Ip(text.parse().unwrap())
     }
 
-    const MISMATCH: NameMatch = NameMatch::Mismatch { cn_only: false };
-    const CN_ONLY: NameMatch = NameMatch::Mismatch { cn_only: true };
+    /// Mismatches are compared on `cn_only` here; `valid_for` has its own test.
+    const MISMATCH: NameMatch = NameMatch::Mismatch {
+        cn_only: false,
+        valid_for: Vec::new(),
+    };
+    const CN_ONLY: NameMatch = NameMatch::Mismatch {
+        cn_only: true,
+        valid_for: Vec::new(),
+    };
+
+    fn without_names(found: NameMatch) -> NameMatch {
+        match found {
+            NameMatch::Mismatch { cn_only, .. } => NameMatch::Mismatch {
+                cn_only,
+                valid_for: Vec::new(),
+            },
+            matched => matched,
+        }
+    }
 
     /// `(host, sans, common names, expected)`.
     fn host_vectors() -> Vec<(Host, Vec<San>, Vec<&'static str>, NameMatch)> {
@@ -790,11 +815,28 @@ mod tests {
     fn match_host_vectors() {
         for (host, sans, common_names, expected) in host_vectors() {
             assert_eq!(
-                match_host(&host, &sans, &common_names),
+                without_names(match_host(&host, &sans, &common_names)),
                 expected,
                 "{host} against {sans:?} / CN {common_names:?}"
             );
         }
+    }
+
+    /// A mismatch lists the names that can identify a server, and only those.
+    #[test]
+    fn a_mismatch_lists_the_server_names() {
+        let sans = [
+            san_dns("a.example"),
+            San::Email("ops@example".to_owned()),
+            san_ip("192.0.2.1"),
+        ];
+        assert_eq!(
+            match_host(&dns("b.example"), &sans, &[]),
+            NameMatch::Mismatch {
+                cn_only: false,
+                valid_for: vec![san_dns("a.example"), san_ip("192.0.2.1")],
+            }
+        );
     }
 
     #[test]
@@ -849,7 +891,7 @@ mod tests {
                 NameMatch::Matched(San::Ip(IpAddr::V6(Ipv6Addr::LOCALHOST))),
                 r#"{"matched":{"type":"ip","value":"::1"}}"#,
             ),
-            (CN_ONLY, r#"{"mismatch":{"cn_only":true}}"#),
+            (CN_ONLY, r#"{"mismatch":{"cn_only":true,"valid_for":[]}}"#),
         ];
         for (value, json) in cases {
             assert_eq!(serde_json::to_string(&value).unwrap(), json);

@@ -12,8 +12,8 @@ use crate::input;
 
 /// The most certificates one lookup by subject or key identifier yields, so that a pool
 /// holding thousands of certificates with one name costs chain assembly no more than a
-/// normal one: each node of the search looks at this many candidates at most, and the search
-/// visits at most [`crate::Budget::max_candidates`] nodes. Real pools hold a handful of
+/// normal one: each node of the search looks at this many candidates at most, each one
+/// operation of [`crate::Budget::max_work_per_certificate`]. Real pools hold a handful of
 /// certificates per name (a CA's re-issues and cross-signs), and webpki, which would have to
 /// verify any path the pool suggests, gives up after 100 signature checks.
 const MAX_PER_LOOKUP: usize = 32;

@@ -8,7 +8,7 @@ use std::sync::{Arc, OnceLock};
 use pki_types::{CertificateDer, UnixTime};
 use smallvec::SmallVec;
 
-use crate::cert::{Description, Skim, sha256_hex};
+use crate::cert::{Description, Skim, format_time, sha256_hex};
 use crate::endpoint::Endpoint;
 use crate::finding::{Code, Finding, Severity};
 use crate::presented::Presented;
@@ -159,7 +159,8 @@ impl Report {
         self.finding(code).is_some()
     }
 
-    /// The codes of all findings, in report order.
+    /// The codes of all findings, in report order. Allocates a `Vec` on each call;
+    /// `findings().iter().map(|f| f.code)` reads them in place.
     pub fn codes(&self) -> Vec<Code> {
         self.findings.iter().map(|f| f.code).collect()
     }
@@ -204,6 +205,9 @@ impl Report {
     }
 
     /// The path from the leaf to the anchor (or as far as it goes), each with its source.
+    ///
+    /// Built on each call: every element's subject is written out and its certificate
+    /// hashed, so a caller that reads it more than once should keep the result.
     pub fn path(&self) -> Vec<PathElement> {
         let mut out: Vec<PathElement> = self
             .path
@@ -240,6 +244,9 @@ impl Report {
     }
 
     /// The anchor that ends the path, when there is one.
+    ///
+    /// Built on each call (the subject is written out and the store name copied); the
+    /// store that holds it is [`crate::Verifier::stores`].
     pub fn anchor(&self) -> Option<AnchorSummary> {
         self.anchor.as_ref().map(|a| AnchorSummary {
             subject: name_to_string(a.subject()),
@@ -359,11 +366,6 @@ fn short(hex: &str) -> &str {
     hex.get(..16).unwrap_or(hex)
 }
 
-/// RFC 3339 UTC, seconds precision: `2026-06-01T00:00:00Z`.
-pub fn format_time(time: UnixTime) -> String {
-    crate::cert::format_time(time)
-}
-
 /// A Name's contents (webpki's form, no SEQUENCE header) as an RFC 4514 string.
 pub(crate) fn name_to_string(contents: &[u8]) -> String {
     crate::cert::name_text(contents)
@@ -398,8 +400,8 @@ mod json {
                     "subject": d.subject,
                     "issuer": d.issuer,
                     "serial": d.serial,
-                    "not_before": super::format_time(d.not_before),
-                    "not_after": super::format_time(d.not_after),
+                    "not_before": crate::cert::format_time(d.not_before),
+                    "not_after": crate::cert::format_time(d.not_after),
                     "sha256": d.sha256,
                     "san": d.san.iter().map(san_value).collect::<Vec<_>>(),
                     "is_ca": d.is_ca,
@@ -413,7 +415,7 @@ mod json {
             .collect();
         json!({
             "endpoint": endpoint,
-            "at": super::format_time(report.at),
+            "at": crate::cert::format_time(report.at),
             "trusted": report.is_trusted(),
             "webpki": report.verdict.rejection().map(|r| r.webpki().to_owned()),
             "presented": presented,

@@ -239,7 +239,7 @@ impl Verdict {
 /// is refused with [`Code::BudgetExceeded`] without running webpki.
 ///
 /// [RFC 5280 section 4.2.1.12]: https://www.rfc-editor.org/rfc/rfc5280#section-4.2.1.12
-pub fn verify(
+pub(crate) fn verify(
     presented: &[CertificateDer<'_>],
     anchors: &[TrustAnchor<'_>],
     server_name: Option<&ServerName<'_>>,
@@ -381,6 +381,11 @@ pub(crate) fn names_host(leaf: &CertificateDer<'_>, server_name: &ServerName<'_>
 /// rustls refuses any handshake message over 0xffff bytes (its `MAX_HANDSHAKE_SIZE`), and the
 /// TLS 1.2 Certificate message is a 3-byte list length then each certificate with a 3-byte
 /// length ([RFC 5246 section 7.4.2]; TLS 1.3 adds per-entry extensions, so is larger still).
+///
+///
+/// Public so that a caller that receives certificates from elsewhere (a capture, a fuzzer, a
+/// test) can tell a list no client would accept from one certdeps refused for a certificate
+/// problem: such a list is reported with `budget-exceeded` and webpki is not run.
 ///
 /// [RFC 5246 section 7.4.2]: https://www.rfc-editor.org/rfc/rfc5246#section-7.4.2
 pub const MAX_PRESENTED_BYTES: usize = 0xffff;

@@ -14,8 +14,8 @@
 use std::time::Instant;
 
 use certdeps::{
-    Code, Endpoint, EndpointError, InputError, MAX_PRESENTED_BYTES, Pool, Report, TrustStore,
-    Verifier, decode_certificates,
+    Budget, Code, Endpoint, EndpointError, InputError, MAX_PRESENTED_BYTES, Pool, Report,
+    TrustStore, Verifier, assemble, decode_certificates,
 };
 use pki_types::{CertificateDer, ServerName, TrustAnchor, UnixTime};
 use test_pki::*;
@@ -424,6 +424,169 @@ fn pool_of_100000_self_issued() {
     });
     assert_bounded(&report);
     assert!(!report.is_trusted());
+}
+
+// ---- the assembly work bound -------------------------------------------------------------
+
+/// A DER TLV: `tag`, a definite length, `contents`.
+fn der_tlv(tag: u8, contents: &[u8]) -> Vec<u8> {
+    let len = contents.len();
+    let mut out = vec![tag];
+    match len {
+        0..0x80 => out.push(len as u8),
+        0x80..0x100 => out.extend([0x81, len as u8]),
+        _ => out.extend([0x82, (len >> 8) as u8, len as u8]),
+    }
+    out.extend_from_slice(contents);
+    out
+}
+
+/// The whole TLV at `at`.
+fn tlv_bytes(der: &[u8], at: usize) -> &[u8] {
+    let (_, start, len) = tlv(der, at);
+    &der[at..start + len]
+}
+
+/// A version-1 certificate (no version field) named `name` as both issuer and subject, with
+/// the validity and key of `template`, and 700 empty extensions then one whose OID is the
+/// invalid `06 01 80` (a subidentifier that never ends): hostile to any reader that walks
+/// the extensions, which version 1 should not even have.
+fn hostile_v1(template: &[u8], name: &[u8], serial: u8) -> CertificateDer<'static> {
+    let (_, cert, _) = tlv(template, 0);
+    let (_, tbs, _) = tlv(template, cert);
+    let next = |at: usize| {
+        let (_, start, len) = tlv(template, at);
+        start + len
+    };
+    let mut at = tbs;
+    if template[at] == 0xa0 {
+        at = next(at);
+    }
+    // serial, signature, issuer, then validity and key, which are kept.
+    let signature = next(at);
+    let validity = next(next(signature));
+    let key = next(next(validity));
+    let mut extensions = Vec::new();
+    for _ in 0..700 {
+        extensions.extend(der_tlv(0x30, &[]));
+    }
+    extensions.extend(der_tlv(0x30, &[0x06, 0x01, 0x80]));
+    let mut body = der_tlv(0x02, &[serial]);
+    body.extend_from_slice(tlv_bytes(template, signature));
+    body.extend_from_slice(name);
+    body.extend_from_slice(tlv_bytes(template, validity));
+    body.extend_from_slice(name);
+    body.extend_from_slice(tlv_bytes(template, key));
+    body.extend(der_tlv(0xa3, &der_tlv(0x30, &extensions)));
+    let mut whole = der_tlv(0x30, &body);
+    whole.extend_from_slice(tlv_bytes(template, signature));
+    whole.extend(der_tlv(0x03, &[0x00, 0x00]));
+    CertificateDer::from(der_tlv(0x30, &whole))
+}
+
+/// The issuer Name TLV of `cert`.
+fn issuer_name(cert: &[u8]) -> Vec<u8> {
+    let (_, tbs_at, _) = tlv(cert, 0);
+    let (_, mut at, _) = tlv(cert, tbs_at);
+    let next = |at: usize| {
+        let (_, start, len) = tlv(cert, at);
+        start + len
+    };
+    if cert[at] == 0xa0 {
+        at = next(at);
+    }
+    tlv_bytes(cert, next(next(at))).to_vec()
+}
+
+/// Assembles `presented` (with `pool`) against the verifier's stores under the default
+/// budget, asserts the documented bound on the work, and that the verifier's verdict is raw
+/// webpki's; returns how the assembled path ends, for the caller's own assertions.
+#[track_caller]
+fn assert_work_bounded(
+    name: &str,
+    chain: &Chain,
+    presented: &[CertificateDer<'static>],
+    pool: Option<Pool>,
+) -> certdeps::AnchorMatch {
+    let budget = Budget::default();
+    let stores = [TrustStore::from_certificates("custom", [chain.root.der().clone()]).unwrap()];
+    let (end, work, exhausted) = timed(&format!("{name}: assemble"), || {
+        let assembly = assemble(presented, pool.as_ref(), &stores, budget).unwrap();
+        (assembly.end(), assembly.work(), assembly.exhausted())
+    });
+    let bound = budget.max_work_per_certificate * presented.len();
+    println!("  work {work} of {bound}, exhausted {exhausted}, end {end:?}");
+    assert!(work <= bound, "{name}: work {work} over {bound}");
+    let mut builder = Verifier::builder(stores[0].clone());
+    if let Some(pool) = pool {
+        builder = builder.with_intermediates(pool);
+    }
+    let ep = Endpoint::parse("a.test").unwrap();
+    let report = timed(&format!("{name}: certdeps"), || {
+        builder.build().unwrap().check(&ep, presented, now())
+    });
+    assert_bounded(&report);
+    let raw = raw_webpki(presented, chain.root.der(), Some("a.test"), now());
+    assert_eq!(
+        report.is_trusted(),
+        raw.is_ok(),
+        "{name}: raw {raw:?}\n{report}"
+    );
+    end
+}
+
+/// Ten hostile version-1 certificates carrying the leaf's issuer name, sent after the leaf
+/// and its real intermediate.
+#[test]
+fn work_bound_ten_hostile_v1_certificates() {
+    let chain = Chain::new(KeyType::EcdsaP256, "a.test");
+    let name = issuer_name(&chain.leaf);
+    let mut presented = chain.presented();
+    presented.extend((0..10).map(|n| hostile_v1(chain.inter.der(), &name, n + 1)));
+    let end = assert_work_bounded("10 hostile v1", &chain, &presented, None);
+    assert!(
+        matches!(end, certdeps::AnchorMatch::Anchored { .. }),
+        "{end:?}"
+    );
+}
+
+/// The same ten, with the leaf's real issuer only in the pool: the decoys must not starve
+/// the pool's answer.
+#[test]
+fn work_bound_ten_hostile_v1_certificates_and_the_issuer_in_a_pool() {
+    let chain = Chain::new(KeyType::EcdsaP256, "a.test");
+    let name = issuer_name(&chain.leaf);
+    let mut presented = vec![chain.leaf.clone()];
+    presented.extend((0..10).map(|n| hostile_v1(chain.inter.der(), &name, n + 1)));
+    let mut pool = Pool::new();
+    pool.extend([chain.inter.der().clone()]);
+    let end = assert_work_bounded("10 hostile v1, pool", &chain, &presented, Some(pool));
+    assert!(
+        matches!(end, certdeps::AnchorMatch::Anchored { .. }),
+        "{end:?}"
+    );
+}
+
+/// 482 presented decoys with the leaf issuer's name and their own keys, then the real
+/// intermediate.
+#[test]
+fn work_bound_482_same_subject_decoys() {
+    let chain = Chain::new(KeyType::EcdsaP256, "a.test");
+    let mut presented = vec![chain.leaf.clone()];
+    presented.extend((0..482).map(|n| variant(chain.inter.der(), n, true)));
+    presented.push(chain.inter.der().clone());
+    assert_work_bounded("482 decoys", &chain, &presented, None);
+}
+
+/// A 100,000-certificate pool of one name, none the real issuer (assembly, which matches
+/// names, may still end at the anchor through one; webpki's signature check refuses it).
+#[test]
+fn work_bound_100000_pool_of_one_name() {
+    let chain = Chain::new(KeyType::EcdsaP256, "a.test");
+    let mut pool = Pool::new();
+    pool.extend((0..100_000).map(|n| variant(chain.inter.der(), n, true)));
+    let presented = [chain.leaf.clone()];
+    assert_work_bounded("100k pool", &chain, &presented, Some(pool));
 }
 
 // ---- names -----------------------------------------------------------------------------

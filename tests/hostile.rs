@@ -10,8 +10,8 @@
 use certdeps::{
     Budget, Code, Endpoint, Evidence, MAX_PRESENTED_BYTES, Pool, Report, TrustStore, Verifier,
 };
-use test_pki::{Ca, CertSpec, now};
 use pki_types::{CertificateDer, ServerName, TrustAnchor};
+use test_pki::{Ca, CertSpec, now};
 
 // ---- DER by hand -----------------------------------------------------------------------
 

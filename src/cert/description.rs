@@ -18,6 +18,7 @@ use super::extension_values::{
 };
 use super::skim::Skim;
 use super::{hex, sha256_hex};
+use crate::input::InputError;
 use crate::key::PublicKey;
 use crate::name::San;
 
@@ -74,7 +75,19 @@ pub struct Description {
 
 impl Description {
     /// Decodes a certificate fully with x509-cert.
-    pub fn new(der: &CertificateDer<'_>) -> Result<Self, der::Error> {
+    ///
+    /// # Errors
+    ///
+    /// [`InputError::Certificate`] (index 0) with the byte offset and the decoder's reason
+    /// when `der` is not a certificate x509-cert reads ([RFC 5280 section 4.1]).
+    ///
+    /// [RFC 5280 section 4.1]: https://www.rfc-editor.org/rfc/rfc5280#section-4.1
+    pub fn new(der: &CertificateDer<'_>) -> Result<Self, InputError> {
+        Self::decode(der).map_err(|e| InputError::certificate(0, &e))
+    }
+
+    /// [`Description::new`] with the decoder's own error, whose words a finding quotes.
+    pub(crate) fn decode(der: &CertificateDer<'_>) -> der::Result<Self> {
         let cert = x509_cert::Certificate::from_der(der.as_ref())?;
         let tbs = cert.tbs_certificate();
         // The names through the one writer, from the bytes x509-cert decoded them from; a

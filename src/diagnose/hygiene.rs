@@ -3,10 +3,11 @@
 
 use std::collections::HashMap;
 
+use crate::anchor::looks_self_signed;
 use crate::cert::ValidityAt;
-use crate::chain::looks_self_signed;
+use crate::cert::format_time;
 use crate::finding::{Code, Evidence};
-use crate::report::{format_time, name_to_string};
+use crate::report::name_to_string;
 
 use super::Diagnosis;
 use super::words::{human, secs};

@@ -6,9 +6,9 @@ use std::sync::Arc;
 
 use pki_types::{CertificateDer, TrustAnchor};
 
-use crate::anchor::{AnchorMatch, classify};
+use crate::anchor::{AnchorMatch, key_ids_fit};
 use crate::cert::{hex, sequence_tlv, sha256_hex};
-use crate::chain::{Assembly, End, Link, Path, Source, assemble, key_ids_fit};
+use crate::chain::{Assembly, Link, Path, Source, assemble_skims};
 use crate::endpoint::Endpoint;
 use crate::finding::{Code, Evidence, Text};
 use crate::key::PublicKey;
@@ -33,16 +33,21 @@ impl<'p> Diagnosis<'p> {
         primary: bool,
     ) -> Option<(Path<'p>, Option<AnchorEntry>)> {
         let path = &assembly.best;
-        match classify(path) {
+        let source_at = |at: usize| {
+            path.links
+                .get(at)
+                .map_or(Source::Presented(0), |l| l.source)
+        };
+        match path.end {
             AnchorMatch::SelfSignedLeaf => {
                 self.self_signed();
                 None
             }
-            AnchorMatch::UntrustedRoot { source } => {
-                self.untrusted_root(source, path, false);
+            AnchorMatch::UntrustedRoot { at } => {
+                self.untrusted_root(source_at(at), path, false);
                 None
             }
-            AnchorMatch::MissingIssuer { source } => self.missing_issuer(source, path),
+            AnchorMatch::MissingIssuer { at } => self.missing_issuer(source_at(at), path),
             AnchorMatch::TooDeep => {
                 let leaf = self.label(0);
                 self.push(
@@ -84,9 +89,9 @@ impl<'p> Diagnosis<'p> {
                         Code::BudgetExceeded,
                         None,
                         format!(
-                            "chain assembly stopped after {} candidate issuers; the explanation \
-                             may be incomplete",
-                            self.config.budget().max_candidates
+                            "chain assembly stopped after {} operations (the work budget); the \
+                             explanation may be incomplete",
+                            assembly.work
                         ),
                         "server operator: serve a short, direct chain".to_owned(),
                         Evidence::None,
@@ -224,7 +229,7 @@ impl<'p> Diagnosis<'p> {
         let mut completed = None;
         let mut pool_note = String::new();
         if let Some(pool) = self.config.pool() {
-            let with_pool = assemble(
+            let with_pool = assemble_skims(
                 self.skims,
                 Some(pool),
                 self.config.stores(),
@@ -237,7 +242,7 @@ impl<'p> Diagnosis<'p> {
                 .filter(|l| matches!(l.source, Source::Pool(_)))
                 .map(|l| l.skim.der)
                 .collect();
-            match best.as_ref().map(|b| (classify(b), b)) {
+            match best.as_ref().map(|b| (b.end, b)) {
                 Some((AnchorMatch::Anchored { store, anchor }, best)) if !extra.is_empty() => {
                     add = extra.iter().map(|d| sha256_hex(d)).collect();
                     bundle = Some(pem_bundle(&extra));
@@ -425,7 +430,8 @@ impl<'p> Diagnosis<'p> {
         }
         // Every presented link verifies: the top one is signed by another key than the
         // trusted anchor of that name.
-        let (End::Anchor { store, anchor }, Some(top)) = (path.end, path.links.last()) else {
+        let (AnchorMatch::Anchored { store, anchor }, Some(top)) = (path.end, path.links.last())
+        else {
             return;
         };
         let Source::Presented(i) = top.source else {

@@ -119,7 +119,7 @@ impl<'p> Diagnosis<'p> {
         let common_names: Vec<&str> = common_names.iter().map(String::as_str).collect();
         let cn_only = matches!(
             match_host(host, &[], &common_names),
-            NameMatch::Mismatch { cn_only: true }
+            NameMatch::Mismatch { cn_only: true, .. }
         );
         let (label, quoted_host) = (self.label(0), host.clone());
         let [message, remediation] = Text::lazy_pair(move || {

@@ -4,10 +4,10 @@
 //! [RFC 5280 section 4.1.2.5]: https://www.rfc-editor.org/rfc/rfc5280#section-4.1.2.5
 //! [RFC 5280 section 4.2.1.12]: https://www.rfc-editor.org/rfc/rfc5280#section-4.2.1.12
 
+use crate::cert::format_time;
 use crate::cert::{Description, ValidityAt};
 use crate::chain::Path;
 use crate::finding::{Code, Evidence, Text};
-use crate::report::format_time;
 use crate::verdict::Rejection;
 
 use super::words::{article, human, secs};
@@ -190,7 +190,7 @@ impl<'p> Diagnosis<'p> {
         let Some(der) = self.presented.der(i) else {
             return;
         };
-        let error = match Description::new(&der) {
+        let error = match Description::decode(&der) {
             Err(e) => e.to_string(),
             Ok(_) => "its outer structure is not a certificate".to_owned(),
         };

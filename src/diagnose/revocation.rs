@@ -8,9 +8,11 @@
 use der::Decode;
 use x509_cert::Certificate;
 
-use crate::chain::{Path, looks_self_signed};
+use crate::anchor::looks_self_signed;
+use crate::cert::format_time;
+use crate::chain::Path;
 use crate::finding::{Code, Evidence};
-use crate::report::{format_time, name_to_string};
+use crate::report::name_to_string;
 use crate::verdict::{Cause, Rejection};
 
 use super::{Diagnosis, presented_indices};

@@ -119,6 +119,22 @@ pub enum InputError {
         source: Arc<io::Error>,
     },
 
+    /// A certificate handed to one of the stages ([`crate::assemble`], [`crate::match_anchor`],
+    /// [`crate::match_endpoint`], [`crate::Description::new`]) is not an X.509 certificate
+    /// certdeps can read ([RFC 5280 section 4.1]). A whole check never fails this way: there
+    /// an unreadable certificate is a finding.
+    ///
+    /// [RFC 5280 section 4.1]: https://www.rfc-editor.org/rfc/rfc5280#section-4.1
+    #[error("certificate {index} does not parse at byte {offset}: {reason}")]
+    Certificate {
+        /// Position of the certificate in the list it was given in (0 when given alone).
+        index: usize,
+        /// Byte offset of the problem inside that certificate's DER.
+        offset: usize,
+        /// What the DER decoder said.
+        reason: String,
+    },
+
     /// The input is larger than the limit of 64 MiB.
     #[error(
         "input too large: {len} bytes is more than the {max}-byte limit; a certificate chain is a \
@@ -135,8 +151,8 @@ pub enum InputError {
 impl PartialEq for InputError {
     fn eq(&self, other: &Self) -> bool {
         use InputError::{
-            Der, Empty, EmptyPkcs7, Io, NoCertificates, NoCrls, NotCertificateData, Pem, Pkcs7,
-            TooLarge,
+            Certificate, Der, Empty, EmptyPkcs7, Io, NoCertificates, NoCrls, NotCertificateData,
+            Pem, Pkcs7, TooLarge,
         };
         // Exhaustive on `self`, so that a new variant cannot be forgotten here.
         match self {
@@ -146,6 +162,12 @@ impl PartialEq for InputError {
                 reason,
             } => matches!(other, Der { block: b, offset: o, reason: r }
                 if block == b && offset == o && reason == r),
+            Certificate {
+                index,
+                offset,
+                reason,
+            } => matches!(other, Certificate { index: i, offset: o, reason: r }
+                if index == i && offset == o && reason == r),
             Empty => matches!(other, Empty),
             EmptyPkcs7 { block } => matches!(other, EmptyPkcs7 { block: b } if block == b),
             Io { path, source } => matches!(other, Io { path: p, source: s }
@@ -179,6 +201,20 @@ impl PartialEq for InputError {
 }
 
 impl Eq for InputError {}
+
+impl InputError {
+    /// Certificate `index` failed to decode with `error`: its position inside the DER, when
+    /// the decoder knows it, and the decoder's words.
+    pub(crate) fn certificate(index: usize, error: &der::Error) -> Self {
+        Self::Certificate {
+            index,
+            offset: error
+                .position()
+                .map_or(0, |p| usize::try_from(u32::from(p)).unwrap_or(0)),
+            reason: error.kind().to_string(),
+        }
+    }
+}
 
 fn located(what: &str, block: Option<usize>, offset: usize, reason: &str) -> String {
     match block {

@@ -25,6 +25,7 @@ mod name_mismatch;
 mod order;
 mod revocation;
 mod self_signed;
+mod stages;
 mod unsupported_algorithm;
 mod untrusted_root;
 mod validity;
