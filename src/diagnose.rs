@@ -28,6 +28,7 @@ mod path;
 mod primary;
 mod revocation;
 mod seen;
+mod signature;
 mod words;
 
 use std::cell::OnceCell;
