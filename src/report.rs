@@ -282,7 +282,13 @@ impl Report {
         }
     }
 
-    /// The report as JSON, in the schema the README documents ("JSON report").
+    /// The version of the JSON schema [`Report::to_json`] writes, its `schema_version` field.
+    /// Fields are added without a new version and never renamed or removed; the version
+    /// changes only if a field's meaning does.
+    pub const JSON_SCHEMA_VERSION: u32 = 1;
+
+    /// The report as JSON, in the schema the README documents ("JSON report"); the
+    /// `schema_version` field is [`Report::JSON_SCHEMA_VERSION`].
     #[cfg(feature = "json")]
     pub fn to_json(&self) -> serde_json::Value {
         json::report(self)
@@ -414,6 +420,7 @@ mod json {
             })
             .collect();
         json!({
+            "schema_version": Report::JSON_SCHEMA_VERSION,
             "endpoint": endpoint,
             "at": crate::cert::format_time(report.at),
             "trusted": report.is_trusted(),

@@ -21,6 +21,7 @@ mod display;
 mod hygiene;
 mod incomplete_chain;
 mod input;
+mod json_schema;
 mod name_mismatch;
 mod order;
 mod revocation;
