@@ -427,7 +427,7 @@ mod tests {
         text.match_indices(needle).nth(n - 1).unwrap().0
     }
 
-    fn pem_error(block: usize, offset: usize, reason: &str) -> InputError {
+    pub(super) fn pem_error(block: usize, offset: usize, reason: &str) -> InputError {
         InputError::Pem {
             block,
             offset,
@@ -435,7 +435,7 @@ mod tests {
         }
     }
 
-    fn not_data(what: &'static str) -> InputError {
+    pub(super) fn not_data(what: &'static str) -> InputError {
         InputError::NotCertificateData { what }
     }
 

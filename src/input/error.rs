@@ -262,18 +262,7 @@ fn label_hint(wanted: &str, label: &str) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn pem_error(block: usize, offset: usize, reason: &str) -> InputError {
-        InputError::Pem {
-            block,
-            offset,
-            reason: reason.to_owned(),
-        }
-    }
-
-    fn not_data(what: &'static str) -> InputError {
-        InputError::NotCertificateData { what }
-    }
+    use crate::input::tests::{not_data, pem_error};
 
     #[test]
     fn messages_are_specific() {
