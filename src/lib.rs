@@ -64,13 +64,13 @@ pub use input::{
     InputError, decode_certificates, decode_crls, decode_pem_certificates, read_certificates,
 };
 pub use key::PublicKey;
-pub use name::{NameMatch, San, dns_name_matches, match_host};
+pub use name::{NameMatch, San, match_host};
 pub use pki_types::{CertificateDer, CertificateRevocationListDer, UnixTime};
 pub use pool::Pool;
 pub use report::{AnchorSummary, PathElement, PathSource, Report};
 pub use store::{Anchor, StoreKind, TrustStore};
 pub use verdict::{MAX_PRESENTED_BYTES, Rejection, Verdict};
-pub use verifier::{DEFAULT_EXPIRY_HORIZON, Verifier, VerifierBuilder};
+pub use verifier::{Verifier, VerifierBuilder};
 
 /// The README's examples, compiled and run as doctests so that they cannot drift.
 #[doc = include_str!("../README.md")]

@@ -101,8 +101,11 @@ pub enum NameMatch {
 
 /// Says whether `host` is among the names in `sans`, and which SAN covers it.
 ///
-/// A DNS host is checked against dNSName entries with [`dns_name_matches`]
-/// ([RFC 6125 section 6.4], [RFC 9525 section 6.3]); an IP host against
+/// A DNS host is checked against dNSName entries as webpki checks them ([RFC 6125
+/// section 6.4], [RFC 9525 section 6.3]): ASCII case-insensitive, one trailing dot on the
+/// host ignored, and a wildcard only as a complete left-most `*` label that stands for
+/// exactly one label and has at least two labels after it (`*.example.com` covers
+/// `a.example.com` but neither `example.com` nor `a.b.example.com`); an IP host against
 /// iPAddress entries by exact address equality ([RFC 6125 section 6.2.1],
 /// [RFC 9525 section 6.2]), so an IPv4 address never equals its IPv4-mapped
 /// IPv6 form, as in webpki. Other SAN types never identify a TLS server. The
@@ -159,7 +162,7 @@ pub fn match_host(host: &Host, sans: &[San], common_names: &[&str]) -> NameMatch
 /// [RFC 6125 section 6.4.1]: https://www.rfc-editor.org/rfc/rfc6125#section-6.4.1
 /// [RFC 6125 section 6.4.3]: https://www.rfc-editor.org/rfc/rfc6125#section-6.4.3
 /// [RFC 9525 section 6.3]: https://www.rfc-editor.org/rfc/rfc9525#section-6.3
-pub fn dns_name_matches(pattern: &str, host: &str) -> bool {
+pub(crate) fn dns_name_matches(pattern: &str, host: &str) -> bool {
     // The host is validated last: only a candidate match pays for it.
     covers(pattern.as_bytes(), host.as_bytes()) && DnsName::try_from(host).is_ok()
 }

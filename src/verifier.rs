@@ -48,9 +48,6 @@ pub struct VerifierBuilder {
     cache_capacity: usize,
 }
 
-/// How far ahead `expires-soon` looks by default: 30 days, the usual renewal margin.
-pub const DEFAULT_EXPIRY_HORIZON: Duration = Duration::from_secs(30 * 24 * 60 * 60);
-
 impl Verifier {
     /// Starts a builder trusting `store`.
     pub fn builder(store: TrustStore) -> VerifierBuilder {
@@ -58,7 +55,7 @@ impl Verifier {
             stores: vec![store],
             pool: None,
             crls: Vec::new(),
-            expiry_horizon: DEFAULT_EXPIRY_HORIZON,
+            expiry_horizon: VerifierBuilder::DEFAULT_EXPIRY_HORIZON,
             budget: Budget::default(),
             cache_capacity: 0,
         }
@@ -148,6 +145,9 @@ impl Verifier {
 }
 
 impl VerifierBuilder {
+    /// How far ahead `expires-soon` looks by default: 30 days, the usual renewal margin.
+    pub const DEFAULT_EXPIRY_HORIZON: Duration = Duration::from_secs(30 * 24 * 60 * 60);
+
     /// Also trusts `store`; a report names which store's anchor ends the path.
     pub fn with_store(mut self, store: TrustStore) -> Self {
         self.stores.push(store);
@@ -171,7 +171,7 @@ impl VerifierBuilder {
         self
     }
 
-    /// How far ahead an `expires-soon` warning looks (default [`DEFAULT_EXPIRY_HORIZON`]).
+    /// How far ahead an `expires-soon` warning looks (default [`VerifierBuilder::DEFAULT_EXPIRY_HORIZON`]).
     pub fn with_expiry_horizon(mut self, horizon: Duration) -> Self {
         self.expiry_horizon = horizon;
         self
