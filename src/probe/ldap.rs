@@ -131,9 +131,8 @@ struct Header {
 /// The header at the start of `buf`; `None` while it is incomplete. Only low tag numbers
 /// (one identifier octet), which is all an LDAPMessage uses.
 fn header(buf: &[u8]) -> Result<Option<Header>, BerError> {
-    let (&tag, &first) = match buf {
-        [tag, first, ..] => (tag, first),
-        _ => return Ok(None),
+    let [tag, first, ..] = *buf else {
+        return Ok(None);
     };
     if tag & 0x1f == 0x1f {
         return Err(BerError::Unexpected {

@@ -22,6 +22,10 @@ pub(crate) const MAX_REPLY: usize = 16 * 1024;
 /// How many bytes of a server's line an error quotes.
 pub(crate) const QUOTE_LEN: usize = 80;
 
+/// What a parser makes of the bytes received so far: `None` while the reply is
+/// incomplete, or the reply and the bytes it took.
+pub(crate) type Parsed<T> = Result<Option<(T, usize)>, ReplyError>;
+
 /// Why a reply could not be read.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum ReplyError {
@@ -52,7 +56,7 @@ pub(crate) fn printable(bytes: &[u8]) -> String {
 
 /// The first line of `buf` without its line end (CRLF, or a bare LF, which some servers
 /// send), and the bytes it took; `None` while the line is incomplete.
-pub(crate) fn line(buf: &[u8]) -> Result<Option<(&[u8], usize)>, ReplyError> {
+pub(crate) fn line(buf: &[u8]) -> Parsed<&[u8]> {
     let window = &buf[..buf.len().min(MAX_LINE)];
     match window.iter().position(|&b| b == b'\n') {
         Some(end) => {
@@ -69,10 +73,10 @@ pub(crate) fn line(buf: &[u8]) -> Result<Option<(&[u8], usize)>, ReplyError> {
 
 /// Lines from the start of `buf` until `last` says one ends the reply, within
 /// [`MAX_REPLY`]: the lines and the bytes they took.
-fn lines_until<'a>(
-    buf: &'a [u8],
+fn lines_until(
+    buf: &[u8],
     mut last: impl FnMut(&[u8]) -> Result<bool, ReplyError>,
-) -> Result<Option<(Vec<&'a [u8]>, usize)>, ReplyError> {
+) -> Parsed<Vec<&[u8]>> {
     let mut lines = Vec::new();
     let mut used = 0;
     while let Some((text, len)) = line(&buf[used..])? {
@@ -128,7 +132,7 @@ impl SmtpReply {
 /// `ddd`) ends it ([RFC 5321 section 4.2.1]).
 ///
 /// [RFC 5321 section 4.2.1]: https://www.rfc-editor.org/rfc/rfc5321#section-4.2.1
-pub(crate) fn smtp(buf: &[u8]) -> Result<Option<(SmtpReply, usize)>, ReplyError> {
+pub(crate) fn smtp(buf: &[u8]) -> Parsed<SmtpReply> {
     let mut code = None;
     let found = lines_until(buf, |text| {
         let malformed = || ReplyError::Malformed {
@@ -248,7 +252,7 @@ impl ImapLine {
 }
 
 /// One IMAP response line.
-pub(crate) fn imap(buf: &[u8]) -> Result<Option<(ImapLine, usize)>, ReplyError> {
+pub(crate) fn imap(buf: &[u8]) -> Parsed<ImapLine> {
     let Some((text, used)) = line(buf)? else {
         return Ok(None);
     };
@@ -285,7 +289,7 @@ pub(crate) struct Pop3Reply {
 }
 
 /// One POP3 status line.
-pub(crate) fn pop3(buf: &[u8]) -> Result<Option<(Pop3Reply, usize)>, ReplyError> {
+pub(crate) fn pop3(buf: &[u8]) -> Parsed<Pop3Reply> {
     let Some((text, used)) = line(buf)? else {
         return Ok(None);
     };
@@ -313,7 +317,7 @@ fn status_word(text: &[u8]) -> &[u8] {
 /// (a server older than 7.0 sends an error message, `E`). `Ok(None)` for no byte yet.
 ///
 /// [PostgreSQL protocol, "SSL Session Encryption"]: https://www.postgresql.org/docs/current/protocol-flow.html#PROTOCOL-FLOW-SSL
-pub(crate) fn postgres(buf: &[u8]) -> Result<Option<(bool, usize)>, ReplyError> {
+pub(crate) fn postgres(buf: &[u8]) -> Parsed<bool> {
     match buf.first() {
         None => Ok(None),
         Some(b'S') => Ok(Some((true, 1))),
@@ -336,7 +340,7 @@ pub(crate) struct HttpStatus {
 }
 
 /// An HTTP/1.x response head, up to the empty line that ends it: its status.
-pub(crate) fn http_head(buf: &[u8]) -> Result<Option<(HttpStatus, usize)>, ReplyError> {
+pub(crate) fn http_head(buf: &[u8]) -> Parsed<HttpStatus> {
     let Some((lines, used)) = lines_until(buf, |text| Ok(text.is_empty()))? else {
         return Ok(None);
     };

@@ -170,7 +170,7 @@ impl Dialogue<'_> {
     fn receive<T>(
         &mut self,
         step: &'static str,
-        parse: impl Fn(&[u8]) -> Result<Option<(T, usize)>, ReplyError>,
+        parse: impl Fn(&[u8]) -> reply::Parsed<T>,
     ) -> Result<T, ProbeError> {
         self.receive_with(step, parse, |e| match e {
             ReplyError::LineTooLong { start } => {
