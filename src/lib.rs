@@ -45,6 +45,8 @@ mod key;
 mod name;
 mod pool;
 mod presented;
+#[cfg(feature = "probe")]
+pub mod probe;
 mod report;
 mod store;
 #[cfg(test)]

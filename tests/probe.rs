@@ -1,0 +1,603 @@
+//! The live probe against servers started here, on 127.0.0.1 and port 0: an in-process
+//! rustls server presenting each core scenario's chain, STARTTLS responders for every
+//! protocol, and hostile servers. Each server serves one connection on a thread of its own
+//! and stops with it.
+//!
+//! The servers sign the handshake with a throwaway key, not the leaf's (the test PKI keeps
+//! no leaf keys): the probe refuses the chain before it checks the handshake signature, so
+//! the key never matters, and a probe that went further would fail these tests.
+#![cfg(feature = "probe")]
+// Test servers and helpers: a failed setup should panic.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::sync::Arc;
+use std::thread::{self, JoinHandle};
+use std::time::{Duration, Instant};
+
+use certdeps::probe::{Options, Phase, ProbeError, check_live, probe};
+use certdeps::{Code, Endpoint, Report, TrustStore, Verifier};
+use pki_types::{CertificateDer, PrivateKeyDer};
+use rustls::ServerConfig;
+use rustls::server::{ClientHello, ResolvesServerCert, ServerConnection};
+use rustls::sign::CertifiedKey;
+use test_pki::{Ca, CertSpec, Chain, DAY, KeyType, NOW, now, self_signed_leaf};
+
+const HOST: &str = "mail.contoso.test";
+
+/// How long a server waits on the probe before giving up, so that no test can hang.
+const SERVER_PATIENCE: Duration = Duration::from_secs(10);
+
+/// A server on its own thread; joining it gives what it saw (the SNI, for TLS servers).
+struct Server {
+    address: SocketAddr,
+    thread: JoinHandle<Option<String>>,
+}
+
+impl Server {
+    /// Serves one connection with `serve`.
+    fn start(serve: impl FnOnce(TcpStream) -> Option<String> + Send + 'static) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let address = listener.local_addr().unwrap();
+        let thread = thread::spawn(move || {
+            let (stream, _) = listener.accept().unwrap();
+            stream.set_read_timeout(Some(SERVER_PATIENCE)).unwrap();
+            stream.set_write_timeout(Some(SERVER_PATIENCE)).unwrap();
+            serve(stream)
+        });
+        Self { address, thread }
+    }
+
+    /// A TLS server presenting `chain`, after the plaintext `dialogue` (STARTTLS).
+    fn tls(
+        chain: Vec<CertificateDer<'static>>,
+        dialogue: impl FnOnce(&mut TcpStream) + Send + 'static,
+    ) -> Self {
+        Self::start(move |mut stream| {
+            dialogue(&mut stream);
+            handshake(&mut stream, chain)
+        })
+    }
+
+    /// Probe options that connect to this server, with a short deadline.
+    fn options(&self) -> Options {
+        Options::default()
+            .with_resolve(self.address)
+            .with_deadline(Duration::from_secs(5))
+    }
+
+    fn join(self) -> Option<String> {
+        self.thread.join().unwrap()
+    }
+}
+
+/// Runs a rustls server handshake presenting `chain` until the client ends it; the SNI it
+/// received.
+fn handshake(stream: &mut TcpStream, chain: Vec<CertificateDer<'static>>) -> Option<String> {
+    let mut conn = ServerConnection::new(server_config(chain)).unwrap();
+    while conn.is_handshaking() {
+        if conn.complete_io(stream).is_err() {
+            break;
+        }
+    }
+    conn.server_name().map(str::to_owned)
+}
+
+/// Always presents one certificate chain.
+#[derive(Debug)]
+struct Presents(Arc<CertifiedKey>);
+
+impl ResolvesServerCert for Presents {
+    fn resolve(&self, _: ClientHello<'_>) -> Option<Arc<CertifiedKey>> {
+        Some(self.0.clone())
+    }
+}
+
+fn server_config(chain: Vec<CertificateDer<'static>>) -> Arc<ServerConfig> {
+    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    let key = rcgen::KeyPair::generate().unwrap();
+    let key = PrivateKeyDer::Pkcs8(key.serialize_der().into());
+    let signer = provider.key_provider.load_private_key(key).unwrap();
+    let presents = Presents(Arc::new(CertifiedKey::new(chain, signer)));
+    Arc::new(
+        ServerConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .unwrap()
+            .with_no_client_auth()
+            .with_cert_resolver(Arc::new(presents)),
+    )
+}
+
+/// A verifier trusting `roots`.
+fn verifier(roots: &[&CertificateDer<'static>]) -> Verifier {
+    let roots = roots.iter().map(|r| (*r).clone()).collect::<Vec<_>>();
+    Verifier::builder(TrustStore::from_certificates("test roots", roots).unwrap())
+        .build()
+        .unwrap()
+}
+
+/// Two reports say the same: same words, same JSON.
+fn assert_same(live: &Report, offline: &Report) {
+    assert_eq!(live.to_string(), offline.to_string());
+    #[cfg(feature = "json")]
+    assert_eq!(live.to_json(), offline.to_json());
+}
+
+/// Probes a TLS server presenting `presented` and checks it against `roots` for `host`:
+/// the chain comes back exactly, and the live report is the offline one.
+fn live_equals_offline(
+    presented: Vec<CertificateDer<'static>>,
+    roots: &[&CertificateDer<'static>],
+) -> Report {
+    let server = Server::tls(presented.clone(), |_| {});
+    let endpoint = Endpoint::parse(&format!("https://{HOST}:{}", server.address.port())).unwrap();
+    let verifier = verifier(roots);
+    let (report, probed) = check_live(&verifier, &endpoint, &server.options(), now()).unwrap();
+    assert_eq!(probed.address(), server.address);
+    assert_eq!(server.join().as_deref(), Some(HOST), "the SNI");
+    assert_eq!(probed.presented(), &presented[..]);
+    assert!(probed.protocol_version().is_some() && probed.cipher_suite().is_some());
+    assert!(!probed.ocsp_stapled() && probed.alpn().is_none());
+    assert_same(&report, &verifier.check(&endpoint, &presented, now()));
+    report
+}
+
+#[test]
+fn healthy() {
+    let chain = Chain::new(KeyType::EcdsaP256, HOST);
+    let report = live_equals_offline(chain.presented(), &[chain.root.der()]);
+    assert!(report.is_trusted(), "{report}");
+}
+
+#[test]
+fn leaf_only() {
+    let chain = Chain::new(KeyType::EcdsaP256, HOST);
+    let report = live_equals_offline(vec![chain.leaf.clone()], &[chain.root.der()]);
+    assert!(report.has(Code::IncompleteChain), "{report}");
+}
+
+#[test]
+fn self_signed() {
+    let chain = Chain::new(KeyType::EcdsaP256, HOST);
+    let report = live_equals_offline(vec![self_signed_leaf(&[HOST])], &[chain.root.der()]);
+    assert!(report.has(Code::SelfSigned), "{report}");
+}
+
+#[test]
+fn private_root() {
+    let chain = Chain::new(KeyType::EcdsaP256, HOST);
+    let other = Ca::root("certdeps Test Other Root");
+    let mut presented = chain.presented();
+    presented.push(chain.root.der().clone());
+    let report = live_equals_offline(presented, &[other.der()]);
+    assert!(report.has(Code::UntrustedRoot), "{report}");
+}
+
+#[test]
+fn wrong_host() {
+    let chain = Chain::new(KeyType::EcdsaP256, "www.fabrikam.test");
+    let report = live_equals_offline(chain.presented(), &[chain.root.der()]);
+    assert!(report.has(Code::NameMismatch), "{report}");
+}
+
+#[test]
+fn expired() {
+    let chain = Chain::new(KeyType::EcdsaP256, HOST);
+    let leaf = chain.inter.leaf_with(CertSpec {
+        not_after: NOW - DAY,
+        ..CertSpec::leaf(&[HOST])
+    });
+    let report = live_equals_offline(vec![leaf, chain.inter.der().clone()], &[chain.root.der()]);
+    assert!(report.has(Code::Expired), "{report}");
+}
+
+#[test]
+fn no_sni_for_an_ip_and_the_override_name_otherwise() {
+    let chain = Chain::new(KeyType::EcdsaP256, HOST);
+    let server = Server::tls(chain.presented(), |_| {});
+    let endpoint = Endpoint::parse(&format!("https://{}", server.address)).unwrap();
+    probe(&endpoint, &server.options()).unwrap();
+    assert_eq!(server.join(), None);
+
+    let server = Server::tls(chain.presented(), |_| {});
+    let endpoint = Endpoint::parse(&format!("https://{}", server.address)).unwrap();
+    let options = server.options().with_server_name(HOST).unwrap();
+    let verifier = verifier(&[chain.root.der()]);
+    let (report, _) = check_live(&verifier, &endpoint, &options, now()).unwrap();
+    assert_eq!(server.join().as_deref(), Some(HOST));
+    assert!(
+        report.is_trusted(),
+        "checked for the override name: {report}"
+    );
+}
+
+/// One line from the client, byte by byte so that nothing after it is consumed.
+fn read_line(stream: &mut TcpStream) -> String {
+    let mut line = Vec::new();
+    let mut byte = [0];
+    while stream.read(&mut byte).unwrap() == 1 {
+        line.push(byte[0]);
+        if byte[0] == b'\n' {
+            break;
+        }
+    }
+    String::from_utf8(line).unwrap()
+}
+
+/// Probes `url` (a STARTTLS scheme) on a server that runs `dialogue` before TLS.
+fn starttls(scheme: &str, dialogue: impl FnOnce(&mut TcpStream) + Send + 'static) {
+    let chain = Chain::new(KeyType::EcdsaP256, HOST);
+    let server = Server::tls(chain.presented(), dialogue);
+    let endpoint =
+        Endpoint::parse(&format!("{scheme}://{HOST}:{}", server.address.port())).unwrap();
+    let probed = probe(&endpoint, &server.options()).unwrap();
+    assert_eq!(server.join().as_deref(), Some(HOST));
+    assert_eq!(probed.presented(), &chain.presented()[..]);
+    assert!(probed.timings().starttls.is_some());
+}
+
+#[test]
+fn starttls_smtp() {
+    starttls("smtp", |s| {
+        s.write_all(b"220-mail.contoso.test ESMTP\r\n220 ready\r\n")
+            .unwrap();
+        assert!(read_line(s).starts_with("EHLO ["));
+        s.write_all(b"250-mail.contoso.test\r\n250-PIPELINING\r\n250 STARTTLS\r\n")
+            .unwrap();
+        assert_eq!(read_line(s), "STARTTLS\r\n");
+        s.write_all(b"220 2.0.0 go ahead\r\n").unwrap();
+    });
+}
+
+#[test]
+fn starttls_imap() {
+    starttls("imap", |s| {
+        s.write_all(b"* OK IMAP4rev1 ready\r\n").unwrap();
+        assert_eq!(read_line(s), "a1 CAPABILITY\r\n");
+        s.write_all(b"* CAPABILITY IMAP4rev1 STARTTLS LOGINDISABLED\r\na1 OK done\r\n")
+            .unwrap();
+        assert_eq!(read_line(s), "a2 STARTTLS\r\n");
+        s.write_all(b"a2 OK begin TLS\r\n").unwrap();
+    });
+}
+
+#[test]
+fn starttls_pop3() {
+    starttls("pop3", |s| {
+        s.write_all(b"+OK POP3 ready\r\n").unwrap();
+        assert_eq!(read_line(s), "STLS\r\n");
+        s.write_all(b"+OK begin TLS\r\n").unwrap();
+    });
+}
+
+#[test]
+fn starttls_ldap() {
+    starttls("ldap", |s| {
+        // RFC 4511 section 4.14.1: messageID 1, [APPLICATION 23] { [0] the StartTLS OID }.
+        let mut expected = vec![0x30, 0x1d, 0x02, 0x01, 0x01, 0x77, 0x18, 0x80, 0x16];
+        expected.extend(b"1.3.6.1.4.1.1466.20037");
+        let mut request = vec![0; expected.len()];
+        s.read_exact(&mut request).unwrap();
+        assert_eq!(request, expected);
+        // Success, with Active Directory's four-octet length on the outer SEQUENCE.
+        s.write_all(&[
+            0x30, 0x84, 0, 0, 0, 0x0c, 0x02, 0x01, 0x01, 0x78, 0x07, 0x0a, 0x01, 0x00, 0x04, 0x00,
+            0x04, 0x00,
+        ])
+        .unwrap();
+    });
+}
+
+#[test]
+fn starttls_postgres() {
+    starttls("postgres", |s| {
+        let mut request = [0; 8];
+        s.read_exact(&mut request).unwrap();
+        // Length 8, then the SSLRequest code 80877103.
+        assert_eq!(request, [0, 0, 0, 8, 0x04, 0xd2, 0x16, 0x2f]);
+        s.write_all(b"S").unwrap();
+    });
+}
+
+/// The deadline hostile servers get, and the margin a probe may take past it.
+const SHORT: Duration = Duration::from_millis(1500);
+const MARGIN: Duration = Duration::from_millis(500);
+
+/// Probes `url` on a server that runs `serve` with [`SHORT`] as the deadline: the error, and
+/// a guard that it came in time.
+fn hostile(scheme: &str, serve: impl FnOnce(TcpStream) + Send + 'static) -> ProbeError {
+    let server = Server::start(move |stream| {
+        serve(stream);
+        None
+    });
+    let endpoint =
+        Endpoint::parse(&format!("{scheme}://{HOST}:{}", server.address.port())).unwrap();
+    let started = Instant::now();
+    let error = probe(&endpoint, &server.options().with_deadline(SHORT)).unwrap_err();
+    let took = started.elapsed();
+    assert!(took < SHORT + MARGIN, "{error} after {took:?}");
+    server.join();
+    error
+}
+
+/// Waits until the client closes the connection (or the server's patience ends).
+fn until_closed(mut stream: TcpStream) {
+    let mut sink = [0; 1024];
+    while matches!(stream.read(&mut sink), Ok(1..)) {}
+}
+
+#[test]
+fn a_server_that_never_speaks_times_out() {
+    let error = hostile("https", until_closed);
+    assert!(
+        matches!(
+            error,
+            ProbeError::TimedOut {
+                phase: Phase::Handshake,
+                ..
+            }
+        ),
+        "{error}"
+    );
+}
+
+#[test]
+fn a_server_that_trickles_times_out_by_the_deadline() {
+    let error = hostile("https", |mut stream| {
+        // A TLS record header, then one byte a second: each read succeeds in time.
+        for byte in [0x16, 0x03, 0x03, 0x40, 0x00, 0x02, 0x00, 0x3f, 0xfc, 0x03] {
+            if stream.write_all(&[byte]).is_err() {
+                return;
+            }
+            thread::sleep(Duration::from_secs(1));
+        }
+    });
+    assert!(
+        matches!(
+            error,
+            ProbeError::TimedOut {
+                phase: Phase::Handshake,
+                ..
+            }
+        ),
+        "{error}"
+    );
+}
+
+#[test]
+fn an_http_server_on_a_tls_port_is_not_tls() {
+    let error = hostile("https", |mut stream| {
+        let mut hello = [0; 512];
+        let _ = stream.read(&mut hello);
+        let _ = stream.write_all(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n");
+    });
+    let ProbeError::NotTls { sent, hint } = &error else {
+        panic!("{error}");
+    };
+    assert_eq!(sent, "HTTP/1.1 400 Bad Request");
+    assert!(hint.contains("http://"), "{error}");
+}
+
+#[test]
+fn an_smtp_banner_on_a_tls_port_is_not_tls() {
+    let error = hostile("https", |mut stream| {
+        let _ = stream.write_all(b"220 mail.contoso.test ESMTP Postfix\r\n");
+        until_closed(stream);
+    });
+    let ProbeError::NotTls { sent, hint } = &error else {
+        panic!("{error}");
+    };
+    assert_eq!(sent, "220 mail.contoso.test ESMTP Postfix");
+    assert!(hint.contains("smtp://"), "{error}");
+}
+
+#[test]
+fn a_server_that_closes_mid_handshake() {
+    let error = hostile("https", |mut stream| {
+        let mut hello = [0; 512];
+        let _ = stream.read(&mut hello);
+        // Half a ServerHello record, then gone.
+        let _ = stream.write_all(&[0x16, 0x03, 0x03, 0x00, 0x40, 0x02]);
+    });
+    assert!(
+        matches!(
+            error,
+            ProbeError::Closed {
+                phase: Phase::Handshake
+            }
+        ),
+        "{error}"
+    );
+}
+
+/// An SMTP server that answers EHLO with `ehlo` and STARTTLS with `answer`.
+fn smtp_server(ehlo: &'static [u8], answer: &'static [u8]) -> impl FnOnce(TcpStream) + Send {
+    move |mut s| {
+        s.write_all(b"220 mail.contoso.test ESMTP\r\n").unwrap();
+        read_line(&mut s);
+        s.write_all(ehlo).unwrap();
+        if read_line(&mut s) == "STARTTLS\r\n" {
+            s.write_all(answer).unwrap();
+        }
+    }
+}
+
+#[test]
+fn a_server_that_refuses_starttls() {
+    let error = hostile(
+        "smtp",
+        smtp_server(
+            b"250-mail.contoso.test\r\n250 STARTTLS\r\n",
+            b"454 4.7.0 TLS not available\r\n",
+        ),
+    );
+    let ProbeError::StartTlsRefused { step, line, .. } = &error else {
+        panic!("{error}");
+    };
+    assert_eq!(
+        (*step, line.as_str()),
+        ("STARTTLS", "454 4.7.0 TLS not available")
+    );
+}
+
+#[test]
+fn a_server_that_does_not_offer_starttls() {
+    let error = hostile(
+        "smtp",
+        smtp_server(b"250-mail.contoso.test\r\n250 SIZE 100\r\n", b""),
+    );
+    assert!(
+        matches!(error, ProbeError::StartTlsNotOffered { step: "EHLO", .. }),
+        "{error}"
+    );
+    assert!(error.to_string().contains("SIZE 100"), "{error}");
+}
+
+#[test]
+fn a_certificate_message_over_64_kib() {
+    let chain = Chain::new(KeyType::EcdsaP256, HOST);
+    // A leaf, then ~100 KiB of bytes the server presents as a certificate.
+    let presented = vec![
+        chain.leaf.clone(),
+        CertificateDer::from(vec![0x30; 100 * 1024]),
+    ];
+    let server = Server::tls(presented, |_| {});
+    let endpoint = Endpoint::parse(&format!("https://{HOST}:{}", server.address.port())).unwrap();
+    let error = probe(&endpoint, &server.options().with_deadline(SHORT)).unwrap_err();
+    server.join();
+    assert!(
+        matches!(error, ProbeError::CertificateMessageTooLarge),
+        "{error}"
+    );
+}
+
+#[test]
+fn nothing_listening_is_refused() {
+    let address = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let endpoint = Endpoint::parse(&format!("https://{address}")).unwrap();
+    let error = probe(&endpoint, &Options::default().with_deadline(SHORT)).unwrap_err();
+    assert!(
+        matches!(error, ProbeError::Refused { address: a } if a == address),
+        "{error}"
+    );
+}
+
+/// A proxy that answers CONNECT with `status`, then (on 2xx) serves TLS itself; the CONNECT
+/// request line it received.
+fn proxy(status: &'static str, chain: Vec<CertificateDer<'static>>) -> Server {
+    Server::start(move |mut stream| {
+        let request = read_line(&mut stream);
+        while read_line(&mut stream) != "\r\n" {}
+        stream.write_all(status.as_bytes()).unwrap();
+        if status.starts_with("HTTP/1.1 200") {
+            handshake(&mut stream, chain);
+        }
+        Some(request)
+    })
+}
+
+#[test]
+fn a_proxy_tunnels_and_a_refusal_is_quoted() {
+    let chain = Chain::new(KeyType::EcdsaP256, HOST);
+    let endpoint = Endpoint::parse(&format!("https://{HOST}:8443")).unwrap();
+
+    let server = proxy(
+        "HTTP/1.1 200 Connection established\r\n\r\n",
+        chain.presented(),
+    );
+    let options = Options::default()
+        .with_deadline(SHORT)
+        .with_proxy(&format!("http://{}", server.address))
+        .unwrap();
+    let probed = probe(&endpoint, &options).unwrap();
+    assert_eq!(
+        server.join().as_deref(),
+        Some("CONNECT mail.contoso.test:8443 HTTP/1.1\r\n")
+    );
+    assert!(probed.proxied());
+    assert_eq!(probed.presented(), &chain.presented()[..]);
+
+    let server = proxy("HTTP/1.1 403 Forbidden\r\n\r\n", Vec::new());
+    let options = Options::default()
+        .with_deadline(SHORT)
+        .with_proxy(&format!("http://{}", server.address))
+        .unwrap();
+    let error = probe(&endpoint, &options).unwrap_err();
+    server.join();
+    let ProbeError::ProxyRefused { status_line } = &error else {
+        panic!("{error}");
+    };
+    assert_eq!(status_line, "HTTP/1.1 403 Forbidden");
+}
+
+/// A server that speaks only TLS 1.0 (`openssl s_server -tls1`): a strict client has no
+/// version in common with it. Skipped, saying why, where `openssl` is missing or will not
+/// serve TLS 1.0.
+#[test]
+fn a_tls_1_0_only_server_has_no_version_in_common() {
+    use std::process::{Command, Stdio};
+
+    let dir = std::env::temp_dir().join(format!("certdeps-probe-tls10-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let key = rcgen::KeyPair::generate().unwrap();
+    let cert = rcgen::CertificateParams::new(vec![HOST.to_owned()])
+        .unwrap()
+        .self_signed(&key)
+        .unwrap();
+    std::fs::write(dir.join("cert.pem"), cert.pem()).unwrap();
+    std::fs::write(dir.join("key.pem"), key.serialize_pem()).unwrap();
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let spawned = Command::new("openssl")
+        .args([
+            "s_server",
+            "-quiet",
+            "-tls1",
+            "-cipher",
+            "DEFAULT@SECLEVEL=0",
+        ])
+        .args(["-accept", &format!("127.0.0.1:{port}")])
+        .arg("-cert")
+        .arg(dir.join("cert.pem"))
+        .arg("-key")
+        .arg(dir.join("key.pem"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn();
+    let Ok(mut openssl) = spawned else {
+        eprintln!("skipped: `openssl` is not installed");
+        return;
+    };
+    let address: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
+    let started = Instant::now();
+    while TcpStream::connect(address).is_err() {
+        if started.elapsed() > Duration::from_secs(5) || openssl.try_wait().unwrap().is_some() {
+            let _ = openssl.kill();
+            eprintln!("skipped: `openssl s_server -tls1` did not start (no TLS 1.0 support?)");
+            return;
+        }
+        thread::sleep(Duration::from_millis(50));
+    }
+    let endpoint = Endpoint::parse(&format!("https://{HOST}:{port}")).unwrap();
+    let options = Options::default()
+        .with_resolve(address)
+        .with_deadline(SHORT);
+    let result = probe(&endpoint, &options);
+    let _ = openssl.kill();
+    let _ = openssl.wait();
+    let _ = std::fs::remove_dir_all(&dir);
+    let error = result.unwrap_err();
+    assert!(
+        matches!(error, ProbeError::NoCommonVersion { .. }),
+        "{error}"
+    );
+    assert!(error.to_string().contains("TLS 1.0 or 1.1"), "{error}");
+}
