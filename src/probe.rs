@@ -31,6 +31,8 @@
 //! imports it.
 
 use std::net::{IpAddr, SocketAddr};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::thread;
 use std::time::{Duration, Instant};
 
 use pki_types::{CertificateDer, ServerName, UnixTime};
@@ -346,6 +348,73 @@ pub fn check_live(
     };
     let report = verifier.check(&checked, probed.presented(), now);
     Ok((report, probed))
+}
+
+/// How many endpoints [`check_all`] probes at once by default: enough to hide the network's
+/// latency behind a few dozen endpoints, few enough that a long list opens no flood of
+/// connections or threads.
+pub const DEFAULT_AT_ONCE: usize = 16;
+
+/// What [`check_live`] gives for one endpoint.
+pub type Checked = Result<(Report, Probed), ProbeError>;
+
+/// [`check_live`] for many endpoints, each with its own options, probed concurrently on at
+/// most `at_once` threads (at least one); the results come in the order of `endpoints`.
+///
+/// Each probe keeps its own deadline, so the whole list takes at most about
+/// `endpoints.len() / at_once` deadlines, whatever the servers do.
+///
+/// ```no_run
+/// use certdeps::probe::{DEFAULT_AT_ONCE, Options, check_all};
+/// use certdeps::{Endpoint, TrustStore, UnixTime, Verifier};
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let verifier = Verifier::builder(TrustStore::mozilla()).build()?;
+/// let endpoints = ["https://api.contoso.test", "imap://mail.contoso.test"]
+///     .into_iter()
+///     .map(|url| Ok((Endpoint::parse(url)?, Options::default())))
+///     .collect::<Result<Vec<_>, certdeps::EndpointError>>()?;
+/// for result in check_all(&verifier, &endpoints, UnixTime::now(), DEFAULT_AT_ONCE) {
+///     match result {
+///         Ok((report, _)) => println!("{}", report.is_trusted()),
+///         Err(error) => println!("{error}"),
+///     }
+/// }
+/// # Ok(()) }
+/// ```
+pub fn check_all(
+    verifier: &Verifier,
+    endpoints: &[(Endpoint, Options)],
+    now: UnixTime,
+    at_once: usize,
+) -> Vec<Checked> {
+    let next = AtomicUsize::new(0);
+    let workers = at_once.clamp(1, endpoints.len().max(1));
+    // Each worker takes the next endpoint until none is left, and keeps its results with
+    // their positions; sorting by position restores the input order.
+    let mut done: Vec<(usize, Checked)> = thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut mine = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some((endpoint, options)) = endpoints.get(i) else {
+                            return mine;
+                        };
+                        mine.push((i, check_live(verifier, endpoint, options, now)));
+                    }
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            // A worker panics only if check_live does, which is a bug; resume it here
+            // rather than drop that endpoint's result.
+            .flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
+    });
+    done.sort_by_key(|(i, _)| *i);
+    done.into_iter().map(|(_, result)| result).collect()
 }
 
 /// The name the certificate is verified for, also sent as SNI when it is a DNS name.

@@ -16,7 +16,7 @@ use std::sync::Arc;
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
-use certdeps::probe::{Options, Phase, ProbeError, check_live, probe};
+use certdeps::probe::{Options, Phase, ProbeError, check_all, check_live, probe};
 use certdeps::{Code, Endpoint, Report, TrustStore, Verifier};
 use pki_types::{CertificateDer, PrivateKeyDer};
 use rustls::ServerConfig;
@@ -141,6 +141,64 @@ fn live_equals_offline(
     assert!(!probed.ocsp_stapled() && probed.alpn().is_none());
     assert_same(&report, &verifier.check(&endpoint, &presented, now()));
     report
+}
+
+#[test]
+fn many_endpoints_come_back_in_the_order_given() {
+    let chain = Chain::new(KeyType::EcdsaP256, HOST);
+    // Twelve servers, healthy and leaf-only in turn, probed three at a time, with one
+    // closed port among them: each result is the one its position asked for.
+    let servers: Vec<(Server, bool)> = (0..12)
+        .map(|i| {
+            let healthy = i % 2 == 0;
+            let presented = if healthy {
+                chain.presented()
+            } else {
+                vec![chain.leaf.clone()]
+            };
+            (Server::tls(presented, |_| {}), healthy)
+        })
+        .collect();
+    let closed = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let mut endpoints: Vec<(Endpoint, Options)> = servers
+        .iter()
+        .map(|(server, _)| {
+            let url = format!("https://{HOST}:{}", server.address.port());
+            (Endpoint::parse(&url).unwrap(), server.options())
+        })
+        .collect();
+    let url = format!("https://{HOST}:{}", closed.port());
+    let deadline = Duration::from_secs(2);
+    let refused = Options::default()
+        .with_resolve(closed)
+        .with_deadline(deadline);
+    endpoints.insert(5, (Endpoint::parse(&url).unwrap(), refused));
+    let verifier = verifier(&[chain.root.der()]);
+    let results = check_all(&verifier, &endpoints, now(), 3);
+    assert_eq!(results.len(), 13);
+    let mut expected: Vec<_> = servers
+        .iter()
+        .map(|(server, healthy)| Some((server.address, *healthy)))
+        .collect();
+    expected.insert(5, None);
+    for (i, (result, expected)) in results.iter().zip(expected).enumerate() {
+        match (result, expected) {
+            (Ok((report, probed)), Some((address, healthy))) => {
+                assert_eq!(probed.address(), address, "[{i}]");
+                assert_eq!(report.is_trusted(), healthy, "[{i}] {report}");
+            }
+            (Err(error), None) => {
+                assert!(matches!(error, ProbeError::Refused { .. }), "[{i}] {error}")
+            }
+            (other, _) => panic!("[{i}] unexpected: {other:?}"),
+        }
+    }
+    for (server, _) in servers {
+        server.join();
+    }
 }
 
 #[test]
