@@ -337,7 +337,9 @@ const HOSTILE_LIMIT: Duration = Duration::from_secs(10);
 /// webpki's time plus one millisecond.
 fn hostile_pairs(runner: &mut Runner) {
     use test_pki::hostile::{Decoyed, Shape};
-    let shapes: [(&str, fn() -> Shape); 5] = [
+    /// Each list is built only when its pair is selected.
+    type Build = fn() -> Shape;
+    let shapes: [(&str, Build); 5] = [
         ("v1-decoys-expired-leaf", || {
             Shape::v1_decoys(Decoyed::ExpiredLeaf)
         }),
