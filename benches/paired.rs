@@ -25,7 +25,20 @@
 //! the leaf and the intermediate vs webpki; `aws-lc-rs-vs-ring` webpki with
 //! aws-lc-rs vs with ring; `decode` (PEM bundles of N RSA certificates) certdeps vs
 //! rustls-pki-types' PEM reader; `assemble` (pool of N vs pool of 10); `openssl` OpenSSL's
-//! `X509_verify_cert` vs webpki (with `--features openssl`).
+//! `X509_verify_cert` vs webpki (with `--features openssl`); `hostile/<shape>` certdeps'
+//! full check (with the shape's pool) vs webpki on a presented list a hostile server chooses
+//! (`test_pki::hostile`, the lists `tests/hostile.rs` bounds in work).
+//!
+//! The target for a hostile list is certdeps within twice webpki's time plus 1 ms, which a
+//! ratio cannot judge when webpki refuses in a microsecond: each hostile pair also prints
+//!
+//! ```text
+//! hostile <shape> a=<ms> b=<ms> bound=<2b+1ms> within=<true|false> (presented <n>, ...)
+//! ```
+//!
+//! from each side's median time per call. Some of these lists take webpki hundreds of
+//! milliseconds, so a hostile pair runs fewer segments per round, and then fewer rounds
+//! (never under 11), to keep its timed calls to about 10 s.
 //!
 //! Environment: `PAIRED_ROUNDS` (default 101), `PAIRED_SEGMENTS` (per side and round,
 //! default 8), `PAIRED_SEGMENT_US` (default 250), `PAIRED_TIMES=1` (also print each side's
@@ -55,6 +68,10 @@ struct Ratio {
     high: f64,
     a_ns: f64,
     b_ns: f64,
+    /// Segments per side and round, and rounds: `PAIRED_SEGMENTS` and `PAIRED_ROUNDS`, or
+    /// fewer under a pair's time limit.
+    segments: usize,
+    rounds: usize,
 }
 
 struct Runner {
@@ -99,18 +116,32 @@ impl Runner {
     }
 
     /// Measures A against B and prints the pair line.
-    fn pair<A: FnMut(), B: FnMut()>(&mut self, group: &str, key: &str, mut a: A, mut b: B) {
+    fn pair<A: FnMut(), B: FnMut()>(&mut self, group: &str, key: &str, a: A, b: B) {
+        self.pair_within(group, key, None, a, b);
+    }
+
+    /// [`Runner::pair`], with the timed calls of the whole pair held to about `limit` by
+    /// running fewer segments per round (never fewer than one): for inputs slow enough per
+    /// call that the usual rounds would take minutes. Returns the measurement, if it ran.
+    fn pair_within<A: FnMut(), B: FnMut()>(
+        &mut self,
+        group: &str,
+        key: &str,
+        limit: Option<Duration>,
+        mut a: A,
+        mut b: B,
+    ) -> Option<Ratio> {
         let id = format!("{group}/{key}");
         if !self.selected(&id) {
-            return;
+            return None;
         }
         if let Some(n) = self.profile {
             side_a(&mut a, n);
             side_b(&mut b, n);
             println!("profile {id}: ran A and B {n} times each");
-            return;
+            return None;
         }
-        let ratio = measure(&mut a, &mut b, self);
+        let ratio = measure(&mut a, &mut b, self, limit);
         println!(
             "pair {id} median={:.3} ci=[{:.3},{:.3}]",
             ratio.median, ratio.low, ratio.high
@@ -121,6 +152,7 @@ impl Runner {
         if group == "null" {
             self.nulls.push(ratio.median);
         }
+        Some(ratio)
     }
 }
 
@@ -143,7 +175,12 @@ fn run(f: &mut impl FnMut(), n: u64) -> Duration {
     start.elapsed()
 }
 
-fn measure(a: &mut impl FnMut(), b: &mut impl FnMut(), runner: &Runner) -> Ratio {
+fn measure(
+    a: &mut impl FnMut(),
+    b: &mut impl FnMut(),
+    runner: &Runner,
+    limit: Option<Duration>,
+) -> Ratio {
     // Warm up both and calibrate: a segment of the slower side should take `segment`.
     let warm = Instant::now();
     let (mut n, mut slower) = (1u64, Duration::MAX);
@@ -156,11 +193,19 @@ fn measure(a: &mut impl FnMut(), b: &mut impl FnMut(), runner: &Runner) -> Ratio
     }
     let per_iter = slower.as_secs_f64() / n as f64;
     let n = ((runner.segment.as_secs_f64() / per_iter).round() as u64).max(1);
+    // Under a limit, fewer segments per round first, then fewer rounds (never under the 11
+    // the confidence interval needs): both sides run `n` calls per segment.
+    let pair_segment = 2.0 * n as f64 * per_iter;
+    let (segments, rounds) = limit.map_or((runner.segments, runner.rounds), |limit| {
+        let fit = (limit.as_secs_f64() / pair_segment) as usize;
+        let segments = (fit / runner.rounds).clamp(1, runner.segments);
+        (segments, (fit / segments).clamp(11, runner.rounds))
+    });
     let (mut a_ns, mut b_ns) = (Vec::new(), Vec::new());
-    let mut ratios: Vec<f64> = (0..runner.rounds)
+    let mut ratios: Vec<f64> = (0..rounds)
         .map(|r| {
             let (mut fa, mut fb) = (Duration::MAX, Duration::MAX);
-            for s in 0..runner.segments {
+            for s in 0..segments {
                 // A B, B A, B A, A B, ...: the Thue-Morse order, balanced at every scale.
                 if (r + s).count_ones() % 2 == 0 {
                     fa = fa.min(run(a, n));
@@ -190,6 +235,8 @@ fn measure(a: &mut impl FnMut(), b: &mut impl FnMut(), runner: &Runner) -> Ratio
         high: ratios[high],
         a_ns: a_ns[a_ns.len() / 2],
         b_ns: b_ns[b_ns.len() / 2],
+        segments,
+        rounds,
     }
 }
 
@@ -280,6 +327,68 @@ fn key_type_pairs(runner: &mut Runner, f: &Fixture) {
     }
 }
 
+/// The timed calls of one hostile pair, at most (about): the five take under a minute.
+const HOSTILE_LIMIT: Duration = Duration::from_secs(10);
+
+/// certdeps' full check against raw webpki on the presented lists a hostile server chooses
+/// (`test_pki::hostile`, the lists `tests/hostile.rs` bounds in work), with the pool where
+/// the shape has one. The ratio alone cannot judge the target when webpki answers in
+/// microseconds, so each pair also prints a verdict line against it: certdeps within twice
+/// webpki's time plus one millisecond.
+fn hostile_pairs(runner: &mut Runner) {
+    use test_pki::hostile::{Decoyed, Shape};
+    /// Each list is built only when its pair is selected.
+    type Build = fn() -> Shape;
+    let shapes: [(&str, Build); 5] = [
+        ("v1-decoys-expired-leaf", || {
+            Shape::v1_decoys(Decoyed::ExpiredLeaf)
+        }),
+        ("v1-decoys-valid-leaf", || {
+            Shape::v1_decoys(Decoyed::ValidLeaf)
+        }),
+        ("v1-decoys-issuer-in-pool", || {
+            Shape::v1_decoys(Decoyed::IssuerInPool)
+        }),
+        ("issuer-cycle-junk-issuer-in-pool", || {
+            Shape::issuer_cycle_with_issuer_in_pool(HOSTILE_JUNK)
+        }),
+        (
+            "482-decoys-expired-leaf",
+            Shape::expired_leaf_behind_482_decoys,
+        ),
+    ];
+    for (name, shape) in shapes {
+        if !runner.selected(&format!("hostile/{name}")) {
+            continue;
+        }
+        let case = fixtures::hostile_case(shape());
+        let Some(ratio) = runner.pair_within(
+            "hostile",
+            name,
+            Some(HOSTILE_LIMIT),
+            || drop(black_box(case.certdeps())),
+            || drop(black_box(case.webpki())),
+        ) else {
+            continue;
+        };
+        let (a, b) = (ratio.a_ns / 1e6, ratio.b_ns / 1e6);
+        let bound = 2.0 * b + 1.0;
+        println!(
+            "hostile {name} a={a:.3}ms b={b:.3}ms bound={bound:.3}ms within={} \
+             (presented {}, {} rounds of {} segments)",
+            a <= bound,
+            case.presented.len(),
+            ratio.rounds,
+            ratio.segments
+        );
+    }
+}
+
+/// Unrelated certificates after the issuer cycle: webpki compares each on every one of
+/// its path-building calls, so they make its run slower (hundreds of milliseconds; with
+/// 100 it takes seconds, too long to time in many rounds).
+const HOSTILE_JUNK: u32 = 10;
+
 fn main() {
     let mut runner = Runner::from_env();
     println!(
@@ -329,6 +438,7 @@ fn main() {
             );
         }
     }
+    hostile_pairs(&mut runner);
     let valid = !runner.nulls.is_empty() && runner.nulls.iter().all(|m| (0.99..=1.01).contains(m));
     println!(
         "run valid={valid} (null pairs: {:?})",

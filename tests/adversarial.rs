@@ -4,9 +4,9 @@
 //! regression shows in the test log (`cargo test --test adversarial -- --nocapture`).
 //!
 //! Certificates are made with rcgen once per test; the big sets (10,000 presented, 100,000
-//! pooled) are byte-patched copies of one template, which keeps the suite fast: chain
-//! assembly and webpki's name matching never look at the signature of a certificate that
-//! cannot lead to an anchor.
+//! pooled) are byte-patched copies of one template (`test_pki::hostile::variant`), which
+//! keeps the suite fast: chain assembly and webpki's name matching never look at the
+//! signature of a certificate that cannot lead to an anchor.
 
 // Test helpers outside `#[test]` functions: a failed setup should panic.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -18,6 +18,7 @@ use certdeps::{
     TrustStore, Verifier, assemble, decode_certificates,
 };
 use pki_types::{CertificateDer, ServerName, TrustAnchor, UnixTime};
+use test_pki::hostile::{issuer_of, v1_decoy, variant};
 use test_pki::*;
 
 /// Raw rustls-webpki on exactly what was presented, as a rustls client calls it
@@ -82,67 +83,6 @@ fn assert_bounded(report: &Report) {
         text.len(),
         json.len()
     );
-}
-
-// ---- DER patching ----------------------------------------------------------------------
-
-/// `(tag, contents start, contents length)` of the TLV at `at`.
-fn tlv(der: &[u8], at: usize) -> (u8, usize, usize) {
-    let tag = der[at];
-    let first = der[at + 1];
-    if first < 0x80 {
-        return (tag, at + 2, usize::from(first));
-    }
-    let n = usize::from(first & 0x7f);
-    let len = der[at + 2..at + 2 + n]
-        .iter()
-        .fold(0usize, |acc, &b| acc << 8 | usize::from(b));
-    (tag, at + 2 + n, len)
-}
-
-/// Where a certificate's serial number contents and public key bits are.
-struct Fields {
-    serial_end: usize,
-    key_end: usize,
-}
-
-fn fields(der: &[u8]) -> Fields {
-    let (_, cert, _) = tlv(der, 0);
-    let (_, tbs, _) = tlv(der, cert);
-    let skip = |at: usize| {
-        let (_, start, len) = tlv(der, at);
-        start + len
-    };
-    let mut at = tbs;
-    if der[at] == 0xa0 {
-        at = skip(at);
-    }
-    let serial_end = skip(at);
-    at = serial_end;
-    for _ in 0..4 {
-        // signature, issuer, validity, subject
-        at = skip(at);
-    }
-    let (_, spki, _) = tlv(der, at);
-    // After the AlgorithmIdentifier: the subjectPublicKey BIT STRING.
-    let (_, bits, bits_len) = tlv(der, skip(spki));
-    Fields {
-        serial_end,
-        key_end: bits + bits_len,
-    }
-}
-
-/// A copy of `template` with `n` written into the last bytes of its serial number and, when
-/// `new_key`, of its public key: a distinct certificate (and, for webpki's loop check, a
-/// distinct key) whose signature no longer verifies, made without signing anything.
-fn variant(template: &[u8], n: u32, new_key: bool) -> CertificateDer<'static> {
-    let f = fields(template);
-    let mut der = template.to_vec();
-    der[f.serial_end - 4..f.serial_end].copy_from_slice(&n.to_be_bytes());
-    if new_key {
-        der[f.key_end - 4..f.key_end].copy_from_slice(&n.to_be_bytes());
-    }
-    CertificateDer::from(der)
 }
 
 // ---- presented chains ------------------------------------------------------------------
@@ -428,76 +368,6 @@ fn pool_of_100000_self_issued() {
 
 // ---- the assembly work bound -------------------------------------------------------------
 
-/// A DER TLV: `tag`, a definite length, `contents`.
-fn der_tlv(tag: u8, contents: &[u8]) -> Vec<u8> {
-    let len = contents.len();
-    let mut out = vec![tag];
-    match len {
-        0..0x80 => out.push(len as u8),
-        0x80..0x100 => out.extend([0x81, len as u8]),
-        _ => out.extend([0x82, (len >> 8) as u8, len as u8]),
-    }
-    out.extend_from_slice(contents);
-    out
-}
-
-/// The whole TLV at `at`.
-fn tlv_bytes(der: &[u8], at: usize) -> &[u8] {
-    let (_, start, len) = tlv(der, at);
-    &der[at..start + len]
-}
-
-/// A version-1 certificate (no version field) named `name` as both issuer and subject, with
-/// the validity and key of `template`, and 700 empty extensions then one whose OID is the
-/// invalid `06 01 80` (a subidentifier that never ends): hostile to any reader that walks
-/// the extensions, which version 1 should not even have.
-fn hostile_v1(template: &[u8], name: &[u8], serial: u8) -> CertificateDer<'static> {
-    let (_, cert, _) = tlv(template, 0);
-    let (_, tbs, _) = tlv(template, cert);
-    let next = |at: usize| {
-        let (_, start, len) = tlv(template, at);
-        start + len
-    };
-    let mut at = tbs;
-    if template[at] == 0xa0 {
-        at = next(at);
-    }
-    // serial, signature, issuer, then validity and key, which are kept.
-    let signature = next(at);
-    let validity = next(next(signature));
-    let key = next(next(validity));
-    let mut extensions = Vec::new();
-    for _ in 0..700 {
-        extensions.extend(der_tlv(0x30, &[]));
-    }
-    extensions.extend(der_tlv(0x30, &[0x06, 0x01, 0x80]));
-    let mut body = der_tlv(0x02, &[serial]);
-    body.extend_from_slice(tlv_bytes(template, signature));
-    body.extend_from_slice(name);
-    body.extend_from_slice(tlv_bytes(template, validity));
-    body.extend_from_slice(name);
-    body.extend_from_slice(tlv_bytes(template, key));
-    body.extend(der_tlv(0xa3, &der_tlv(0x30, &extensions)));
-    let mut whole = der_tlv(0x30, &body);
-    whole.extend_from_slice(tlv_bytes(template, signature));
-    whole.extend(der_tlv(0x03, &[0x00, 0x00]));
-    CertificateDer::from(der_tlv(0x30, &whole))
-}
-
-/// The issuer Name TLV of `cert`.
-fn issuer_name(cert: &[u8]) -> Vec<u8> {
-    let (_, tbs_at, _) = tlv(cert, 0);
-    let (_, mut at, _) = tlv(cert, tbs_at);
-    let next = |at: usize| {
-        let (_, start, len) = tlv(cert, at);
-        start + len
-    };
-    if cert[at] == 0xa0 {
-        at = next(at);
-    }
-    tlv_bytes(cert, next(next(at))).to_vec()
-}
-
 /// Assembles `presented` (with `pool`) against the verifier's stores under the default
 /// budget, asserts the documented bound on the work, and that the verifier's verdict is raw
 /// webpki's; returns how the assembled path ends, for the caller's own assertions.
@@ -540,9 +410,9 @@ fn assert_work_bounded(
 #[test]
 fn work_bound_ten_hostile_v1_certificates() {
     let chain = Chain::new(KeyType::EcdsaP256, "a.test");
-    let name = issuer_name(&chain.leaf);
+    let name = issuer_of(&chain.leaf);
     let mut presented = chain.presented();
-    presented.extend((0..10).map(|n| hostile_v1(chain.inter.der(), &name, n + 1)));
+    presented.extend((0..10).map(|n| v1_decoy(n + 1, &name)));
     let end = assert_work_bounded("10 hostile v1", &chain, &presented, None);
     assert!(
         matches!(end, certdeps::AnchorMatch::Anchored { .. }),
@@ -555,9 +425,9 @@ fn work_bound_ten_hostile_v1_certificates() {
 #[test]
 fn work_bound_ten_hostile_v1_certificates_and_the_issuer_in_a_pool() {
     let chain = Chain::new(KeyType::EcdsaP256, "a.test");
-    let name = issuer_name(&chain.leaf);
+    let name = issuer_of(&chain.leaf);
     let mut presented = vec![chain.leaf.clone()];
-    presented.extend((0..10).map(|n| hostile_v1(chain.inter.der(), &name, n + 1)));
+    presented.extend((0..10).map(|n| v1_decoy(n + 1, &name)));
     let mut pool = Pool::new();
     pool.extend([chain.inter.der().clone()]);
     let end = assert_work_bounded("10 hostile v1, pool", &chain, &presented, Some(pool));

@@ -11,106 +11,8 @@ use certdeps::{
     Budget, Code, Endpoint, Evidence, MAX_PRESENTED_BYTES, Pool, Report, TrustStore, Verifier,
 };
 use pki_types::{CertificateDer, ServerName, TrustAnchor};
+use test_pki::hostile::{Decoyed, Shape, short_names, tiny_expired, tlv};
 use test_pki::{Ca, CertSpec, now};
-
-// ---- DER by hand -----------------------------------------------------------------------
-
-fn tlv(tag: u8, body: &[u8]) -> Vec<u8> {
-    let len = body.len();
-    let mut out = vec![tag];
-    match len {
-        0..0x80 => out.push(len as u8),
-        0x80..0x100 => out.extend([0x81, len as u8]),
-        0x100..0x1_0000 => out.extend([0x82, (len >> 8) as u8, len as u8]),
-        _ => out.extend([0x83, (len >> 16) as u8, (len >> 8) as u8, len as u8]),
-    }
-    out.extend_from_slice(body);
-    out
-}
-
-fn seq(parts: &[&[u8]]) -> Vec<u8> {
-    tlv(0x30, &parts.concat())
-}
-
-/// The TLVs inside the TLV at the start of `der`, each whole.
-fn children(der: &[u8]) -> Vec<&[u8]> {
-    let header = |at: &[u8]| -> (usize, usize) {
-        let first = at[1];
-        if first < 0x80 {
-            return (2, usize::from(first));
-        }
-        let n = usize::from(first & 0x7f);
-        let len = at[2..2 + n]
-            .iter()
-            .fold(0, |acc, &b| acc << 8 | usize::from(b));
-        (2 + n, len)
-    };
-    let (start, len) = header(der);
-    let mut body = &der[start..start + len];
-    let mut out = Vec::new();
-    while !body.is_empty() {
-        let (h, l) = header(body);
-        out.push(&body[..h + l]);
-        body = &body[h + l..];
-    }
-    out
-}
-
-/// The issuer Name (whole TLV) of a certificate.
-fn issuer_of(cert: &[u8]) -> Vec<u8> {
-    let tbs = children(cert)[0];
-    let fields = children(tbs);
-    let skip = usize::from(fields[0][0] == 0xa0);
-    fields[skip + 2].to_vec()
-}
-
-fn cn(name: &str) -> Vec<u8> {
-    let atv = seq(&[&tlv(0x06, &[0x55, 4, 3]), &tlv(0x0c, name.as_bytes())]);
-    seq(&[&tlv(0x31, &atv)])
-}
-
-/// 2020-01-01 .. 2040-01-01 when `current`, else 2020-01-01 .. 2021-01-01 (UTCTime).
-fn validity(current: bool) -> Vec<u8> {
-    let end: &[u8] = if current {
-        b"400101000000Z"
-    } else {
-        b"210101000000Z"
-    };
-    seq(&[&tlv(0x17, b"200101000000Z"), &tlv(0x17, end)])
-}
-
-/// A certificate signed by nobody, as small as a certificate gets (about 130 bytes): `n`
-/// (below 65,536) makes its serial and Ed25519 key distinct.
-fn unsigned(n: u32, issuer: &[u8], subject: &[u8], current: bool, extra: &[u8]) -> Vec<u8> {
-    let ed25519 = seq(&[&tlv(0x06, &[0x2b, 0x65, 0x70])]);
-    let mut key = vec![0];
-    key.extend(n.to_be_bytes().repeat(8));
-    let spki = seq(&[&ed25519, &tlv(0x03, &key)]);
-    let serial = tlv(0x02, &(0x01_0000 | n).to_be_bytes()[1..]);
-    let validity = validity(current);
-    let tbs = seq(&[&serial, &ed25519, issuer, &validity, subject, &spki, extra]);
-    seq(&[&tbs, &ed25519, &tlv(0x03, &[0])])
-}
-
-/// A version-1 certificate, self-issued under `name`, carrying what a v1 certificate may
-/// not: 700 empty extensions, then one whose extnID is not an OID (`06 01 80`).
-fn v1_decoy(n: u32, name: &[u8]) -> CertificateDer<'static> {
-    let mut list = [0x30, 0x00].repeat(700);
-    list.extend(seq(&[&[0x06, 0x01, 0x80], &tlv(0x04, &[])]));
-    let extensions = tlv(0xa3, &tlv(0x30, &list));
-    CertificateDer::from(unsigned(n, name, name, true, &extensions))
-}
-
-/// A tiny expired certificate: distinct by `n`, issued by an "Old CA" nobody has.
-fn tiny_expired(n: u32) -> CertificateDer<'static> {
-    CertificateDer::from(unsigned(
-        n,
-        &cn("Old CA"),
-        &cn(&format!("c{n}")),
-        false,
-        &[],
-    ))
-}
 
 // ---- running both ----------------------------------------------------------------------
 
@@ -120,6 +22,16 @@ struct Setup {
 }
 
 impl Setup {
+    /// The shape's anchor, and its pool when it has one.
+    fn of(shape: Shape) -> Self {
+        Self::with_budget_of(shape, Budget::default())
+    }
+
+    fn with_budget_of(shape: Shape, budget: Budget) -> Self {
+        let pool = (!shape.pool.is_empty()).then_some(shape.pool);
+        Self::with_budget(shape.root, pool, budget)
+    }
+
     fn new(root: Ca, pool: Option<Vec<CertificateDer<'static>>>) -> Self {
         Self::with_budget(root, pool, Budget::default())
     }
@@ -168,15 +80,7 @@ fn assert_webpkis_verdict(report: &Report, raw: &Result<(), webpki::Error>, code
     assert!(report.has(code), "{report}");
 }
 
-const HOST: &str = "a.test";
-
-fn expired_leaf(ca: &Ca) -> CertificateDer<'static> {
-    ca.leaf_with(CertSpec {
-        not_before: test_pki::CA_NOT_BEFORE,
-        not_after: test_pki::CA_NOT_BEFORE + 86_400,
-        ..CertSpec::leaf(&[HOST])
-    })
-}
+const HOST: &str = Shape::HOST;
 
 // ---- presented lists -------------------------------------------------------------------
 
@@ -184,13 +88,9 @@ fn expired_leaf(ca: &Ca) -> CertificateDer<'static> {
 /// extensions and a broken extnID: webpki answers at the leaf; certdeps says what it says.
 #[test]
 fn v1_decoys_with_hostile_extensions_behind_an_expired_leaf() {
-    let root = Ca::root("certdeps Hostile Root");
-    let inter = root.intermediate("certdeps Hostile Intermediate");
-    let leaf = expired_leaf(&inter);
-    let name = issuer_of(&leaf);
-    let mut presented = vec![leaf];
-    presented.extend((0..10).map(|n| v1_decoy(n, &name)));
-    let setup = Setup::new(root, None);
+    let shape = Shape::v1_decoys(Decoyed::ExpiredLeaf);
+    let presented = shape.presented.clone();
+    let setup = Setup::of(shape);
     let (report, raw) = setup.check(Some(HOST), &presented);
     assert!(
         matches!(raw, Err(webpki::Error::CertExpired { .. })),
@@ -208,13 +108,9 @@ fn v1_decoys_with_hostile_extensions_behind_an_expired_leaf() {
 /// The same decoys behind a valid leaf: webpki finds no issuer among them.
 #[test]
 fn v1_decoys_with_hostile_extensions_behind_a_valid_leaf() {
-    let root = Ca::root("certdeps Hostile Root");
-    let inter = root.intermediate("certdeps Hostile Intermediate");
-    let leaf = inter.leaf(&[HOST]);
-    let name = issuer_of(&leaf);
-    let mut presented = vec![leaf];
-    presented.extend((0..10).map(|n| v1_decoy(n, &name)));
-    let setup = Setup::new(root, None);
+    let shape = Shape::v1_decoys(Decoyed::ValidLeaf);
+    let presented = shape.presented.clone();
+    let setup = Setup::of(shape);
     let (report, raw) = setup.check(Some(HOST), &presented);
     assert!(
         matches!(raw, Err(webpki::Error::UnsupportedCertVersion)),
@@ -232,13 +128,9 @@ fn v1_decoys_with_hostile_extensions_behind_a_valid_leaf() {
 /// decoys, and the explanation is the same as without the pool.
 #[test]
 fn v1_decoys_with_the_real_issuer_in_the_pool() {
-    let root = Ca::root("certdeps Hostile Root");
-    let inter = root.intermediate("certdeps Hostile Intermediate");
-    let leaf = inter.leaf(&[HOST]);
-    let name = issuer_of(&leaf);
-    let mut presented = vec![leaf];
-    presented.extend((0..10).map(|n| v1_decoy(n, &name)));
-    let setup = Setup::new(root, Some(vec![inter.der().clone()]));
+    let shape = Shape::v1_decoys(Decoyed::IssuerInPool);
+    let presented = shape.presented.clone();
+    let setup = Setup::of(shape);
     let (report, raw) = setup.check(Some(HOST), &presented);
     assert_webpkis_verdict(&report, &raw, Code::MalformedCertificate);
     assert_eq!(
@@ -252,12 +144,9 @@ fn v1_decoys_with_the_real_issuer_in_the_pool() {
 /// has: the fix is confirmed with webpki on the completed path alone, and offered.
 #[test]
 fn junk_with_the_real_issuer_in_the_pool() {
-    let root = Ca::root("certdeps Hostile Root");
-    let inter = root.intermediate("certdeps Hostile Intermediate");
-    let junk = Ca::root("certdeps Junk CA");
-    let mut presented = vec![inter.leaf(&[HOST])];
-    presented.extend((0..100).map(|n| rekeyed(junk.der(), n)));
-    let setup = Setup::new(root, Some(vec![inter.der().clone()]));
+    let shape = Shape::junk_with_issuer_in_pool(100);
+    let presented = shape.presented.clone();
+    let setup = Setup::of(shape);
     let (report, raw) = setup.check(Some(HOST), &presented);
     assert_webpkis_verdict(&report, &raw, Code::IncompleteChain);
     let finding = report.finding(Code::IncompleteChain).unwrap();
@@ -279,20 +168,12 @@ fn junk_with_the_real_issuer_in_the_pool() {
 /// not run it again to confirm the pool's fix, and says the fix is unconfirmed.
 #[test]
 fn issuer_cycle_with_the_real_issuer_in_the_pool() {
-    let root = Ca::root("certdeps Hostile Root");
-    let inter = root.intermediate("certdeps Looping CA");
-    // Named like the leaf's issuer, and issued under that name by another key: each is
-    // self-issued but not self-signed, so webpki (and assembly) look for its issuer.
-    let looped = Ca::root("certdeps Looping CA").intermediate("certdeps Looping CA");
-    // Named like it too, issued by a CA nobody has: the path assembly explains.
-    let dead_end = Ca::root("certdeps Gone CA").intermediate("certdeps Looping CA");
-    let leaf = inter.leaf(&[HOST]);
-    let mut presented = vec![leaf, dead_end.der().clone()];
-    presented.extend((0..10).map(|n| rekeyed(looped.der(), n)));
+    let shape = Shape::issuer_cycle_with_issuer_in_pool(0);
+    let presented = shape.presented.clone();
     // Assembly stops at three certificates, so that it leaves the cycle for the pool.
     let mut budget = Budget::default();
     budget.max_depth = 3;
-    let setup = Setup::with_budget(root, Some(vec![inter.der().clone()]), budget);
+    let setup = Setup::with_budget_of(shape, budget);
     let (report, raw) = setup.check(Some(HOST), &presented);
     println!("raw webpki: {raw:?}");
     let rejection = report.verdict().rejection().expect("refused");
@@ -314,16 +195,11 @@ fn issuer_cycle_with_the_real_issuer_in_the_pool() {
 /// client receives ([`MAX_PRESENTED_BYTES`]), so webpki runs on them all.
 #[test]
 fn expired_leaf_behind_482_same_subject_decoys() {
-    let root = Ca::root("certdeps Hostile Root");
-    let inter = root.intermediate("H");
-    let leaf = expired_leaf(&inter);
-    let name = issuer_of(&leaf);
-    let mut presented = vec![leaf];
-    presented
-        .extend((0..482).map(|n| CertificateDer::from(unsigned(n, &cn("x"), &name, true, &[]))));
+    let shape = Shape::expired_leaf_behind_482_decoys();
+    let presented = shape.presented.clone();
     let bytes = presented.iter().map(|c| 3 + c.len()).sum::<usize>() + 3;
     assert!(bytes <= MAX_PRESENTED_BYTES, "{bytes} bytes");
-    let setup = Setup::new(root, None);
+    let setup = Setup::of(shape);
     let (report, raw) = setup.check(Some(HOST), &presented);
     assert_webpkis_verdict(&report, &raw, Code::Expired);
     println!("{:?}", report.codes());
@@ -339,7 +215,7 @@ fn expired_leaf_behind_482_same_subject_decoys() {
 fn leaf_with_10000_names_says_each_once() {
     let root = Ca::root("certdeps Hostile Root");
     let inter = root.intermediate("certdeps Hostile Intermediate");
-    let names: Vec<String> = (0..10_000).map(base36).collect();
+    let names = short_names(10_000);
     let refs: Vec<&str> = names.iter().map(String::as_str).collect();
     let leaf = inter.leaf_with(CertSpec {
         cn: String::new(),
@@ -472,27 +348,4 @@ fn assert_bounded_text(report: &Report, presented: usize) -> usize {
     assert!(text.len() < 20_000, "{} B:\n{text}", text.len());
     // Counts differ in width between runs; the size of the rest does not.
     text.len() - text.matches(char::is_numeric).count()
-}
-
-/// `certificate` with `n` written into the last bytes of its key: a distinct key (and so a
-/// distinct certificate to webpki's loop check) whose signature no longer verifies.
-fn rekeyed(certificate: &[u8], n: u32) -> CertificateDer<'static> {
-    let tbs = children(certificate)[0];
-    let fields = children(tbs);
-    let skip = usize::from(fields[0][0] == 0xa0);
-    let spki = fields[skip + 5];
-    let key = children(spki)[1];
-    let at = key.as_ptr() as usize - certificate.as_ptr() as usize + key.len();
-    let mut der = certificate.to_vec();
-    der[at - 4..at].copy_from_slice(&n.to_be_bytes());
-    CertificateDer::from(der)
-}
-
-/// `n` in base 36, three digits: 10,000 short distinct DNS labels.
-fn base36(n: usize) -> String {
-    let digit = |d: usize| char::from_digit(d as u32, 36).unwrap();
-    [n / 1296 % 36, n / 36 % 36, n % 36]
-        .into_iter()
-        .map(digit)
-        .collect()
 }

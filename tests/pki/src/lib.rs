@@ -37,6 +37,8 @@
 // are tests, benches and a demo, for which a failed setup is a failed run.
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
+pub mod hostile;
+
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
