@@ -38,11 +38,11 @@ impl<'p> Diagnosis<'p> {
             }
             let same_key = child.skim.authority_key_id().is_some()
                 && child.skim.authority_key_id() == issuer.skim.subject_key_id();
-            // The child's own signature is wrong when the key its authorityKeyIdentifier names
-            // did not make it, or when it is an intermediate: only its CA can reissue it. A
-            // leaf signed by another same-name key is usually served with the wrong
-            // intermediate, which the server operator replaces.
-            let (actor, fix) = if same_key || c > 0 {
+            // An intermediate whose signature its issuer's key does not verify is a CA-side
+            // problem: only the CA above can reissue it. A leaf that does not verify was
+            // served with the wrong intermediate, or is not the CA's at all: the server
+            // operator replaces one or the other.
+            let (actor, fix) = if c > 0 {
                 (
                     Actor::IssuingCa,
                     format!(
