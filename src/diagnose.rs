@@ -11,14 +11,15 @@
 //! (callgrind's cache model). So the stages are kept out of line, and those that only run for
 //! one rare cause are `#[cold]`.
 //!
-//! Every message names the certificate(s) involved (`leaf [0] "CN=..."`), and every
-//! remediation starts with who acts: the `server operator` (what the server sends) or the
-//! `client owner` (trust store, CRLs, the URL it calls).
+//! Every message names the certificates involved (`leaf [0] "CN=..."`), and every finding
+//! names who acts ([`Actor`]), whose words begin its remediation: the `server operator`
+//! (what the server sends), the `client owner` (trust store, CRLs, the URL it calls) or the
+//! `issuing CA` (what only the CA can reissue).
 //!
 //! This module runs the stages and records their findings; each stage lives in a submodule
 //! named after what it checks (`leaf`, `path`, `issuer`, `constraints`, `revocation`,
-//! `hygiene`), `primary` falls back to webpki's own reason, and `words` holds the wording
-//! they share.
+//! `hygiene`), `private_root` weighs who acts on an issuer nothing supplies, `primary` falls
+//! back to webpki's own reason, and `words` holds the wording they share.
 
 mod constraints;
 mod hygiene;

@@ -143,3 +143,92 @@ fn names_a_root(contents: &[u8]) -> bool {
         .split(|c: char| !c.is_alphanumeric())
         .any(|word| word.eq_ignore_ascii_case("root"))
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use pki_types::CertificateDer;
+    use rcgen::{BasicConstraints, CertificateParams, CertifiedIssuer, DnType, IsCa, KeyPair};
+
+    use super::*;
+    use crate::chain::Budget;
+    use crate::store::TrustStore;
+
+    fn ca(cn: &str, organisation: &str) -> CertificateParams {
+        let mut params = CertificateParams::new(Vec::new()).unwrap();
+        params.distinguished_name.push(DnType::CommonName, cn);
+        params
+            .distinguished_name
+            .push(DnType::OrganizationName, organisation);
+        params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        params
+    }
+
+    fn root(cn: &str, organisation: &str) -> CertifiedIssuer<'static, KeyPair> {
+        CertifiedIssuer::self_signed(ca(cn, organisation), KeyPair::generate().unwrap()).unwrap()
+    }
+
+    fn config(anchor: &CertifiedIssuer<'static, KeyPair>) -> Config {
+        let der = CertificateDer::from(anchor.der().to_vec());
+        let store = TrustStore::from_certificates("custom", [der]).unwrap();
+        Config::new(
+            vec![store],
+            None,
+            Vec::new(),
+            Duration::ZERO,
+            Budget::default(),
+        )
+        .unwrap()
+    }
+
+    /// A sub-CA of "Example Trust" whose issuer, an "Example Trust" intermediate, was not
+    /// sent: no AIA, not the leaf, so only the organisation can tell.
+    fn orphan() -> Vec<u8> {
+        let missing = root("Example Issuing CA 2", "Example Trust");
+        let child = CertifiedIssuer::signed_by(
+            ca("Example Sub CA", "Example Trust"),
+            KeyPair::generate().unwrap(),
+            &missing,
+        )
+        .unwrap();
+        child.der().to_vec()
+    }
+
+    #[test]
+    fn an_organisation_the_stores_trust_makes_it_the_servers_intermediate() {
+        let der = orphan();
+        let child = Skim::new(&der).unwrap();
+        let config = config(&root("Example Trust Root", "Example Trust"));
+        let lean = Lean::weigh(&config, &child, false);
+        assert_eq!(lean, Lean::KnownOrganisation("Example Trust".to_owned()));
+        assert_eq!(lean.actor(), Actor::ServerOperator);
+        assert!(
+            lean.reason("[1]", "CN=x")
+                .contains("roots of \"Example Trust\"")
+        );
+    }
+
+    #[test]
+    fn a_ca_without_aia_from_an_unknown_organisation_is_a_private_root() {
+        let der = orphan();
+        let child = Skim::new(&der).unwrap();
+        let config = config(&root("Other Root", "Other Trust"));
+        let lean = Lean::weigh(&config, &child, false);
+        assert_eq!(lean, Lean::PrivateCa);
+        assert_eq!(lean.actor(), Actor::ClientOwner);
+        // The leaf's issuer is an intermediate in nearly every PKI.
+        assert_eq!(Lean::weigh(&config, &child, true), Lean::LeafIssuer);
+    }
+
+    #[test]
+    fn a_root_is_named_by_the_word() {
+        let named = |cn: &str| {
+            let der = root(cn, "Contoso").der().to_vec();
+            names_a_root(Skim::new(&der).unwrap().subject)
+        };
+        assert!(named("Contoso Root CA"));
+        assert!(named("contoso-root"));
+        assert!(!named("Contoso Rootless Issuing CA"));
+    }
+}

@@ -4,7 +4,7 @@
 
 use certdeps::{Actor, Code};
 
-use crate::scenario::{self, *};
+use crate::scenario::*;
 
 /// The actor of the finding with `code` (the first such) in `s`'s report.
 #[track_caller]
@@ -18,7 +18,7 @@ fn actor_of(s: &Scenario, code: Code) -> Actor {
 
 #[test]
 fn every_remediation_begins_with_its_actor_and_the_json_names_it() {
-    for s in scenario::all() {
+    for s in all() {
         let report = s.report();
         let json = report.to_json();
         for (i, f) in report.findings().iter().enumerate() {
