@@ -11,14 +11,15 @@
 //! (callgrind's cache model). So the stages are kept out of line, and those that only run for
 //! one rare cause are `#[cold]`.
 //!
-//! Every message names the certificate(s) involved (`leaf [0] "CN=..."`), and every
-//! remediation starts with who acts: the `server operator` (what the server sends) or the
-//! `client owner` (trust store, CRLs, the URL it calls).
+//! Every message names the certificates involved (`leaf [0] "CN=..."`), and every finding
+//! names who acts ([`Actor`]), whose words begin its remediation: the `server operator`
+//! (what the server sends), the `client owner` (trust store, CRLs, the URL it calls) or the
+//! `issuing CA` (what only the CA can reissue).
 //!
 //! This module runs the stages and records their findings; each stage lives in a submodule
 //! named after what it checks (`leaf`, `path`, `issuer`, `constraints`, `revocation`,
-//! `hygiene`), `primary` falls back to webpki's own reason, and `words` holds the wording
-//! they share.
+//! `hygiene`), `private_root` weighs who acts on an issuer nothing supplies, `primary` falls
+//! back to webpki's own reason, and `words` holds the wording they share.
 
 mod constraints;
 mod hygiene;
@@ -26,6 +27,7 @@ mod issuer;
 mod leaf;
 mod path;
 mod primary;
+mod private_root;
 mod revocation;
 mod seen;
 mod signature;
@@ -42,14 +44,14 @@ use crate::cert::{Description, Skim, sha256_hex};
 use crate::chain::{Path, Source, assemble_skims};
 use crate::config::Config;
 use crate::endpoint::Endpoint;
-use crate::finding::{Code, Evidence, Finding, Severity, Text};
+use crate::finding::{Actor, Code, Evidence, Finding, Severity, Text};
 use crate::presented::Presented;
 use crate::report::{AnchorEntry, Findings, PathEntries, PathEntry, PathSource};
 use crate::verdict::Verdict;
 
 use leaf::First;
 use seen::Seen;
-use words::{Label, Role};
+use words::{Label, Role, counted};
 
 /// One check's diagnosis: what the stages read, and the findings they have recorded so far.
 pub(crate) struct Diagnosis<'p> {
@@ -108,6 +110,7 @@ impl<'p> Diagnosis<'p> {
             self.push(
                 Code::NoCertificates,
                 None,
+                Actor::ServerOperator,
                 "the server presented no certificate".to_owned(),
                 "server operator: configure the TLS listener with a certificate and its chain"
                     .to_owned(),
@@ -276,6 +279,7 @@ impl<'p> Diagnosis<'p> {
         &mut self,
         code: Code,
         certificate: Option<usize>,
+        actor: Actor,
         message: impl Into<Text>,
         remediation: impl Into<Text>,
         evidence: Evidence,
@@ -283,7 +287,7 @@ impl<'p> Diagnosis<'p> {
         if self.has_for(code, certificate.unwrap_or(usize::MAX)) {
             return;
         }
-        let mut finding = Finding::new(code, certificate, message, remediation, evidence);
+        let mut finding = Finding::new(code, certificate, actor, message, remediation, evidence);
         // A trusted verdict never carries an error. No stage reports one on a trusted chain
         // today; if one ever did, it contradicts webpki: say so as a warning, keeping the
         // stage's words, and leave the verdict alone.
@@ -298,15 +302,15 @@ impl<'p> Diagnosis<'p> {
     /// Records per-certificate findings with `code`, one for each of `indices` (in order)
     /// made by `each`, up to [`PER_CERTIFICATE`]; the rest are said in one finding that
     /// counts them and lists their positions, so that a list of thousands of certificates
-    /// gives a report of a few findings, not thousands. `what` names them in that finding
-    /// (`expired certificates`), `remediation` says what to do about all of them.
+    /// gives a report of a few findings, not thousands. `what` qualifies them in that finding
+    /// (`expired, unneeded` certificates), `remediation` says what `actor` does about all of them.
     fn push_each(
         &mut self,
         code: Code,
         indices: &[usize],
         mut each: impl FnMut(&mut Self, usize),
         what: &'static str,
-        remediation: &'static str,
+        (actor, remediation): (Actor, &'static str),
     ) {
         let (first, rest) = indices.split_at(indices.len().min(PER_CERTIFICATE));
         for &i in first {
@@ -322,9 +326,10 @@ impl<'p> Diagnosis<'p> {
         self.push(
             code,
             None,
+            actor,
             format!(
-                "and {} more {what}, from position {from} to {to} (each one in the evidence)",
-                rest.len()
+                "and {}, from position {from} to {to} (each one in the evidence)",
+                counted(rest.len(), &format!("more {what} certificate"))
             ),
             remediation,
             Evidence::Certificates {
@@ -505,6 +510,7 @@ mod tests {
         diagnosis.push(
             Code::Expired,
             Some(0),
+            Actor::ServerOperator,
             "leaf [0] expired".to_owned(),
             "server operator: renew it".to_owned(),
             Evidence::None,

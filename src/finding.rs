@@ -219,6 +219,55 @@ impl fmt::Display for Severity {
     }
 }
 
+/// Who must act on a finding: the party whose configuration or certificate must change.
+///
+/// A finding's [`Finding::remediation`] begins with the same party's words
+/// ([`Actor::words`]): `server operator: ...`, `client owner: ...`, `issuing CA: ...`. When
+/// another party could also act, it is named after, as the second choice.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "json", derive(serde::Serialize))]
+#[cfg_attr(feature = "json", serde(rename_all = "kebab-case"))]
+#[non_exhaustive]
+pub enum Actor {
+    /// Whoever configures what the server sends: its certificate, key and chain file
+    /// ([RFC 8446 section 4.4.2]).
+    ///
+    /// [RFC 8446 section 4.4.2]: https://www.rfc-editor.org/rfc/rfc8446#section-4.4.2
+    ServerOperator,
+    /// Whoever configures the client: its trust store, CRLs, clock, and the host it calls.
+    ClientOwner,
+    /// The certification authority that issued a certificate on the path: a problem only it
+    /// can fix, such as a signature that does not verify or constraints it set.
+    IssuingCa,
+}
+
+impl Actor {
+    /// The stable kebab-case identifier, as in the JSON report (`server-operator`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ServerOperator => "server-operator",
+            Self::ClientOwner => "client-owner",
+            Self::IssuingCa => "issuing-ca",
+        }
+    }
+
+    /// How a remediation addresses this party; every remediation begins with its actor's
+    /// words and a colon.
+    pub fn words(self) -> &'static str {
+        match self {
+            Self::ServerOperator => "server operator",
+            Self::ClientOwner => "client owner",
+            Self::IssuingCa => "issuing CA",
+        }
+    }
+}
+
+impl fmt::Display for Actor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// One thing the report says about the chain.
 ///
 /// The code, severity, certificate and evidence are computed by the check; the two sentences
@@ -236,6 +285,8 @@ pub struct Finding {
     /// Position (0-based) in the presented list of the certificate concerned, if it was
     /// presented.
     pub certificate: Option<usize>,
+    /// Who must act ([`Finding::actor`]).
+    actor: Actor,
     message: Text,
     remediation: Text,
     /// The structured facts behind the message.
@@ -246,6 +297,7 @@ impl Finding {
     pub(crate) fn new(
         code: Code,
         certificate: Option<usize>,
+        actor: Actor,
         message: impl Into<Text>,
         remediation: impl Into<Text>,
         evidence: Evidence,
@@ -254,6 +306,7 @@ impl Finding {
             code,
             severity: code.severity(),
             certificate,
+            actor,
             message: message.into(),
             remediation: remediation.into(),
             evidence,
@@ -265,7 +318,13 @@ impl Finding {
         self.message.as_str()
     }
 
-    /// Who must do what to fix it: it starts with `server operator` or `client owner`.
+    /// Who must act on it; [`Finding::remediation`] begins with the same party's words.
+    pub fn actor(&self) -> Actor {
+        self.actor
+    }
+
+    /// Who must do what to fix it: it starts with [`Finding::actor`]'s words
+    /// ([`Actor::words`]) and a colon, and names a second party, if any, after.
     pub fn remediation(&self) -> &str {
         self.remediation.as_str()
     }
@@ -291,6 +350,7 @@ impl Finding {
         Self {
             code: Code::VerifierDisagreement,
             severity: Code::VerifierDisagreement.severity(),
+            actor: Actor::ClientOwner,
             message,
             remediation,
             ..self
@@ -534,7 +594,14 @@ mod tests {
             counted.fetch_add(1, Ordering::SeqCst);
             "leaf [0] \"CN=a\" expired".to_owned()
         });
-        let finding = Finding::new(Code::Expired, Some(0), message, "fix", Evidence::None);
+        let finding = Finding::new(
+            Code::Expired,
+            Some(0),
+            Actor::ServerOperator,
+            message,
+            "fix",
+            Evidence::None,
+        );
         let copy = finding.clone();
         assert_eq!(
             calls.load(Ordering::SeqCst),
@@ -556,7 +623,14 @@ mod tests {
             counted.fetch_add(1, Ordering::SeqCst);
             ["the message".to_owned(), "the fix".to_owned()]
         });
-        let finding = Finding::new(Code::Expired, Some(0), message, remediation, Evidence::None);
+        let finding = Finding::new(
+            Code::Expired,
+            Some(0),
+            Actor::ServerOperator,
+            message,
+            remediation,
+            Evidence::None,
+        );
         let copy = finding.clone();
         assert_eq!(
             calls.load(Ordering::SeqCst),
@@ -578,6 +652,7 @@ mod tests {
         let finding = Finding::new(
             Code::Expired,
             Some(0),
+            Actor::ServerOperator,
             Text::lazy(|| "it expired".to_owned()),
             String::from("renew it"),
             Evidence::None,

@@ -60,7 +60,7 @@ pub use cert::Description;
 pub use chain::{Assembly, Budget, Link, Source, assemble};
 pub use endpoint::{Endpoint, EndpointError, Host, Protocol, Tls};
 pub use error::{ConfigError, Error, StoreError};
-pub use finding::{Code, Evidence, Finding, Severity};
+pub use finding::{Actor, Code, Evidence, Finding, Severity};
 pub use host::match_endpoint;
 pub use input::{
     InputError, decode_certificates, decode_crls, decode_pem_certificates, read_certificates,

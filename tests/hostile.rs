@@ -153,7 +153,7 @@ fn junk_with_the_real_issuer_in_the_pool() {
     assert!(
         finding
             .message()
-            .contains("adding 1 certificate(s) makes the chain trusted"),
+            .contains("adding 1 certificate makes the chain trusted"),
         "{finding}"
     );
     let Evidence::MissingIssuer { add, .. } = &finding.evidence else {

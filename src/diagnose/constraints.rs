@@ -9,10 +9,10 @@ use x509_cert::ext::pkix::name::GeneralName;
 
 use crate::cert::{Skim, hex};
 use crate::chain::Path;
-use crate::finding::{Code, Evidence};
+use crate::finding::{Actor, Code, Evidence};
 use crate::report::{AnchorEntry, name_to_string};
 
-use super::words::listed;
+use super::words::{counted, listed};
 use super::{Diagnosis, presented_indices};
 
 impl<'p> Diagnosis<'p> {
@@ -35,6 +35,7 @@ impl<'p> Diagnosis<'p> {
             self.push(
                 Code::NotACa,
                 Some(i),
+                Actor::ServerOperator,
                 format!("{label} issued {child}, but is not a CA (no basicConstraints cA=TRUE)"),
                 format!(
                     "server operator: {child} was issued by an end-entity certificate; get it \
@@ -69,13 +70,17 @@ impl<'p> Diagnosis<'p> {
                 self.push(
                     Code::PathLength,
                     Some(i),
+                    Actor::IssuingCa,
                     format!(
-                        "{label} allows {limit} intermediate(s) below it (pathLenConstraint), \
-                         but the path has {below}"
+                        "{label} allows {} below it (pathLenConstraint), but the path has \
+                         {below}",
+                        counted(usize::from(limit), "intermediate")
                     ),
-                    "server operator: get the leaf issued closer to this CA, or by a CA \
-                     without this limit"
-                        .to_owned(),
+                    format!(
+                        "issuing CA: {label} limits the path below it, so issue the leaf closer \
+                         to it; or server operator: get a certificate from a CA without this \
+                         limit"
+                    ),
                     Evidence::Certificates {
                         indices: indices[..=depth].to_vec(),
                     },
@@ -135,14 +140,16 @@ impl<'p> Diagnosis<'p> {
         self.push(
             Code::NameConstraints,
             Some(0),
+            Actor::IssuingCa,
             format!(
                 "{leaf} (names: {names}) is outside the name constraints of {issuer_label}, \
                  which {}",
                 rules.join(" and ")
             ),
             format!(
-                "server operator: get a certificate for names {issuer_label} may certify, or \
-                 one from a CA without this constraint"
+                "issuing CA: the name constraints {issuer_label} carries forbid these names, so \
+                 certify only names they permit; or server operator: get a certificate for \
+                 names {issuer_label} may certify, or one from a CA without this constraint"
             ),
             Evidence::Constraints {
                 issuer,

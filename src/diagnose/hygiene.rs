@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use crate::anchor::looks_self_signed;
 use crate::cert::ValidityAt;
 use crate::cert::format_time;
-use crate::finding::{Code, Evidence};
+use crate::finding::{Actor, Code, Evidence};
 use crate::report::name_to_string;
 
 use super::Diagnosis;
@@ -26,6 +26,7 @@ impl<'p> Diagnosis<'p> {
             self.push(
                 Code::ChainOutOfOrder,
                 Some(misplaced),
+                Actor::ServerOperator,
                 format!(
                     "the issuers are presented out of order: the chain runs {}",
                     order.join(" -> ")
@@ -56,6 +57,7 @@ impl<'p> Diagnosis<'p> {
                     self.push(
                         Code::AnchorIncluded,
                         Some(i),
+                        Actor::ServerOperator,
                         format!(
                             "{label} is a trust anchor the client already has; sending it is \
                              unnecessary"
@@ -76,9 +78,12 @@ impl<'p> Diagnosis<'p> {
             Code::ExpiredInChain,
             &expired,
             Self::expired_in_chain,
-            "expired certificates that are not needed",
-            "server operator: remove the expired certificates (often old cross-signs) from the \
-             chain file",
+            "expired, unneeded",
+            (
+                Actor::ServerOperator,
+                "server operator: remove the expired certificates (often old cross-signs) from \
+                 the chain file",
+            ),
         );
         if whole && !extras.is_empty() && self.skim(0).is_some() {
             let labels: Vec<String> = extras
@@ -94,6 +99,7 @@ impl<'p> Diagnosis<'p> {
             self.push(
                 Code::ExtraCertificates,
                 extras.first().copied(),
+                Actor::ServerOperator,
                 format!(
                     "{}{more} {verb} not part of the chain of {}",
                     labels.join(", "),
@@ -143,6 +149,7 @@ impl<'p> Diagnosis<'p> {
                 diagnosis.push(
                     Code::DuplicateCertificate,
                     Some(i),
+                    Actor::ServerOperator,
                     format!("{label} is presented again (first at position {first})"),
                     "server operator: list each certificate once in the chain file".to_owned(),
                     Evidence::Certificates {
@@ -150,8 +157,11 @@ impl<'p> Diagnosis<'p> {
                     },
                 );
             },
-            "certificates presented again",
-            "server operator: list each certificate once in the chain file",
+            "repeated",
+            (
+                Actor::ServerOperator,
+                "server operator: list each certificate once in the chain file",
+            ),
         );
         again
     }
@@ -164,6 +174,7 @@ impl<'p> Diagnosis<'p> {
         self.push(
             Code::ExpiredInChain,
             Some(i),
+            Actor::ServerOperator,
             format!(
                 "{label}, issued by \"{}\", expired at {} and is not needed, but some clients \
                  may try it",
@@ -221,6 +232,7 @@ impl<'p> Diagnosis<'p> {
             self.push(
                 Code::ExpiresSoon,
                 Some(i),
+                Actor::ServerOperator,
                 format!(
                     "{label} expires at {} (in {})",
                     format_time(secs(skim.not_after)),

@@ -10,12 +10,13 @@ use crate::anchor::{AnchorMatch, key_ids_fit};
 use crate::cert::{hex, sha256_hex};
 use crate::chain::{Assembly, Path, Source, assemble_skims};
 use crate::endpoint::Endpoint;
-use crate::finding::{Code, Evidence, Text};
+use crate::finding::{Actor, Code, Evidence, Text};
 use crate::report::{AnchorEntry, name_to_string};
 use crate::verdict::{self, Cause, Rejection};
 
 use super::Diagnosis;
-use super::words::{Label, Named};
+use super::private_root::Lean;
+use super::words::{Label, Named, counted};
 
 impl<'p> Diagnosis<'p> {
     /// How assembly's best path ends, when it does not end at an anchor: the three everyday
@@ -51,6 +52,7 @@ impl<'p> Diagnosis<'p> {
                 self.push(
                     Code::BudgetExceeded,
                     Some(0),
+                    Actor::ClientOwner,
                     format!(
                         "the chain from {leaf} was followed for {} certificates (the assembly \
                          budget) without reaching a root; the explanation may be incomplete",
@@ -71,6 +73,7 @@ impl<'p> Diagnosis<'p> {
                     self.push(
                         Code::VerifierDisagreement,
                         None,
+                        Actor::ClientOwner,
                         format!(
                             "webpki found no issuer (UnknownIssuer), yet certdeps' assembly \
                              reaches the trust anchor \"{issuer}\" by name"
@@ -86,6 +89,7 @@ impl<'p> Diagnosis<'p> {
                     self.push(
                         Code::BudgetExceeded,
                         None,
+                        Actor::ServerOperator,
                         format!(
                             "chain assembly stopped after {} operations (the work budget); the \
                              explanation may be incomplete",
@@ -119,6 +123,7 @@ impl<'p> Diagnosis<'p> {
         self.push(
             Code::SelfSigned,
             Some(0),
+            Actor::ServerOperator,
             message,
             remediation,
             Evidence::Root {
@@ -128,6 +133,9 @@ impl<'p> Diagnosis<'p> {
         );
     }
 
+    /// A path that ends in a self-signed root no configured store holds: the client owner
+    /// imports it when it is a private root meant to be trusted, after comparing its
+    /// fingerprint with its owner's.
     #[cold]
     #[inline(never)]
     fn untrusted_root(&mut self, source: Source, path: &Path<'p>, via_pool: bool) {
@@ -151,9 +159,10 @@ impl<'p> Diagnosis<'p> {
         let [message, remediation] = Text::lazy_pair(move || {
             let whence = match role {
                 Some(role) => format!("the chain ends in root {role} \"{quoted_subject}\""),
-                None if via_pool => {
-                    format!("completed from the pool, the chain ends in root \"{quoted_subject}\"")
-                }
+                None if via_pool => format!(
+                    "the intermediate pool completes the chain to the self-signed root \
+                     \"{quoted_subject}\" (sha256 {quoted_sha})"
+                ),
                 None => format!("the chain ends in root \"{quoted_subject}\""),
             };
             [
@@ -162,15 +171,17 @@ impl<'p> Diagnosis<'p> {
                     stores.join(", ")
                 ),
                 format!(
-                    "client owner: if this private/enterprise root is meant to be trusted, \
-                     import it (sha256 {quoted_sha}), e.g. with --add-roots; otherwise the \
-                     server operator must use a certificate from a publicly trusted CA"
+                    "client owner: if \"{quoted_subject}\" is a private root meant to be \
+                     trusted, compare its SHA-256 fingerprint {quoted_sha} with its owner's and \
+                     import it into the client's trust store; otherwise server operator: use a \
+                     certificate from a publicly trusted CA"
                 ),
             ]
         });
         self.push(
             Code::UntrustedRoot,
             index,
+            Actor::ClientOwner,
             message,
             remediation,
             Evidence::Root {
@@ -181,7 +192,13 @@ impl<'p> Diagnosis<'p> {
     }
 
     /// [RFC 8446 section 4.4.2]: the server sends "the sender's certificate followed by any
-    /// certificates that support it"; the issuer of the last one it sent is missing.
+    /// certificates that support it", and may leave out the root; the issuer of the last one
+    /// it sent is missing.
+    ///
+    /// When the pool supplies what is missing, that decides: intermediates are the server
+    /// operator's to serve (`incomplete-chain`), a self-signed root no store holds is the
+    /// client owner's to import (`untrusted-root`). Otherwise [`Lean::weigh`] reads the chain
+    /// for which is more likely, and the remediation names that fix first, with its reason.
     ///
     /// [RFC 8446 section 4.4.2]: https://www.rfc-editor.org/rfc/rfc8446#section-4.4.2
     #[inline(never)]
@@ -226,6 +243,8 @@ impl<'p> Diagnosis<'p> {
         let mut bundle = None;
         let mut completed = None;
         let mut pool_note = String::new();
+        // Decided by the pool: it supplies the missing issuer(s).
+        let mut decided = false;
         if let Some(pool) = self.config.pool() {
             let with_pool = assemble_skims(
                 self.skims,
@@ -234,29 +253,61 @@ impl<'p> Diagnosis<'p> {
                 self.config.budget(),
             );
             let best = with_pool.map(|a| a.best);
-            let extra: Vec<&[u8]> = best
-                .iter()
-                .flat_map(|b| b.links.iter())
-                .filter(|l| matches!(l.source, Source::Pool(_)))
-                .map(|l| l.skim.der)
-                .collect();
+            let from_pool = |best: &Path<'p>| -> Vec<&'p [u8]> {
+                best.links
+                    .iter()
+                    .filter(|l| matches!(l.source, Source::Pool(_)))
+                    .map(|l| l.skim.der)
+                    .collect()
+            };
             match best.as_ref().map(|b| (b.end, b)) {
-                Some((AnchorMatch::Anchored { store, anchor }, best)) if !extra.is_empty() => {
+                Some((AnchorMatch::Anchored { store, anchor }, best))
+                    if !from_pool(best).is_empty() =>
+                {
+                    let extra = from_pool(best);
                     add = extra.iter().map(|d| sha256_hex(d)).collect();
                     bundle = Some(pem_bundle(&extra));
                     pool_note = self.confirm_fix(best, extra.len());
                     completed = Some((best.clone(), self.anchor_entry((store, anchor))));
+                    decided = true;
                 }
-                Some((AnchorMatch::UntrustedRoot { .. }, best)) if !extra.is_empty() => {
-                    pool_note = "; the pool has the missing issuer(s), but they lead to a root \
-                                 no store trusts"
-                        .to_owned();
+                Some((AnchorMatch::UntrustedRoot { .. }, best)) if !from_pool(best).is_empty() => {
                     self.untrusted_root(Source::Pool(0), best, true);
                     completed = Some((best.clone(), None));
+                    // The root is the client owner's to import, and the server may leave it
+                    // out; only intermediates between are the server's to add.
+                    let mut extra = from_pool(best);
+                    if best
+                        .links
+                        .last()
+                        .is_some_and(|l| matches!(l.source, Source::Pool(_)))
+                    {
+                        extra.pop();
+                    }
+                    if extra.is_empty() {
+                        return completed;
+                    }
+                    add = extra.iter().map(|d| sha256_hex(d)).collect();
+                    bundle = Some(pem_bundle(&extra));
+                    pool_note = format!(
+                        "; the intermediate pool has the missing {}, which lead to a root no \
+                         store trusts (see `untrusted-root`)",
+                        counted(extra.len(), "intermediate")
+                    );
+                    decided = true;
+                }
+                Some((_, best)) if !from_pool(best).is_empty() => {
+                    pool_note =
+                        "; the intermediate pool has it, but not every issuer above it".to_owned();
                 }
                 _ => pool_note = "; the intermediate pool does not have it either".to_owned(),
             }
         }
+        let lean = match decided {
+            true => Lean::PoolIntermediate,
+            false => Lean::weigh(self.config, &child, index == Some(0)),
+        };
+        let actor = lean.actor();
         // The words are written when read: from the presented certificate itself, which the
         // report keeps, or from copies for a pool certificate, which it does not.
         let quote = match child_label {
@@ -302,8 +353,8 @@ impl<'p> Diagnosis<'p> {
             };
             let fetch = if !added.is_empty() {
                 format!(
-                    "append the {} certificate(s) the pool completes it with (sha256 {})",
-                    added.len(),
+                    "append the {} the pool completes it with (sha256 {})",
+                    counted(added.len(), "certificate"),
                     added.join(", ")
                 )
             } else if q.urls.is_empty() {
@@ -312,17 +363,34 @@ impl<'p> Diagnosis<'p> {
             } else {
                 format!("download it from {}", q.urls.join(" or "))
             };
-            let remediation = format!(
+            let serve = format!(
                 "server operator: {sent}serve the full chain (leaf, then each intermediate up to \
                  the root) — {fetch}; browsers may fetch missing intermediates, strict clients \
-                 do not. If \"{}\" is a private root, the client owner must import it instead",
+                 do not"
+            );
+            let import = format!(
+                "client owner: import \"{}\" into the client's trust store, after comparing its \
+                 fingerprint with its owner's",
                 q.issuer
             );
+            let why = lean.reason(&q.label, &q.issuer);
+            let remediation = match (decided, actor) {
+                (true, _) => serve,
+                (false, Actor::ClientOwner) => format!(
+                    "{import}: {why}, which the server may leave out (RFC 8446 section 4.4.2). \
+                     If it is an intermediate instead, {serve}"
+                ),
+                (false, _) => format!(
+                    "{serve}: {why}. If \"{}\" is a private root instead, {import}",
+                    q.issuer
+                ),
+            };
             [message, remediation]
         });
         self.push(
             Code::IncompleteChain,
             index,
+            actor,
             message,
             remediation,
             Evidence::MissingIssuer {
@@ -350,9 +418,9 @@ impl<'p> Diagnosis<'p> {
             .is_some_and(Rejection::exhausted_budget)
         {
             return format!(
-                "; the intermediate pool completes the path by name with {extra} \
-                 certificate(s), but webpki gave up on the presented list within its budget, \
-                 so the fix could not be confirmed"
+                "; the intermediate pool completes the path by name with {}, but webpki gave up \
+                 on the presented list within its budget, so the fix could not be confirmed",
+                counted(extra, "certificate")
             );
         }
         let fixed: Vec<CertificateDer<'_>> = path
@@ -369,8 +437,8 @@ impl<'p> Diagnosis<'p> {
         );
         match check.rejection() {
             None => format!(
-                "; the intermediate pool has it: adding {extra} certificate(s) makes the chain \
-                 trusted"
+                "; the intermediate pool has it: adding {} makes the chain trusted",
+                counted(extra, "certificate")
             ),
             Some(r) => format!(
                 "; the intermediate pool completes the path, but webpki still refuses it ({})",
@@ -404,6 +472,7 @@ impl<'p> Diagnosis<'p> {
         self.push(
             Code::BudgetExceeded,
             Some(0),
+            Actor::ServerOperator,
             message,
             "server operator: serve a short, direct chain: the leaf, then only the \
              intermediates up to one root"

@@ -6,7 +6,7 @@
 
 use pki_types::CertificateDer;
 
-use crate::finding::{Code, Evidence, Text};
+use crate::finding::{Actor, Code, Evidence, Text};
 use crate::key::PublicKey;
 use crate::name::{NameMatch, match_host, san_names};
 use crate::verdict::{self, Rejection};
@@ -37,6 +37,7 @@ impl<'p> Diagnosis<'p> {
         self.push(
             Code::CaUsedAsLeaf,
             Some(0),
+            Actor::ServerOperator,
             format!(
                 "{leaf} is a CA certificate (basicConstraints cA=TRUE) served as the server \
                  certificate, and no end-entity certificate is presented"
@@ -89,6 +90,7 @@ impl<'p> Diagnosis<'p> {
                 self.push(
                     Code::NameMismatch,
                     Some(0),
+                    Actor::ClientOwner,
                     format!(
                         "webpki says {label} is not valid for host {host} ({}); {}",
                         rejection.webpki(),
@@ -104,6 +106,7 @@ impl<'p> Diagnosis<'p> {
                 self.push(
                     Code::VerifierDisagreement,
                     Some(0),
+                    Actor::ClientOwner,
                     format!(
                         "certdeps' host matching says SAN {san} of {label} covers {host}, \
                          but webpki disagrees"
@@ -141,6 +144,7 @@ impl<'p> Diagnosis<'p> {
         self.push(
             Code::NameMismatch,
             Some(0),
+            Actor::ClientOwner,
             message,
             remediation,
             Evidence::Names {
@@ -163,6 +167,7 @@ impl<'p> Diagnosis<'p> {
         self.push(
             Code::UnsupportedAlgorithm,
             Some(0),
+            Actor::ServerOperator,
             format!(
                 "{label} has {} {key} key, which rustls cannot verify a handshake signature with",
                 article(&key.to_string())
@@ -193,6 +198,7 @@ impl<'p> Diagnosis<'p> {
         self.push(
             Code::LeafNotFirst,
             Some(0),
+            Actor::ServerOperator,
             format!(
                 "the first presented certificate, {first}, is a CA; the end-entity {label} \
                  comes later, but every client takes the first as the server's certificate"

@@ -7,7 +7,7 @@
 use crate::cert::format_time;
 use crate::cert::{Description, ValidityAt};
 use crate::chain::Path;
-use crate::finding::{Code, Evidence, Text};
+use crate::finding::{Actor, Code, Evidence, Text};
 use crate::verdict::Rejection;
 
 use super::words::{article, human, secs};
@@ -57,6 +57,7 @@ impl<'p> Diagnosis<'p> {
             self.push(
                 code,
                 Some(i),
+                Actor::ServerOperator,
                 message,
                 remediation,
                 Evidence::Validity {
@@ -90,6 +91,7 @@ impl<'p> Diagnosis<'p> {
             self.push(
                 Code::WrongPurpose,
                 Some(i),
+                Actor::ServerOperator,
                 format!(
                     "{label} is not for TLS servers: its extended key usage is [{ekus}], \
                      without serverAuth"
@@ -109,6 +111,7 @@ impl<'p> Diagnosis<'p> {
             self.push(
                 Code::UnsupportedAlgorithm,
                 Some(0),
+                Actor::ServerOperator,
                 format!(
                     "{label} has {} {key} key: the chain verifies, but rustls cannot verify a \
                      handshake signature with it",
@@ -155,6 +158,7 @@ impl<'p> Diagnosis<'p> {
             self.push(
                 Code::UnsupportedAlgorithm,
                 Some(i),
+                Actor::ServerOperator,
                 format!("{label} {what}, which strict clients refuse"),
                 "server operator: reissue with SHA-256 or better, signed by an RSA 2048-8192 or \
                  ECDSA P-256/P-384 key"
@@ -179,9 +183,12 @@ impl<'p> Diagnosis<'p> {
             Code::MalformedCertificate,
             &unreadable,
             Self::malformed_one,
-            "certificates that do not parse",
-            "server operator: the certificate file is corrupt or not X.509; re-export it from \
-             the CA's download",
+            "unparsable",
+            (
+                Actor::ServerOperator,
+                "server operator: the certificate file is corrupt or not X.509; re-export it \
+                 from the CA's download",
+            ),
         );
     }
 
@@ -202,6 +209,7 @@ impl<'p> Diagnosis<'p> {
         self.push(
             Code::MalformedCertificate,
             Some(i),
+            Actor::ServerOperator,
             format!(
                 "{role} [{i}] (sha256 {}) does not parse: {error}",
                 self.sha(i)

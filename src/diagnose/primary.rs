@@ -1,7 +1,7 @@
 //! webpki's reason as the error finding, when no stage explains a refusal better: a report
 //! that is not trusted always carries an error.
 
-use crate::finding::{Code, Evidence, Severity};
+use crate::finding::{Actor, Code, Evidence, Severity};
 use crate::verdict::{Cause, Rejection};
 
 use super::Diagnosis;
@@ -14,78 +14,96 @@ impl<'p> Diagnosis<'p> {
     pub(super) fn primary_from_webpki(&mut self, rejection: &Rejection) {
         let leaf = self.label(0);
         let webpki = rejection.webpki();
-        let (message, who) = match rejection.code {
+        let (message, actor, who) = match rejection.code {
             Code::BadSignature => (
                 format!("a signature on the path from {leaf} does not verify"),
+                Actor::ServerOperator,
                 "server operator: the chain contains a certificate signed by another key than \
                  its named issuer's; serve the issuer that actually signed it",
             ),
             Code::BudgetExceeded => (
                 format!("path building from {leaf} ran out of its work budget"),
+                Actor::ServerOperator,
                 "server operator: serve a short, direct chain",
             ),
             Code::CaUsedAsLeaf => (
                 format!("{leaf} is a CA certificate served as the server certificate"),
+                Actor::ServerOperator,
                 "server operator: serve the end-entity certificate first",
             ),
             Code::CrlUnusable => (
                 format!("a supplied CRL needed to check the path from {leaf} cannot be used"),
+                Actor::ClientOwner,
                 "client owner: supply current CRLs signed by the issuers on the path",
             ),
             Code::Expired | Code::NotYetValid => (
                 format!("a certificate on the path from {leaf} is outside its validity period"),
+                Actor::ServerOperator,
                 "server operator: renew the certificate; if the time is wrong, the client \
                  owner must fix the clock",
             ),
             Code::IncompleteChain => (
                 format!("webpki found no path from {leaf} to a trust anchor"),
+                Actor::ServerOperator,
                 "server operator: serve the full chain up to a root the clients trust; or \
                  client owner: import the private root",
             ),
             Code::MalformedCertificate => match malformed_text(rejection.cause()) {
                 Some(what) => (
                     format!("{leaf} or a certificate on its path {what}"),
+                    Actor::ServerOperator,
                     "server operator: get the certificate reissued in a form strict clients \
                      accept",
                 ),
                 None => (
                     format!("a certificate or CRL involved in checking {leaf} is malformed"),
+                    Actor::ServerOperator,
                     "server operator: re-export the certificates as valid DER X.509; client \
                      owner: check the supplied CRLs",
                 ),
             },
             Code::NameConstraints => (
                 format!("an issuer's name constraints exclude the names of {leaf}"),
-                "server operator: get a certificate for names the issuing CA may certify",
+                Actor::IssuingCa,
+                "issuing CA: certify only names the constraints permit; or server operator: \
+                 get a certificate for names the issuing CA may certify",
             ),
             Code::NameMismatch => (
                 format!("{leaf} is not valid for the endpoint's host"),
+                Actor::ClientOwner,
                 "client owner: connect with a host name the certificate covers; or server \
                  operator: reissue the certificate for this host",
             ),
             Code::NotACa => (
                 format!("a certificate that issued part of the path from {leaf} is not a CA"),
+                Actor::ServerOperator,
                 "server operator: get the certificate reissued by a real CA",
             ),
             Code::PathLength => (
                 format!("a pathLenConstraint on the path from {leaf} is exceeded"),
-                "server operator: get the leaf issued closer to the constrained CA",
+                Actor::IssuingCa,
+                "issuing CA: issue the leaf closer to the constrained CA; or server operator: \
+                 get a certificate from a CA without this limit",
             ),
             Code::Revoked => (
                 format!("a supplied CRL revokes a certificate on the path from {leaf}"),
+                Actor::ServerOperator,
                 "server operator: replace the revoked certificate",
             ),
             Code::UnsupportedAlgorithm => (
                 format!("the path from {leaf} uses an algorithm strict clients refuse"),
+                Actor::ServerOperator,
                 "server operator: reissue with SHA-256 or better and an RSA >= 2048 or ECDSA \
                  P-256/P-384 key",
             ),
             Code::UntrustedRoot => (
                 format!("the path from {leaf} ends at a distrusted root"),
+                Actor::ServerOperator,
                 "server operator: move to a certificate from a CA that is not distrusted",
             ),
             Code::WrongPurpose => (
                 format!("a certificate on the path from {leaf} is not for TLS servers"),
+                Actor::ServerOperator,
                 "server operator: use a certificate (and intermediates) allowing serverAuth",
             ),
             Code::AnchorIncluded
@@ -101,7 +119,9 @@ impl<'p> Diagnosis<'p> {
             | Code::SelfSigned
             | Code::VerifierDisagreement => (
                 format!("the strict client refused {leaf}"),
-                "server operator or client owner: see webpki's reason",
+                Actor::ServerOperator,
+                "server operator: see webpki's reason; if it concerns the trust store or the \
+                 CRLs, the client owner acts instead",
             ),
         };
         let code = if rejection.code.severity() == Severity::Error {
@@ -112,6 +132,7 @@ impl<'p> Diagnosis<'p> {
         self.push(
             code,
             Some(0),
+            actor,
             format!("{message} (webpki: {webpki})"),
             who.to_owned(),
             Evidence::Webpki {

@@ -11,7 +11,7 @@ use x509_cert::Certificate;
 use crate::anchor::looks_self_signed;
 use crate::cert::format_time;
 use crate::chain::Path;
-use crate::finding::{Code, Evidence};
+use crate::finding::{Actor, Code, Evidence};
 use crate::report::name_to_string;
 use crate::verdict::{Cause, Rejection};
 
@@ -49,6 +49,7 @@ impl<'p> Diagnosis<'p> {
             self.push(
                 Code::Revoked,
                 Some(i),
+                Actor::ServerOperator,
                 format!(
                     "{label} (serial {}) is revoked by the supplied CRL [{k}] of \"{}\" \
                      (revoked at {})",
@@ -79,6 +80,7 @@ impl<'p> Diagnosis<'p> {
             self.push(
                 Code::CrlUnusable,
                 None,
+                Actor::ClientOwner,
                 format!("the supplied CRL [{k}] does not parse: {error}"),
                 "client owner: supply the CRL exactly as the CA publishes it (DER or PEM \
                  X509 CRL)"
@@ -105,6 +107,7 @@ impl<'p> Diagnosis<'p> {
             self.push(
                 Code::CrlUnusable,
                 Some(i),
+                Actor::ClientOwner,
                 format!(
                     "the supplied CRL [{k}] of \"{}\", needed to check {label}, cannot be \
                      used: {why} (webpki: {})",
@@ -151,6 +154,7 @@ impl<'p> Diagnosis<'p> {
             self.push(
                 Code::RevocationUnknown,
                 Some(i),
+                Actor::ClientOwner,
                 format!(
                     "no supplied CRL is issued by \"{issuer}\", so whether {label} is revoked is \
                      unknown (allowed, as rustls allows it by default)"

@@ -6,7 +6,7 @@ use pki_types::{CertificateDer, TrustAnchor};
 use crate::anchor::AnchorMatch;
 use crate::cert::{sequence_tlv, sha256_hex};
 use crate::chain::{Link, Path, Source};
-use crate::finding::{Code, Evidence};
+use crate::finding::{Actor, Code, Evidence};
 use crate::key::PublicKey;
 use crate::report::name_to_string;
 use crate::store::TrustStore;
@@ -38,6 +38,29 @@ impl<'p> Diagnosis<'p> {
             }
             let same_key = child.skim.authority_key_id().is_some()
                 && child.skim.authority_key_id() == issuer.skim.subject_key_id();
+            // An intermediate whose signature its issuer's key does not verify is a CA-side
+            // problem: only the CA above can reissue it. A leaf that does not verify was
+            // served with the wrong intermediate, or is not the CA's at all: the server
+            // operator replaces one or the other.
+            let (actor, fix) = if c > 0 {
+                (
+                    Actor::IssuingCa,
+                    format!(
+                        "issuing CA: reissue {child_label}, whose signature its named issuer's \
+                         key does not verify; or server operator: serve the intermediate that \
+                         actually issued it, if there is one"
+                    ),
+                )
+            } else {
+                (
+                    Actor::ServerOperator,
+                    format!(
+                        "server operator: serve the intermediate that actually issued \
+                         {child_label} (get the current one from the CA), or reissue the \
+                         certificate"
+                    ),
+                )
+            };
             let why = if same_key {
                 "another key claiming the same name and key id signed it (forged or corrupted)"
             } else {
@@ -47,15 +70,13 @@ impl<'p> Diagnosis<'p> {
             self.push(
                 Code::BadSignature,
                 Some(c),
+                actor,
                 format!(
                     "{child_label} names \"{}\" as issuer, but its signature does not verify \
                      with the key of {issuer_label}: {why}",
                     name_to_string(child.skim.issuer)
                 ),
-                format!(
-                    "server operator: serve the intermediate that actually issued {child_label} \
-                     (get the current one from the CA), or reissue the certificate"
-                ),
+                fix,
                 Evidence::Certificates {
                     indices: vec![c, i],
                 },
@@ -102,6 +123,7 @@ impl<'p> Diagnosis<'p> {
         self.push(
             Code::BadSignature,
             Some(i),
+            Actor::ClientOwner,
             format!(
                 "{label} names \"{issuer}\" as issuer, but its signature does not verify with \
                  the key of the trust anchor of that name in the {store_name} store{anchor_sha}: \
@@ -135,6 +157,7 @@ impl<'p> Diagnosis<'p> {
         self.push(
             Code::UnsupportedAlgorithm,
             Some(signed),
+            Actor::ServerOperator,
             format!(
                 "{signed_label} is signed by {signer_label}, whose {key} key strict clients \
                  refuse to verify signatures with"

@@ -152,6 +152,15 @@ pub(super) fn article(word: &str) -> &'static str {
     }
 }
 
+/// `1 certificate`, `2 certificates`: a count with its noun in the number the count takes.
+/// Every noun certdeps counts (certificate, intermediate, issuer) takes a plain `s`.
+pub(super) fn counted(n: usize, noun: &str) -> String {
+    match n {
+        1 => format!("1 {noun}"),
+        n => format!("{n} {noun}s"),
+    }
+}
+
 pub(super) fn join_or(items: &[String]) -> String {
     match items {
         [] => String::new(),
@@ -187,6 +196,12 @@ mod tests {
             "{long}"
         );
         assert!(!long.contains("DNS:h10.example"), "{long}");
+        assert_eq!(counted(1, "certificate"), "1 certificate");
+        assert_eq!(counted(0, "intermediate"), "0 intermediates");
+        assert_eq!(
+            counted(3, "more unparsable certificate"),
+            "3 more unparsable certificates"
+        );
         assert_eq!(human(90), "90 seconds");
         assert_eq!(human(3 * 86_400), "3 days");
     }

@@ -1,7 +1,7 @@
 //! `incomplete-chain`: the server omitted issuer(s) between what it sent and any anchor.
 
 use crate::scenario::*;
-use certdeps::{Code, Evidence, decode_certificates};
+use certdeps::{Actor, Code, Evidence, decode_certificates};
 
 #[test]
 fn names_the_missing_issuer_its_key_id_and_aia() {
@@ -15,10 +15,23 @@ fn names_the_missing_issuer_its_key_id_and_aia() {
         Who::Server,
     );
     assert!(f.remediation().contains(AIA_URL), "{f}");
+    // The AIA URL is the evidence of a public-style intermediate: the server operator's fix
+    // first, with that reason, and the private-root import only second.
+    assert_eq!(f.actor(), Actor::ServerOperator);
     assert!(
-        f.remediation().contains("client owner"),
-        "private-root case: {f}"
+        f.remediation()
+            .starts_with("server operator: serve the full chain"),
+        "{f}"
     );
+    let reason = f
+        .remediation()
+        .find("carries an AIA caIssuers URL, as the certificates of publicly trusted CAs do")
+        .expect("the reason");
+    let second = f
+        .remediation()
+        .find("private root instead, client owner: import")
+        .expect("the other fix, second");
+    assert!(reason < second, "{f}");
     let Evidence::MissingIssuer {
         subject,
         key_id,
@@ -66,6 +79,12 @@ fn pool_completes_it_with_the_exact_certificates() {
         "exactly the missing intermediate"
     );
     assert!(f.remediation().contains(&add[0]), "{f}");
+    // The pool proved the issuer is an intermediate: no private-root hedge.
+    assert_eq!(f.actor(), Actor::ServerOperator);
+    assert!(
+        !f.remediation().contains("client owner") && !f.remediation().contains("private root"),
+        "{f}"
+    );
     let bundle = bundle.as_deref().expect("a bundle to append");
     assert_eq!(bundle, test_pki::pem_bundle(&[&inter]));
     // The path shown runs through the pool to the anchor.
@@ -135,8 +154,11 @@ fn wrong_intermediate_is_missing_issuer_plus_extra() {
     );
 }
 
+/// Leaf and intermediate sent (RFC 8446 lets the server omit the root), no AIA URL, and a
+/// root name no store holds: the client owner's import comes first, with the reason, and
+/// serving it is only the second choice.
 #[test]
-fn private_root_not_sent_tells_the_client_owner_to_import_it() {
+fn private_root_not_sent_tells_the_client_owner_to_import_it_first() {
     let report = incomplete_chain_private_root().run();
     let f = assert_finding(
         &report,
@@ -145,7 +167,24 @@ fn private_root_not_sent_tells_the_client_owner_to_import_it() {
         &[&cn(INTER), &cn(ROOT)],
         Who::Both,
     );
-    assert!(f.remediation().contains("private root"), "{f}");
+    assert_eq!(f.actor(), Actor::ClientOwner);
+    let import = format!(
+        "client owner: import \"{}\" into the client's trust store",
+        cn(ROOT)
+    );
+    assert!(f.remediation().starts_with(&import), "{f}");
+    for reason in [
+        "carries no AIA caIssuers URL",
+        "is named as a root that no configured trust store holds",
+        "most likely the organisation's private root",
+    ] {
+        assert!(f.remediation().contains(reason), "{reason:?}: {f}");
+    }
+    assert!(
+        f.remediation()
+            .contains("If it is an intermediate instead, server operator: serve the full chain"),
+        "{f}"
+    );
 }
 
 #[test]

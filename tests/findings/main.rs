@@ -11,6 +11,7 @@
 
 mod scenario;
 
+mod actor;
 mod bad_signature;
 mod budget;
 mod ca_constraints;

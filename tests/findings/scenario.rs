@@ -11,7 +11,8 @@
 //!   the same anchors, intermediates, CRLs, time and `KeyUsage::server_auth()`, then
 //!   `verify_is_valid_for_subject_name`), except where certdeps is documented to be
 //!   stricter: a leaf key rustls cannot use at the handshake (ARCHITECTURE.md, "Invariants");
-//! - every finding names who acts, has its code's severity and a valid certificate index;
+//! - every finding's remediation begins with its actor's words ([`certdeps::Actor::words`]),
+//!   and it has its code's severity and a valid certificate index;
 //! - the codes are exactly the scenario's expected codes.
 
 use std::time::Duration;
@@ -256,9 +257,11 @@ pub(crate) fn assert_invariants(scenario: &Scenario, report: &Report) {
             );
         }
         assert!(!f.message().is_empty(), "{name}: empty message: {f:?}");
+        let addressed = format!("{}: ", f.actor().words());
         assert!(
-            f.remediation().contains("server operator") || f.remediation().contains("client owner"),
-            "{name}: remediation names nobody: {f}"
+            f.remediation().starts_with(&addressed),
+            "{name}: remediation does not begin with its actor ({}): {f}",
+            f.actor()
         );
     }
     let severities: Vec<Severity> = report.findings().iter().map(|f| f.severity).collect();
@@ -669,6 +672,19 @@ pub(crate) fn untrusted_root_via_pool() -> Scenario {
     )
     .pool(pool)
     .untrusted(&[Code::IncompleteChain, Code::UntrustedRoot])
+}
+
+/// A private PKI served without its root, which only the intermediate pool holds: the pool
+/// shows the missing issuer is a root, which the client owner must import.
+pub(crate) fn untrusted_root_in_pool() -> Scenario {
+    let pki = Pki::new();
+    Scenario::new(
+        "untrusted-root-in-pool",
+        pki.served(pki.leaf()),
+        vec![other_root()],
+    )
+    .pool(pki.roots())
+    .untrusted(&[Code::UntrustedRoot])
 }
 
 /// The host is not among the SANs.
@@ -1108,6 +1124,26 @@ pub(crate) fn bad_signature_outdated_intermediate() -> Scenario {
     .untrusted(&[Code::BadSignature])
 }
 
+/// root -> policy CA -> issuing CA -> leaf, served with an older policy CA of the same name
+/// and another key: the signature on the intermediate does not verify.
+pub(crate) fn bad_signature_intermediate() -> Scenario {
+    let root = Ca::root(ROOT);
+    let old = root.intermediate("Contoso Policy CA");
+    let renewed = root.intermediate("Contoso Policy CA");
+    let issuing = renewed.intermediate(INTER);
+    let presented = vec![
+        issuing.leaf(&[HOST]),
+        issuing.der().clone(),
+        old.der().clone(),
+    ];
+    Scenario::new(
+        "bad-signature-intermediate",
+        presented,
+        vec![root.der().clone()],
+    )
+    .untrusted(&[Code::BadSignature])
+}
+
 /// A leaf issued by a CA that carries the leaf's own name: self-issued, not self-signed.
 pub(crate) fn self_issued_leaf() -> Scenario {
     let ca = Ca::root(HOST);
@@ -1186,6 +1222,7 @@ pub(crate) fn all() -> Vec<Scenario> {
         self_signed(),
         untrusted_root(),
         untrusted_root_via_pool(),
+        untrusted_root_in_pool(),
         name_mismatch(),
         name_mismatch_cn_only(),
         name_mismatch_no_san(),
@@ -1228,6 +1265,7 @@ pub(crate) fn all() -> Vec<Scenario> {
         budget_exceeded(),
         budget_exceeded_assembly(),
         bad_signature_outdated_intermediate(),
+        bad_signature_intermediate(),
         self_issued_leaf(),
         name_mismatch_wildcard_depth(),
         expires_at_now(),

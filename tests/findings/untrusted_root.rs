@@ -1,7 +1,7 @@
 //! `untrusted-root`: the path ends in a root that no configured store trusts.
 
 use crate::scenario::*;
-use certdeps::{Code, Evidence};
+use certdeps::{Actor, Code, Evidence};
 
 #[test]
 fn names_the_root_and_its_fingerprint_for_the_client_owner() {
@@ -54,6 +54,40 @@ fn root_found_in_the_pool_is_named_too() {
         &[&cn(INTER), "lead to a root no store trusts"],
         Who::Server,
     );
+}
+
+/// The server sends leaf and intermediate, as RFC 8446 allows, and the pool holds the root:
+/// that settles it is a root, so the finding is the client owner's import, not a gap the
+/// server must fill.
+#[test]
+fn root_the_pool_supplies_is_the_client_owners_to_import() {
+    let s = untrusted_root_in_pool();
+    let report = s.run();
+    let sha = sha256_hex(&s.pool[0]);
+    let f = assert_finding(
+        &report,
+        Code::UntrustedRoot,
+        None,
+        &[&cn(ROOT), "pool", "self-signed root", &sha],
+        Who::Client,
+    );
+    assert_eq!(f.actor(), Actor::ClientOwner);
+    assert!(
+        f.remediation().starts_with(&format!(
+            "client owner: if \"{}\" is a private root meant to be trusted, compare its \
+             SHA-256 fingerprint {sha}",
+            cn(ROOT)
+        )),
+        "{f}"
+    );
+    assert_eq!(
+        f.evidence,
+        Evidence::Root {
+            subject: cn(ROOT),
+            sha256: sha
+        }
+    );
+    assert_no(&report, Code::IncompleteChain);
 }
 
 #[test]
