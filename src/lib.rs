@@ -67,7 +67,9 @@ pub use key::PublicKey;
 pub use name::{NameMatch, San, match_host};
 pub use pki_types::{CertificateDer, CertificateRevocationListDer, UnixTime};
 pub use pool::Pool;
-pub use report::{AnchorSummary, PathElement, PathSource, Report};
+pub use report::{
+    AnchorSummary, FixedChain, PathElement, PathSource, Report, RootToImport, StoreVerdict,
+};
 pub use store::{Anchor, StoreKind, TrustStore};
 pub use verdict::{MAX_PRESENTED_BYTES, Rejection, Verdict};
 pub use verifier::{Verifier, VerifierBuilder};

@@ -14,7 +14,7 @@ use crate::endpoint::Endpoint;
 use crate::error::ConfigError;
 use crate::pool::Pool;
 use crate::presented::{Presented, skim_all};
-use crate::report::Report;
+use crate::report::{Report, StoreVerdict};
 use crate::store::TrustStore;
 use crate::verdict::judge;
 
@@ -107,18 +107,32 @@ impl Verifier {
         now: UnixTime,
     ) -> Report {
         let config = &self.config;
-        let judge = || {
+        let judge_with = |anchors| {
             judge(
                 presented,
-                config.anchors(),
+                anchors,
                 endpoint.map(Endpoint::server_name_ref),
                 config.crls().webpki(),
                 now,
             )
         };
+        let judge = || judge_with(config.anchors());
         let verdict = match &self.cache {
             Some(cache) => cache.verdict(endpoint.map(Endpoint::host), presented, now, judge),
             None => judge(),
+        };
+        // Outside the cache, which holds the verdict against all anchors: a hit must still
+        // give each store's own. One store needs none: its verdict is the overall one.
+        let stores = if config.stores().len() > 1 {
+            (config.stores().iter().enumerate())
+                .map(|(s, store)| StoreVerdict {
+                    name: store.name().to_owned(),
+                    kind: store.kind().clone(),
+                    verdict: judge_with(config.store_anchors(s)),
+                })
+                .collect()
+        } else {
+            Vec::new()
         };
         let presented = Presented::copy(presented);
         let (path, anchor, findings) = {
@@ -133,6 +147,7 @@ impl Verifier {
             path,
             anchor,
             findings,
+            stores,
             descriptions: OnceLock::new(),
         }
     }

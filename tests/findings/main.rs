@@ -18,6 +18,7 @@ mod codes;
 mod differential;
 mod disagreement;
 mod display;
+mod fixes;
 mod hygiene;
 mod incomplete_chain;
 mod input;
