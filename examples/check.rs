@@ -315,15 +315,7 @@ fn demo() -> Result<(), String> {
     ))?;
     let mut summary = Vec::new();
     let mut show = |number: usize, title: &str, story: &str, report: &Report| {
-        summary.push(format!(
-            "  {number}. {title:<26} {}",
-            if report.is_trusted() {
-                "TRUSTED".to_owned()
-            } else {
-                let codes: Vec<&str> = report.errors().map(|f| f.code.as_str()).collect();
-                format!("NOT TRUSTED ({})", codes.join(", "))
-            }
-        ));
+        summary.push(format!("  {number}. {title:<26} {}", report.summary()));
         emit(&format!(
             "\n=== {number}/6 {title} ===\n{story}\n\n{report}"
         ))

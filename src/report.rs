@@ -10,7 +10,7 @@ use smallvec::SmallVec;
 
 use crate::cert::{Description, Skim, format_time, sha256_hex};
 use crate::endpoint::Endpoint;
-use crate::finding::{Code, Finding, Severity};
+use crate::finding::{Code, Evidence, Finding, Severity};
 use crate::presented::Presented;
 use crate::store::{Anchor, StoreKind};
 use crate::verdict::Verdict;
@@ -386,6 +386,90 @@ impl Report {
         if !self.is_trusted() {
             panic!("endpoint is not trusted by a strict TLS client:\n{self}");
         }
+    }
+
+    /// Panics with the whole report when any finding is a warning or an error: stricter than
+    /// [`Report::assert_trusted`], which an `expires-soon` or `chain-out-of-order` warning
+    /// passes silently. Info findings (`anchor-included`, ...) pass.
+    ///
+    /// ```should_panic
+    /// # let report = certdeps::Verifier::builder(certdeps::TrustStore::mozilla()).build()
+    /// #     .unwrap().check_chain(&[], certdeps::UnixTime::now());
+    /// report.assert_no_warnings(); // panics: "no-certificates" is an error
+    /// ```
+    #[track_caller]
+    pub fn assert_no_warnings(&self) {
+        let codes: Vec<Code> = (self.findings.iter())
+            .filter(|f| f.severity != Severity::Info)
+            .map(|f| f.code)
+            .collect();
+        if !codes.is_empty() {
+            panic!("expected no warning or error, got {codes:?}:\n{self}");
+        }
+    }
+
+    /// Panics with the whole report when a finding with `code` is present.
+    #[track_caller]
+    pub fn assert_no_finding(&self, code: Code) {
+        if self.has(code) {
+            panic!("expected no `{code}` finding, got one:\n{self}");
+        }
+    }
+
+    /// One line for a log or a list of endpoints: the endpoint as given, the verdict and
+    /// every finding's code in report order, e.g.
+    /// `https://mail.contoso.test/: NOT TRUSTED (incomplete-chain, anchor-included)`.
+    pub fn summary(&self) -> String {
+        let endpoint = self
+            .endpoint
+            .as_ref()
+            .map_or("(chain, no host)", Endpoint::input);
+        let verdict = if self.is_trusted() {
+            "TRUSTED"
+        } else {
+            "NOT TRUSTED"
+        };
+        let codes: Vec<&str> = self.findings.iter().map(|f| f.code.as_str()).collect();
+        if codes.is_empty() {
+            format!("{endpoint}: {verdict}")
+        } else {
+            format!("{endpoint}: {verdict} ({})", codes.join(", "))
+        }
+    }
+
+    /// Why this report, made for a time ahead of `earlier`'s, is not trusted, in the future
+    /// tense: `expired` at the later time means the certificate *will have expired* by
+    /// then, not that the clock is wrong.
+    pub(crate) fn look_ahead_failure(&self, earlier: &Self) -> String {
+        let mut out = format!(
+            "endpoint is trusted at {} but will not be at {}:\n",
+            format_time(earlier.at),
+            format_time(self.at)
+        );
+        for finding in self.errors() {
+            match (finding.code, &finding.evidence) {
+                (Code::Expired, Evidence::Validity { not_after, .. }) => {
+                    let described = finding
+                        .certificate
+                        .and_then(|i| Some((i, self.description(i)?)));
+                    let who = match described {
+                        Some((i, d)) => format!("certificate [{i}] {}", d.subject),
+                        None => "a certificate on the path".to_owned(),
+                    };
+                    out.push_str(&format!(
+                        "  - {who} will have expired by {} (valid until {})\n",
+                        format_time(self.at),
+                        format_time(*not_after)
+                    ));
+                }
+                (code, _) => out.push_str(&format!("  - {code}: {}\n", finding.message())),
+            }
+        }
+        out.push_str(&format!(
+            "the report at {}:\n{earlier}",
+            format_time(earlier.at)
+        ));
+        out
     }
 
     /// Panics with the whole report unless a finding with `code` is present.

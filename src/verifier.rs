@@ -100,6 +100,37 @@ impl Verifier {
         self.check(endpoint, presented, UnixTime::now())
     }
 
+    /// For a service's tests: checks `presented` for `endpoint` at `now` and again at
+    /// `now + ahead`, and panics unless both are trusted. The second check is a full one,
+    /// so it sees whatever lapses by then (a leaf, an intermediate, a CRL); its failure
+    /// says what *will have expired by* that date. Returns the report at `now`.
+    ///
+    /// ```should_panic
+    /// use certdeps::{Endpoint, TrustStore, UnixTime, Verifier};
+    /// let verifier = Verifier::builder(TrustStore::mozilla()).build().unwrap();
+    /// let endpoint = Endpoint::parse("https://mail.contoso.test/").unwrap();
+    /// let month = std::time::Duration::from_secs(30 * 86_400);
+    /// verifier.assert_trusted_for(&endpoint, &[], UnixTime::now(), month); // panics
+    /// ```
+    #[track_caller]
+    pub fn assert_trusted_for(
+        &self,
+        endpoint: &Endpoint,
+        presented: &[CertificateDer<'_>],
+        now: UnixTime,
+        ahead: Duration,
+    ) -> Report {
+        let report = self.check(endpoint, presented, now);
+        report.assert_trusted();
+        let later =
+            UnixTime::since_unix_epoch(Duration::from_secs(now.as_secs()).saturating_add(ahead));
+        let then = self.check(endpoint, presented, later);
+        if !then.is_trusted() {
+            panic!("{}", then.look_ahead_failure(&report));
+        }
+        report
+    }
+
     fn run(
         &self,
         endpoint: Option<&Endpoint>,

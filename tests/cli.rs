@@ -609,13 +609,15 @@ fn the_demo_runs_every_scenario_and_exits_0() {
         "=== 4/6 private root ===",
         "=== 5/6 name mismatch ===",
         "=== 6/6 expired certificate ===",
-        "1. healthy chain              TRUSTED",
+        "1. healthy chain              https://mail.contoso.test/EWS/Exchange.asmx: TRUSTED",
         "NOT TRUSTED (incomplete-chain)",
         "NOT TRUSTED (self-signed)",
         "NOT TRUSTED (untrusted-root)",
         "NOT TRUSTED (name-mismatch)",
         "NOT TRUSTED (expired)",
-        "-----BEGIN CERTIFICATE-----",
+        "fixed chain: the complete file to serve (2 certificates, leaf first):\n\
+         -----BEGIN CERTIFICATE-----",
+        "root to import, once its fingerprint is confirmed: CN=Contoso Enterprise Root CA",
     ] {
         assert!(
             run.stdout.contains(expected),

@@ -11,6 +11,7 @@
 
 mod scenario;
 
+mod assertions;
 mod bad_signature;
 mod budget;
 mod ca_constraints;
