@@ -670,6 +670,15 @@ mod json {
             "at": crate::cert::format_time(report.at),
             "trusted": report.is_trusted(),
             "webpki": report.verdict.rejection().map(|r| r.webpki().to_owned()),
+            "rejection": report.verdict.rejection().map(|r| {
+                let mismatch = r.name_mismatch();
+                json!({
+                    "code": r.code,
+                    "error": r.error(),
+                    "expected": mismatch.as_ref().map(|(expected, _)| expected),
+                    "presented_names": mismatch.map(|(_, count)| count),
+                })
+            }),
             "presented": presented,
             "path": report.path(),
             "anchor": report.anchor(),

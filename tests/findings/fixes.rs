@@ -222,3 +222,39 @@ fn a_cached_verdict_still_gives_each_store_its_own() {
     assert_eq!(first.store_verdicts(), again.store_verdicts());
     assert_eq!(again.store_verdicts().len(), 2);
 }
+
+#[test]
+fn the_rejection_is_structured_beside_webpki_words() {
+    let report = name_mismatch().run();
+    let rejection = report.verdict().rejection().unwrap();
+    assert_eq!(rejection.error(), "CertNotValidForName");
+    assert_eq!(
+        rejection.name_mismatch(),
+        Some(("owa.contoso.test".to_owned(), 2))
+    );
+    let json = report.to_json();
+    assert_eq!(
+        json["rejection"],
+        serde_json::json!({
+            "code": "name-mismatch",
+            "error": "CertNotValidForName",
+            "expected": "owa.contoso.test",
+            "presented_names": 2,
+        })
+    );
+    assert_eq!(json["webpki"], rejection.webpki());
+
+    let json = incomplete_chain().run().to_json();
+    assert_eq!(
+        json["rejection"],
+        serde_json::json!({
+            "code": "incomplete-chain",
+            "error": "UnknownIssuer",
+            "expected": null,
+            "presented_names": null,
+        })
+    );
+    let json = expired().run().to_json();
+    assert_eq!(json["rejection"]["error"], "CertExpired");
+    assert!(healthy().run().to_json()["rejection"].is_null());
+}
