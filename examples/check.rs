@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
-use certdeps::{CertificateDer, Endpoint, Evidence, Pool, Report, TrustStore, UnixTime, Verifier};
+use certdeps::{CertificateDer, Endpoint, Pool, Report, TrustStore, UnixTime, Verifier};
 
 const USAGE: &str = "\
 certdeps check: will a strict TLS client trust this endpoint, and if not, why?
@@ -37,6 +37,8 @@ options:
   --at TIME             validation time: RFC 3339 (2026-06-01T00:00:00Z) or unix seconds
                         (default: now)
   --json                print the report as JSON
+  --fixed-chain FILE    when the intermediate pool completes the chain, write the
+                        complete chain file to serve (PEM, leaf first) to FILE
   -h, --help            print this help
 
 exit status: 0 trusted, 1 not trusted, 2 usage or input error
@@ -74,6 +76,7 @@ struct Options {
     intermediates: Option<PathBuf>,
     at: Option<UnixTime>,
     json: bool,
+    fixed_chain: Option<PathBuf>,
 }
 
 fn run(args: impl IntoIterator<Item = OsString>) -> Result<ExitCode, String> {
@@ -116,6 +119,10 @@ fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, String> {
             Long("intermediates") => {
                 let path = value(&mut parser, "--intermediates")?.into();
                 set_once(&mut options.intermediates, path, "--intermediates")?;
+            }
+            Long("fixed-chain") => {
+                let path = value(&mut parser, "--fixed-chain")?.into();
+                set_once(&mut options.fixed_chain, path, "--fixed-chain")?;
             }
             Long("at") => {
                 let text = value(&mut parser, "--at")?.string().map_err(usage_error)?;
@@ -241,6 +248,10 @@ fn check(options: &Options) -> Result<ExitCode, String> {
     } else {
         emit(&report.to_string())?;
     }
+    if let (Some(path), Some(chain)) = (&options.fixed_chain, report.fixed_chain()) {
+        std::fs::write(path, chain.to_pem())
+            .map_err(|e| format!("cannot write --fixed-chain {}: {e}", path.display()))?;
+    }
     Ok(if report.is_trusted() {
         ExitCode::SUCCESS
     } else {
@@ -304,15 +315,7 @@ fn demo() -> Result<(), String> {
     ))?;
     let mut summary = Vec::new();
     let mut show = |number: usize, title: &str, story: &str, report: &Report| {
-        summary.push(format!(
-            "  {number}. {title:<26} {}",
-            if report.is_trusted() {
-                "TRUSTED".to_owned()
-            } else {
-                let codes: Vec<&str> = report.errors().map(|f| f.code.as_str()).collect();
-                format!("NOT TRUSTED ({})", codes.join(", "))
-            }
-        ));
+        summary.push(format!("  {number}. {title:<26} {}", report.summary()));
         emit(&format!(
             "\n=== {number}/6 {title} ===\n{story}\n\n{report}"
         ))
@@ -346,17 +349,6 @@ fn demo() -> Result<(), String> {
          the missing certificate but never makes the chain trusted.",
         &report,
     )?;
-    if let Some(bundle) = report.findings().iter().find_map(|f| match &f.evidence {
-        Evidence::MissingIssuer {
-            bundle: Some(bundle),
-            ..
-        } => Some(bundle),
-        _ => None,
-    }) {
-        emit(&format!(
-            "the fix: the server appends this to its chain file:\n{bundle}"
-        ))?;
-    }
 
     // 3. Nothing vouches for a self-signed certificate.
     let report = client.check(&endpoint, &[test_pki::self_signed_leaf(&[host])], now);

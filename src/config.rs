@@ -6,6 +6,7 @@
 //! them together, so the pipeline's modules depend on this type and never on each other.
 
 use std::collections::HashSet;
+use std::ops::Range;
 use std::time::Duration;
 
 use pki_types::{CertificateRevocationListDer, TrustAnchor};
@@ -23,6 +24,8 @@ pub(crate) struct Config {
     /// Every store's anchors, flattened for webpki, with `owners[i]` = (store, anchor).
     anchors: Vec<TrustAnchor<'static>>,
     owners: Vec<(usize, usize)>,
+    /// `spans[s]`: where store `s`'s anchors lie in `anchors` (each store's are contiguous).
+    spans: Vec<Range<usize>>,
     pool: Option<Pool>,
     crls: Crls,
     expiry_horizon: Duration,
@@ -51,11 +54,14 @@ impl Config {
         }
         let mut anchors = Vec::new();
         let mut owners = Vec::new();
+        let mut spans = Vec::with_capacity(stores.len());
         for (s, store) in stores.iter().enumerate() {
+            let start = anchors.len();
             for (a, anchor) in store.anchors().iter().enumerate() {
                 anchors.push(anchor.trust_anchor().clone());
                 owners.push((s, a));
             }
+            spans.push(start..anchors.len());
         }
         if anchors.is_empty() {
             return Err(ConfigError::NoAnchors);
@@ -64,6 +70,7 @@ impl Config {
             stores,
             anchors,
             owners,
+            spans,
             pool,
             crls: Crls::read(&crls),
             expiry_horizon,
@@ -79,6 +86,14 @@ impl Config {
     /// Every store's anchors in one list, the form webpki takes.
     pub(crate) fn anchors(&self) -> &[TrustAnchor<'static>] {
         &self.anchors
+    }
+
+    /// Store `s`'s anchors alone, for its own verdict when there are several stores.
+    pub(crate) fn store_anchors(&self, s: usize) -> &[TrustAnchor<'static>] {
+        self.spans
+            .get(s)
+            .and_then(|span| self.anchors.get(span.clone()))
+            .unwrap_or_default()
     }
 
     /// Which store, and which anchor in it, position `i` of [`Config::anchors`] is.

@@ -10,7 +10,7 @@ use smallvec::SmallVec;
 
 use crate::cert::{Description, Skim, format_time, sha256_hex};
 use crate::endpoint::Endpoint;
-use crate::finding::{Code, Finding, Severity};
+use crate::finding::{Code, Evidence, Finding, Severity};
 use crate::presented::Presented;
 use crate::store::{Anchor, StoreKind};
 use crate::verdict::Verdict;
@@ -58,6 +58,66 @@ pub struct AnchorSummary {
     pub store: StoreKind,
     /// The store's name.
     pub store_name: String,
+}
+
+/// The complete chain a server should serve, when the intermediate pool completed what it
+/// presented: the leaf, then each intermediate in issuing order, without the root (a client
+/// holds it already, [RFC 8446 section 4.4.2]) and without extras or duplicates.
+///
+/// Made from the report's path, the same path webpki would build once the server sends it.
+///
+/// [RFC 8446 section 4.4.2]: https://www.rfc-editor.org/rfc/rfc8446#section-4.4.2
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FixedChain {
+    certificates: Vec<CertificateDer<'static>>,
+}
+
+impl FixedChain {
+    /// The certificates, leaf first.
+    pub fn certificates(&self) -> &[CertificateDer<'static>] {
+        &self.certificates
+    }
+
+    /// The chain as PEM text, leaf first: the whole chain file to serve, replacing the old
+    /// one rather than appended to it.
+    pub fn to_pem(&self) -> String {
+        pem_text(self.certificates.iter().map(AsRef::as_ref))
+    }
+}
+
+/// A root that ends the path but that no configured store holds, known because the server
+/// presented it or the pool held it: the certificate the client owner would import to trust
+/// the endpoint, once they have checked its fingerprint out of band.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RootToImport {
+    /// Its subject name, RFC 4514.
+    pub subject: String,
+    /// SHA-256 of the certificate, lowercase hex: what to compare before importing it.
+    pub sha256: String,
+    /// The certificate.
+    pub certificate: CertificateDer<'static>,
+}
+
+impl RootToImport {
+    /// The certificate as PEM text, the form trust stores import.
+    pub fn to_pem(&self) -> String {
+        pem_text([self.certificate.as_ref()])
+    }
+}
+
+/// The verdict of one trust store on its own, when a verifier has several: webpki run again
+/// with only that store's anchors, so that "trusted by the Mozilla roots, not by the custom
+/// store" is one check.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct StoreVerdict {
+    /// The store's name.
+    pub name: String,
+    /// The kind of store.
+    pub kind: StoreKind,
+    /// webpki's verdict with that store's anchors alone.
+    pub verdict: Verdict,
 }
 
 /// A report's findings: in place for the usual one or two of a failing check, so that
@@ -112,6 +172,8 @@ pub struct Report {
     pub(crate) path: PathEntries,
     pub(crate) anchor: Option<AnchorEntry>,
     pub(crate) findings: Findings,
+    /// One verdict per store, when there is more than one (empty otherwise).
+    pub(crate) stores: Vec<StoreVerdict>,
     pub(crate) descriptions: OnceLock<Vec<Option<Description>>>,
 }
 
@@ -213,11 +275,7 @@ impl Report {
             .path
             .iter()
             .map(|entry| {
-                let der = match (&entry.der, entry.index) {
-                    (Some(der), _) => der.as_ref(),
-                    (None, Some(i)) => self.presented.get(i).unwrap_or_default(),
-                    (None, None) => &[][..],
-                };
+                let der = self.entry_der(entry);
                 PathElement {
                     source: entry.source,
                     index: entry.index,
@@ -241,6 +299,65 @@ impl Report {
             });
         }
         out
+    }
+
+    /// The certificate of a path entry: its own copy (a pool certificate), else the
+    /// presented one it points at.
+    fn entry_der<'a>(&'a self, entry: &'a PathEntry) -> &'a [u8] {
+        match (&entry.der, entry.index) {
+            (Some(der), _) => der.as_ref(),
+            (None, Some(i)) => self.presented.get(i).unwrap_or_default(),
+            (None, None) => &[][..],
+        }
+    }
+
+    /// The complete chain the server should serve, when the intermediate pool completed the
+    /// path to a configured anchor: `None` when the path needs nothing from the pool (the
+    /// chain is complete, or its fault is elsewhere) or the pool could not complete it.
+    ///
+    /// Serving it fixes `incomplete-chain`; the verdict stays what the server sends today.
+    pub fn fixed_chain(&self) -> Option<FixedChain> {
+        let anchor = self.anchor.as_ref()?;
+        if !self.path.iter().any(|e| e.source == PathSource::Pool) {
+            return None;
+        }
+        let root = anchor.certificate().map(AsRef::as_ref);
+        let mut certificates: Vec<CertificateDer<'static>> = Vec::with_capacity(self.path.len());
+        for entry in &self.path {
+            let der = self.entry_der(entry);
+            let served = matches!(entry.source, PathSource::Presented | PathSource::Pool);
+            if served && Some(der) != root && !certificates.iter().any(|c| c.as_ref() == der) {
+                certificates.push(CertificateDer::from(der.to_vec()));
+            }
+        }
+        Some(FixedChain { certificates })
+    }
+
+    /// The root to import, when the path ends in a self-issued CA certificate that no
+    /// configured store holds (an `untrusted-root` report) and the server presented it or
+    /// the pool held it. `None` when the root is not known: then only its name is, in the
+    /// finding.
+    pub fn root_to_import(&self) -> Option<RootToImport> {
+        if self.anchor.is_some() || !self.has(Code::UntrustedRoot) || self.path.len() < 2 {
+            return None;
+        }
+        let der = self.entry_der(self.path.last()?);
+        let skim = Skim::new(der).ok()?;
+        if !(skim.is_ca() && skim.is_self_issued()) {
+            return None;
+        }
+        Some(RootToImport {
+            subject: name_to_string(skim.subject),
+            sha256: sha256_hex(der),
+            certificate: CertificateDer::from(der.to_vec()),
+        })
+    }
+
+    /// Each store's own verdict, in the order the stores were given, when the verifier has
+    /// more than one; empty with one store (its verdict is [`Report::verdict`]). The overall
+    /// verdict is trusted when any store's is.
+    pub fn store_verdicts(&self) -> &[StoreVerdict] {
+        &self.stores
     }
 
     /// The anchor that ends the path, when there is one.
@@ -269,6 +386,90 @@ impl Report {
         if !self.is_trusted() {
             panic!("endpoint is not trusted by a strict TLS client:\n{self}");
         }
+    }
+
+    /// Panics with the whole report when any finding is a warning or an error: stricter than
+    /// [`Report::assert_trusted`], which an `expires-soon` or `chain-out-of-order` warning
+    /// passes silently. Info findings (`anchor-included`, ...) pass.
+    ///
+    /// ```should_panic
+    /// # let report = certdeps::Verifier::builder(certdeps::TrustStore::mozilla()).build()
+    /// #     .unwrap().check_chain(&[], certdeps::UnixTime::now());
+    /// report.assert_no_warnings(); // panics: "no-certificates" is an error
+    /// ```
+    #[track_caller]
+    pub fn assert_no_warnings(&self) {
+        let codes: Vec<Code> = (self.findings.iter())
+            .filter(|f| f.severity != Severity::Info)
+            .map(|f| f.code)
+            .collect();
+        if !codes.is_empty() {
+            panic!("expected no warning or error, got {codes:?}:\n{self}");
+        }
+    }
+
+    /// Panics with the whole report when a finding with `code` is present.
+    #[track_caller]
+    pub fn assert_no_finding(&self, code: Code) {
+        if self.has(code) {
+            panic!("expected no `{code}` finding, got one:\n{self}");
+        }
+    }
+
+    /// One line for a log or a list of endpoints: the endpoint as given, the verdict and
+    /// every finding's code in report order, e.g.
+    /// `https://mail.contoso.test/: NOT TRUSTED (incomplete-chain, anchor-included)`.
+    pub fn summary(&self) -> String {
+        let endpoint = self
+            .endpoint
+            .as_ref()
+            .map_or("(chain, no host)", Endpoint::input);
+        let verdict = if self.is_trusted() {
+            "TRUSTED"
+        } else {
+            "NOT TRUSTED"
+        };
+        let codes: Vec<&str> = self.findings.iter().map(|f| f.code.as_str()).collect();
+        if codes.is_empty() {
+            format!("{endpoint}: {verdict}")
+        } else {
+            format!("{endpoint}: {verdict} ({})", codes.join(", "))
+        }
+    }
+
+    /// Why this report, made for a time ahead of `earlier`'s, is not trusted, in the future
+    /// tense: `expired` at the later time means the certificate *will have expired* by
+    /// then, not that the clock is wrong.
+    pub(crate) fn look_ahead_failure(&self, earlier: &Self) -> String {
+        let mut out = format!(
+            "endpoint is trusted at {} but will not be at {}:\n",
+            format_time(earlier.at),
+            format_time(self.at)
+        );
+        for finding in self.errors() {
+            match (finding.code, &finding.evidence) {
+                (Code::Expired, Evidence::Validity { not_after, .. }) => {
+                    let described = finding
+                        .certificate
+                        .and_then(|i| Some((i, self.description(i)?)));
+                    let who = match described {
+                        Some((i, d)) => format!("certificate [{i}] {}", d.subject),
+                        None => "a certificate on the path".to_owned(),
+                    };
+                    out.push_str(&format!(
+                        "  - {who} will have expired by {} (valid until {})\n",
+                        format_time(self.at),
+                        format_time(*not_after)
+                    ));
+                }
+                (code, _) => out.push_str(&format!("  - {code}: {}\n", finding.message())),
+            }
+        }
+        out.push_str(&format!(
+            "the report at {}:\n{earlier}",
+            format_time(earlier.at)
+        ));
+        out
     }
 
     /// Panics with the whole report unless a finding with `code` is present.
@@ -314,6 +515,22 @@ impl fmt::Display for Report {
                 "NOT TRUSTED"
             }
         )?;
+        if !self.stores.is_empty() {
+            writeln!(f, "stores:")?;
+            let width = self.stores.iter().map(|s| s.name.len()).max().unwrap_or(0);
+            for store in &self.stores {
+                match store.verdict.rejection() {
+                    None => writeln!(f, "  {:<width$}  TRUSTED", store.name)?,
+                    Some(r) => writeln!(
+                        f,
+                        "  {:<width$}  NOT TRUSTED ({}: {})",
+                        store.name,
+                        r.code,
+                        r.webpki()
+                    )?,
+                }
+            }
+        }
         writeln!(f, "presented ({}):", self.presented.len())?;
         // A screenful: the report of a list of thousands stays readable, and describing
         // only what is shown keeps it cheap.
@@ -361,6 +578,23 @@ impl fmt::Display for Report {
                 writeln!(f, "  - {}", finding.to_string().replace('\n', "\n  "))?;
             }
         }
+        if let Some(chain) = self.fixed_chain() {
+            write!(
+                f,
+                "fixed chain: the complete file to serve ({} certificates, leaf first):\n{}",
+                chain.certificates().len(),
+                chain.to_pem()
+            )?;
+        }
+        if let Some(root) = self.root_to_import() {
+            write!(
+                f,
+                "root to import, once its fingerprint is confirmed: {} (sha256 {})\n{}",
+                root.subject,
+                root.sha256,
+                root.to_pem()
+            )?;
+        }
         Ok(())
     }
 }
@@ -370,6 +604,17 @@ const SHOWN_CERTIFICATES: usize = 20;
 
 fn short(hex: &str) -> &str {
     hex.get(..16).unwrap_or(hex)
+}
+
+/// PEM text of DER certificates with LF line endings, one block after another: the form a
+/// chain file and a trust store import take ([RFC 7468 section 5.1]).
+///
+/// [RFC 7468 section 5.1]: https://www.rfc-editor.org/rfc/rfc7468#section-5.1
+pub(crate) fn pem_text<'a>(ders: impl IntoIterator<Item = &'a [u8]>) -> String {
+    let config = pem::EncodeConfig::new().set_line_ending(pem::LineEnding::LF);
+    ders.into_iter()
+        .map(|der| pem::encode_config(&pem::Pem::new("CERTIFICATE", der.to_vec()), config))
+        .collect()
 }
 
 /// A Name's contents (webpki's form, no SEQUENCE header) as an RFC 4514 string.
@@ -425,10 +670,30 @@ mod json {
             "at": crate::cert::format_time(report.at),
             "trusted": report.is_trusted(),
             "webpki": report.verdict.rejection().map(|r| r.webpki().to_owned()),
+            "rejection": report.verdict.rejection().map(|r| {
+                let mismatch = r.name_mismatch();
+                json!({
+                    "code": r.code,
+                    "error": r.error(),
+                    "expected": mismatch.as_ref().map(|(expected, _)| expected),
+                    "presented_names": mismatch.map(|(_, count)| count),
+                })
+            }),
             "presented": presented,
             "path": report.path(),
             "anchor": report.anchor(),
             "findings": findings(report),
+            "fixed_chain": report.fixed_chain().map(|c| c.to_pem()),
+            "root_to_import": report.root_to_import().map(|r| json!({
+                "subject": r.subject,
+                "sha256": r.sha256,
+                "pem": r.to_pem(),
+            })),
+            "stores": report.stores.iter().map(|s| json!({
+                "name": s.name,
+                "trusted": s.verdict.is_trusted(),
+                "reason": s.verdict.rejection().map(|r| r.webpki()),
+            })).collect::<Vec<_>>(),
         })
     }
 

@@ -160,6 +160,40 @@ impl Rejection {
         self.words.get_or_init(|| self.cause.to_string())
     }
 
+    /// The name of what refused, for a program to match on where [`Rejection::webpki`] is
+    /// for people: webpki's error variant (`UnknownIssuer`, `CertExpired`,
+    /// `CertNotValidForName`, ...), or certdeps' own cause for a refusal it made around
+    /// webpki: `Oversized` (a list no strict client receives), `UnreadableCrl` (a supplied
+    /// CRL webpki cannot read) or `LeafKeyRefused` (a leaf key no handshake can use).
+    pub fn error(&self) -> &str {
+        match &self.cause {
+            // webpki's `Debug` text starts with the variant's name.
+            Cause::Webpki(_) => self
+                .webpki()
+                .split(|c: char| !c.is_ascii_alphanumeric())
+                .next()
+                .unwrap_or_default(),
+            Cause::Oversized(_) => "Oversized",
+            Cause::UnreadableCrl(_) => "UnreadableCrl",
+            Cause::LeafKeyRefused => "LeafKeyRefused",
+        }
+    }
+
+    /// For webpki's `CertNotValidForName`: the name the client expected (a DNS name or an IP
+    /// address) and how many names the leaf presented ([RFC 6125 section 6.4]); `None` for
+    /// any other refusal.
+    ///
+    /// [RFC 6125 section 6.4]: https://www.rfc-editor.org/rfc/rfc6125#section-6.4
+    pub fn name_mismatch(&self) -> Option<(String, usize)> {
+        match &self.cause {
+            Cause::Webpki(webpki::Error::CertNotValidForName(context)) => Some((
+                context.expected.to_str().into_owned(),
+                context.presented.len(),
+            )),
+            _ => None,
+        }
+    }
+
     /// What refused, for the diagnosis to match on.
     pub(crate) fn cause(&self) -> &Cause {
         &self.cause

@@ -14,7 +14,7 @@ use crate::endpoint::Endpoint;
 use crate::error::ConfigError;
 use crate::pool::Pool;
 use crate::presented::{Presented, skim_all};
-use crate::report::Report;
+use crate::report::{Report, StoreVerdict};
 use crate::store::TrustStore;
 use crate::verdict::judge;
 
@@ -100,6 +100,37 @@ impl Verifier {
         self.check(endpoint, presented, UnixTime::now())
     }
 
+    /// For a service's tests: checks `presented` for `endpoint` at `now` and again at
+    /// `now + ahead`, and panics unless both are trusted. The second check is a full one,
+    /// so it sees whatever lapses by then (a leaf, an intermediate, a CRL); its failure
+    /// says what *will have expired by* that date. Returns the report at `now`.
+    ///
+    /// ```should_panic
+    /// use certdeps::{Endpoint, TrustStore, UnixTime, Verifier};
+    /// let verifier = Verifier::builder(TrustStore::mozilla()).build().unwrap();
+    /// let endpoint = Endpoint::parse("https://mail.contoso.test/").unwrap();
+    /// let month = std::time::Duration::from_secs(30 * 86_400);
+    /// verifier.assert_trusted_for(&endpoint, &[], UnixTime::now(), month); // panics
+    /// ```
+    #[track_caller]
+    pub fn assert_trusted_for(
+        &self,
+        endpoint: &Endpoint,
+        presented: &[CertificateDer<'_>],
+        now: UnixTime,
+        ahead: Duration,
+    ) -> Report {
+        let report = self.check(endpoint, presented, now);
+        report.assert_trusted();
+        let later =
+            UnixTime::since_unix_epoch(Duration::from_secs(now.as_secs()).saturating_add(ahead));
+        let then = self.check(endpoint, presented, later);
+        if !then.is_trusted() {
+            panic!("{}", then.look_ahead_failure(&report));
+        }
+        report
+    }
+
     fn run(
         &self,
         endpoint: Option<&Endpoint>,
@@ -107,18 +138,32 @@ impl Verifier {
         now: UnixTime,
     ) -> Report {
         let config = &self.config;
-        let judge = || {
+        let judge_with = |anchors| {
             judge(
                 presented,
-                config.anchors(),
+                anchors,
                 endpoint.map(Endpoint::server_name_ref),
                 config.crls().webpki(),
                 now,
             )
         };
+        let judge = || judge_with(config.anchors());
         let verdict = match &self.cache {
             Some(cache) => cache.verdict(endpoint.map(Endpoint::host), presented, now, judge),
             None => judge(),
+        };
+        // Outside the cache, which holds the verdict against all anchors: a hit must still
+        // give each store's own. One store needs none: its verdict is the overall one.
+        let stores = if config.stores().len() > 1 {
+            (config.stores().iter().enumerate())
+                .map(|(s, store)| StoreVerdict {
+                    name: store.name().to_owned(),
+                    kind: store.kind().clone(),
+                    verdict: judge_with(config.store_anchors(s)),
+                })
+                .collect()
+        } else {
+            Vec::new()
         };
         let presented = Presented::copy(presented);
         let (path, anchor, findings) = {
@@ -133,6 +178,7 @@ impl Verifier {
             path,
             anchor,
             findings,
+            stores,
             descriptions: OnceLock::new(),
         }
     }

@@ -232,6 +232,7 @@ fn incomplete_chain_exits_1_and_the_pool_shows_the_fix_in_json() {
     let leaf_only = dir.file("leaf.pem", pem_bundle(&[&chain.leaf]));
     let roots = dir.file("roots.pem", chain.root.pem());
     let pool = dir.file("pool.pem", chain.inter.pem());
+    let fixed = dir.path("fixed.pem");
 
     let run = check(&[
         "--url",
@@ -243,6 +244,8 @@ fn incomplete_chain_exits_1_and_the_pool_shows_the_fix_in_json() {
         "--at",
         "1780272000",
         "--json",
+        "--fixed-chain",
+        &fixed,
         &leaf_only,
     ]);
     assert_eq!(run.code, Some(1), "{}{}", run.stdout, run.stderr);
@@ -270,6 +273,31 @@ fn incomplete_chain_exits_1_and_the_pool_shows_the_fix_in_json() {
     );
     let remediation = finding["remediation"].as_str().unwrap();
     assert!(remediation.starts_with("server operator"), "{remediation}");
+
+    // The file to serve: the leaf, then the intermediate the pool supplied.
+    let served = std::fs::read_to_string(&fixed).unwrap();
+    assert_eq!(served, pem_bundle(&[&chain.leaf, chain.inter.der()]));
+    assert_eq!(report["fixed_chain"], served);
+}
+
+#[test]
+fn fixed_chain_writes_nothing_when_there_is_nothing_to_fix() {
+    let chain = Chain::new(KeyType::EcdsaP256, HOST);
+    let dir = Scratch::new();
+    let served = dir.file("chain.pem", chain.pem());
+    let roots = dir.file("roots.pem", chain.root.pem());
+    let fixed = dir.path("fixed.pem");
+    let run = check(&[
+        "--roots",
+        &roots,
+        "--at",
+        "1780272000",
+        "--fixed-chain",
+        &fixed,
+        &served,
+    ]);
+    assert_eq!(run.code, Some(0), "{}{}", run.stdout, run.stderr);
+    assert!(!Path::new(&fixed).exists());
 }
 
 #[test]
@@ -558,6 +586,7 @@ fn help_exits_0_and_lists_every_option() {
             "--intermediates",
             "--at",
             "--json",
+            "--fixed-chain",
         ] {
             assert!(
                 run.stdout.contains(option),
@@ -580,13 +609,15 @@ fn the_demo_runs_every_scenario_and_exits_0() {
         "=== 4/6 private root ===",
         "=== 5/6 name mismatch ===",
         "=== 6/6 expired certificate ===",
-        "1. healthy chain              TRUSTED",
+        "1. healthy chain              https://mail.contoso.test/EWS/Exchange.asmx: TRUSTED",
         "NOT TRUSTED (incomplete-chain)",
         "NOT TRUSTED (self-signed)",
         "NOT TRUSTED (untrusted-root)",
         "NOT TRUSTED (name-mismatch)",
         "NOT TRUSTED (expired)",
-        "-----BEGIN CERTIFICATE-----",
+        "fixed chain: the complete file to serve (2 certificates, leaf first):\n\
+         -----BEGIN CERTIFICATE-----",
+        "root to import, once its fingerprint is confirmed: CN=Contoso Enterprise Root CA",
     ] {
         assert!(
             run.stdout.contains(expected),

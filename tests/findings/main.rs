@@ -12,6 +12,7 @@
 mod scenario;
 
 mod actor;
+mod assertions;
 mod bad_signature;
 mod budget;
 mod ca_constraints;
@@ -19,6 +20,7 @@ mod codes;
 mod differential;
 mod disagreement;
 mod display;
+mod fixes;
 mod hygiene;
 mod incomplete_chain;
 mod input;
