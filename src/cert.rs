@@ -10,6 +10,17 @@ mod description;
 mod dn;
 mod extension_values;
 mod extensions;
+/// PEM text of DER certificates with LF line endings, one block after another: the form a
+/// chain file and a trust store import take ([RFC 7468 section 5.1]).
+///
+/// [RFC 7468 section 5.1]: https://www.rfc-editor.org/rfc/rfc7468#section-5.1
+pub(crate) fn pem_text<'a>(ders: impl IntoIterator<Item = &'a [u8]>) -> String {
+    let config = pem::EncodeConfig::new().set_line_ending(pem::LineEnding::LF);
+    ders.into_iter()
+        .map(|der| pem::encode_config(&pem::Pem::new("CERTIFICATE", der.to_vec()), config))
+        .collect()
+}
+
 #[cfg(test)]
 mod fixtures;
 mod skim;

@@ -2,13 +2,12 @@
 //! programs (accessors, JSON).
 
 use std::borrow::Cow;
-use std::fmt;
 use std::sync::{Arc, OnceLock};
 
 use pki_types::{CertificateDer, UnixTime};
 use smallvec::SmallVec;
 
-use crate::cert::{Description, Skim, format_time, sha256_hex};
+use crate::cert::{Description, Skim, format_time, pem_text, sha256_hex};
 use crate::endpoint::Endpoint;
 use crate::finding::{Code, Evidence, Finding, Severity};
 use crate::presented::Presented;
@@ -496,126 +495,7 @@ impl Report {
     }
 }
 
-impl fmt::Display for Report {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.endpoint {
-            Some(endpoint) => writeln!(f, "endpoint: {} ({endpoint})", endpoint.input())?,
-            None => writeln!(
-                f,
-                "endpoint: (none given; chain checked without a host name)"
-            )?,
-        }
-        writeln!(f, "checked at: {}", format_time(self.at))?;
-        writeln!(
-            f,
-            "verdict: {}",
-            if self.is_trusted() {
-                "TRUSTED"
-            } else {
-                "NOT TRUSTED"
-            }
-        )?;
-        if !self.stores.is_empty() {
-            writeln!(f, "stores:")?;
-            let width = self.stores.iter().map(|s| s.name.len()).max().unwrap_or(0);
-            for store in &self.stores {
-                match store.verdict.rejection() {
-                    None => writeln!(f, "  {:<width$}  TRUSTED", store.name)?,
-                    Some(r) => writeln!(
-                        f,
-                        "  {:<width$}  NOT TRUSTED ({}: {})",
-                        store.name,
-                        r.code,
-                        r.webpki()
-                    )?,
-                }
-            }
-        }
-        writeln!(f, "presented ({}):", self.presented.len())?;
-        // A screenful: the report of a list of thousands stays readable, and describing
-        // only what is shown keeps it cheap.
-        let shown = self.presented.len().min(SHOWN_CERTIFICATES);
-        for i in 0..shown {
-            match self.description(i).as_deref() {
-                Some(d) => writeln!(
-                    f,
-                    "  [{i}] {}\n      issuer {}; valid {} .. {}; sha256 {}",
-                    d.subject,
-                    d.issuer,
-                    format_time(d.not_before),
-                    format_time(d.not_after),
-                    short(&d.sha256)
-                )?,
-                None => writeln!(f, "  [{i}] (does not parse)")?,
-            }
-        }
-        if let Some(more) = self.presented.len().checked_sub(shown).filter(|&n| n > 0) {
-            writeln!(f, "  ... and {more} more (the JSON report lists every one)")?;
-        }
-        let path = self.path();
-        if !path.is_empty() {
-            writeln!(f, "path:")?;
-            for element in &path {
-                let source = match (element.source, element.index) {
-                    (PathSource::Presented, Some(i)) => format!("presented [{i}]"),
-                    (PathSource::Pool, Some(i)) => format!("pool [{i}]"),
-                    (PathSource::Presented, None) => "presented".to_owned(),
-                    (PathSource::Pool, None) => "pool".to_owned(),
-                    (PathSource::Aia, _) => "aia".to_owned(),
-                    (PathSource::Anchor, _) => match &self.anchor {
-                        Some(a) => format!("anchor, {} store", a.store_name),
-                        None => "anchor".to_owned(),
-                    },
-                };
-                writeln!(f, "  {} ({source})", element.subject)?;
-            }
-        }
-        if self.findings.is_empty() {
-            writeln!(f, "findings: none")?;
-        } else {
-            writeln!(f, "findings:")?;
-            for finding in &self.findings {
-                writeln!(f, "  - {}", finding.to_string().replace('\n', "\n  "))?;
-            }
-        }
-        if let Some(chain) = self.fixed_chain() {
-            write!(
-                f,
-                "fixed chain: the complete file to serve ({} certificates, leaf first):\n{}",
-                chain.certificates().len(),
-                chain.to_pem()
-            )?;
-        }
-        if let Some(root) = self.root_to_import() {
-            write!(
-                f,
-                "root to import, once its fingerprint is confirmed: {} (sha256 {})\n{}",
-                root.subject,
-                root.sha256,
-                root.to_pem()
-            )?;
-        }
-        Ok(())
-    }
-}
-
-/// The most presented certificates the human report describes one by one.
-const SHOWN_CERTIFICATES: usize = 20;
-
-fn short(hex: &str) -> &str {
-    hex.get(..16).unwrap_or(hex)
-}
-
-/// PEM text of DER certificates with LF line endings, one block after another: the form a
-/// chain file and a trust store import take ([RFC 7468 section 5.1]).
-///
-/// [RFC 7468 section 5.1]: https://www.rfc-editor.org/rfc/rfc7468#section-5.1
-pub(crate) fn pem_text<'a>(ders: impl IntoIterator<Item = &'a [u8]>) -> String {
-    let config = pem::EncodeConfig::new().set_line_ending(pem::LineEnding::LF);
-    ders.into_iter()
-        .map(|der| pem::encode_config(&pem::Pem::new("CERTIFICATE", der.to_vec()), config))
-        .collect()
-}
+mod human;
 
 /// A Name's contents (webpki's form, no SEQUENCE header) as an RFC 4514 string.
 pub(crate) fn name_to_string(contents: &[u8]) -> String {
@@ -623,101 +503,4 @@ pub(crate) fn name_to_string(contents: &[u8]) -> String {
 }
 
 #[cfg(feature = "json")]
-mod json {
-    use serde_json::{Value, json};
-
-    use super::Report;
-    use crate::finding::LISTED_NAMES;
-    use crate::name::San;
-
-    /// The contract lists SANs as bare names and addresses; other types keep a prefix.
-    fn san_value(san: &San) -> String {
-        match san {
-            San::Dns(name) => name.clone(),
-            San::Ip(ip) => ip.to_string(),
-            other => other.to_string(),
-        }
-    }
-
-    pub(super) fn report(report: &Report) -> Value {
-        let endpoint = report
-            .endpoint
-            .as_ref()
-            .map(|e| json!({"input": e.input(), "host": e.host().to_string(), "port": e.port()}));
-        let presented: Vec<Value> = (0..report.presented.len())
-            .map(|i| match report.description(i).as_deref() {
-                Some(d) => json!({
-                    "index": i,
-                    "subject": d.subject,
-                    "issuer": d.issuer,
-                    "serial": d.serial,
-                    "not_before": crate::cert::format_time(d.not_before),
-                    "not_after": crate::cert::format_time(d.not_after),
-                    "sha256": d.sha256,
-                    "san": d.san.iter().map(san_value).collect::<Vec<_>>(),
-                    "is_ca": d.is_ca,
-                    "self_signed": d.self_signed,
-                    "key": d.public_key.to_string(),
-                    "signature_algorithm": d.signature_algorithm,
-                }),
-                None => json!({"index": i, "malformed": true,
-                    "sha256": super::sha256_hex(report.presented.get(i).unwrap_or_default())}),
-            })
-            .collect();
-        json!({
-            "schema_version": Report::JSON_SCHEMA_VERSION,
-            "endpoint": endpoint,
-            "at": crate::cert::format_time(report.at),
-            "trusted": report.is_trusted(),
-            "webpki": report.verdict.rejection().map(|r| r.webpki().to_owned()),
-            "rejection": report.verdict.rejection().map(|r| {
-                let mismatch = r.name_mismatch();
-                json!({
-                    "code": r.code,
-                    "error": r.error(),
-                    "expected": mismatch.as_ref().map(|(expected, _)| expected),
-                    "presented_names": mismatch.map(|(_, count)| count),
-                })
-            }),
-            "presented": presented,
-            "path": report.path(),
-            "anchor": report.anchor(),
-            "findings": findings(report),
-            "fixed_chain": report.fixed_chain().map(|c| c.to_pem()),
-            "root_to_import": report.root_to_import().map(|r| json!({
-                "subject": r.subject,
-                "sha256": r.sha256,
-                "pem": r.to_pem(),
-            })),
-            "stores": report.stores.iter().map(|s| json!({
-                "name": s.name,
-                "trusted": s.verdict.is_trusted(),
-                "reason": s.verdict.rejection().map(|r| r.webpki()),
-            })).collect::<Vec<_>>(),
-        })
-    }
-
-    /// The findings, with each list of the leaf's names said once: the leaf's entry in
-    /// `presented` lists every name, so a finding's evidence (`names`, `constraints`) keeps
-    /// the first [`LISTED_NAMES`] and adds `san_count`, the number of them all. A leaf with
-    /// 10,000 names otherwise gave every name twice.
-    fn findings(report: &Report) -> Value {
-        let mut findings = json!(&report.findings[..]);
-        let evidences = findings
-            .as_array_mut()
-            .into_iter()
-            .flatten()
-            .filter_map(|f| f.get_mut("evidence")?.as_object_mut());
-        for evidence in evidences {
-            let Some(Value::Array(san)) = evidence.get_mut("san") else {
-                continue;
-            };
-            if san.len() > LISTED_NAMES {
-                let count = san.len();
-                san.truncate(LISTED_NAMES);
-                evidence.insert("san_count".to_owned(), json!(count));
-            }
-        }
-        findings
-    }
-}
+mod json;

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use pki_types::CertificateDer;
 
 use crate::anchor::{AnchorMatch, key_ids_fit};
-use crate::cert::{hex, sha256_hex};
+use crate::cert::{hex, pem_text, sha256_hex};
 use crate::chain::{Assembly, Path, Source, assemble_skims};
 use crate::endpoint::Endpoint;
 use crate::finding::{Actor, Code, Evidence, Text};
@@ -266,7 +266,7 @@ impl<'p> Diagnosis<'p> {
                 {
                     let extra = from_pool(best);
                     add = extra.iter().map(|d| sha256_hex(d)).collect();
-                    bundle = Some(pem_bundle(&extra));
+                    bundle = Some(pem_text(extra.iter().copied()));
                     pool_note = self.confirm_fix(best, extra.len());
                     completed = Some((best.clone(), self.anchor_entry((store, anchor))));
                     decided = true;
@@ -288,7 +288,7 @@ impl<'p> Diagnosis<'p> {
                         return completed;
                     }
                     add = extra.iter().map(|d| sha256_hex(d)).collect();
-                    bundle = Some(pem_bundle(&extra));
+                    bundle = Some(pem_text(extra.iter().copied()));
                     pool_note = format!(
                         "; the intermediate pool has the missing {}, which lead to a root no \
                          store trusts (see `untrusted-root`)",
@@ -482,17 +482,6 @@ impl<'p> Diagnosis<'p> {
             },
         );
     }
-}
-
-/// PEM text of DER certificates, ready to append to a chain file.
-fn pem_bundle(ders: &[&[u8]]) -> String {
-    ders.iter()
-        .map(|d| {
-            let config = pem::EncodeConfig::new().set_line_ending(pem::LineEnding::LF);
-            pem::encode_config(&pem::Pem::new("CERTIFICATE", d.to_vec()), config)
-        })
-        .collect::<Vec<_>>()
-        .join("")
 }
 
 /// What an `incomplete-chain` message quotes of the certificate whose issuer is missing.
