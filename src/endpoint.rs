@@ -95,6 +95,22 @@ impl Endpoint {
     /// The host must be a name a strict client can verify: a DNS name valid as
     /// a `pki_types::DnsName`, or an IP address.
     ///
+    /// ```
+    /// use certdeps::{Endpoint, Protocol, Tls};
+    ///
+    /// let relay = Endpoint::parse("smtp://user:secret@Relay.Contoso.test.:587")?;
+    /// assert_eq!(relay.host().to_string(), "relay.contoso.test");
+    /// assert_eq!(relay.port(), 587);
+    /// assert_eq!(relay.tls(), Tls::StartTls(Protocol::Smtp));
+    /// assert!(!relay.input().contains("secret"));
+    ///
+    /// // No scheme means https; `http` is refused, naming the scheme to use instead.
+    /// assert_eq!(Endpoint::parse("api.contoso.test")?.port(), 443);
+    /// let refused = Endpoint::parse("http://api.contoso.test").unwrap_err();
+    /// assert!(refused.to_string().contains("https"));
+    /// # Ok::<(), certdeps::EndpointError>(())
+    /// ```
+    ///
     /// [RFC 5890 section 2.3.2.1]: https://www.rfc-editor.org/rfc/rfc5890#section-2.3.2.1
     /// [RFC 6066 section 3]: https://www.rfc-editor.org/rfc/rfc6066#section-3
     pub fn parse(input: &str) -> Result<Self, EndpointError> {

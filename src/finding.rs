@@ -11,7 +11,17 @@ use crate::name::San;
 
 /// A stable, kebab-case finding code ([`Code::as_str`]); the catalog is the README's "Finding codes" table.
 ///
-/// Codes keep their meaning forever; new ones may be added.
+/// Codes keep their meaning forever; new ones may be added, so a `match` needs a wildcard
+/// arm. A program branches on codes, never on the finding's sentences, which may be
+/// reworded:
+///
+/// ```
+/// use certdeps::{Code, Severity};
+///
+/// assert_eq!(Code::IncompleteChain.as_str(), "incomplete-chain");
+/// assert_eq!(Code::IncompleteChain.severity(), Severity::Error);
+/// assert_eq!(Code::ExpiresSoon.severity(), Severity::Warning);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum Code {
@@ -274,6 +284,22 @@ impl fmt::Display for Actor {
 /// ([`Finding::message`], [`Finding::remediation`]) are written when first read, because
 /// naming certificates means decoding their names, which a caller that only looks at codes
 /// never needs.
+///
+/// ```
+/// use certdeps::{Actor, Code};
+///
+/// // A server that sends its certificate alone.
+/// let leaf = include_str!("../tests/data/contoso/leaf.pem");
+/// let report = certdeps::check("https://mail.contoso.test/", leaf.as_bytes())?;
+/// for finding in report.errors() {
+///     println!("{}: {}", finding.code, finding.message());
+///     println!("  {} must: {}", finding.actor(), finding.remediation());
+/// }
+/// let first = &report.findings()[0];
+/// assert_eq!(first.certificate, Some(0)); // the presented leaf
+/// assert_eq!(first.actor(), Actor::ServerOperator);
+/// # Ok::<(), certdeps::Error>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "json", derive(serde::Serialize))]
 #[non_exhaustive]

@@ -55,13 +55,15 @@
 //! let endpoint = Endpoint::parse("https://mail.contoso.test/")?;
 //! let presented = certdeps::decode_certificates(served.as_bytes())?;
 //!
-//! let report = verifier.check(&endpoint, &presented, UnixTime::now());
+//! // A fixed time keeps a test from rotting; a service's own test would use `UnixTime::now()`.
+//! let at = UnixTime::since_unix_epoch(Duration::from_secs(1_800_000_000)); // 2027-01-15
+//! let report = verifier.check(&endpoint, &presented, at);
 //! report.assert_trusted();
 //! report.assert_no_warnings(); // `expires-soon` would fail here
 //! report.assert_no_finding(Code::ChainOutOfOrder);
 //! // Still trusted in 30 days: checked again at that time.
 //! let month = Duration::from_secs(30 * 86_400);
-//! verifier.assert_trusted_for(&endpoint, &presented, UnixTime::now(), month);
+//! verifier.assert_trusted_for(&endpoint, &presented, at, month);
 //! assert_eq!(report.summary(), "https://mail.contoso.test/: TRUSTED");
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
@@ -74,6 +76,7 @@
 //! gives the complete file to serve:
 //!
 //! ```
+//! use std::time::Duration;
 //! use certdeps::{Code, Endpoint, Pool, TrustStore, UnixTime, Verifier};
 //!
 //! let root = include_str!("../tests/data/contoso/root.pem");
@@ -85,7 +88,8 @@
 //! let endpoint = Endpoint::parse("mail.contoso.test")?;
 //! let presented = certdeps::decode_certificates(leaf.as_bytes())?;
 //!
-//! let report = verifier.check(&endpoint, &presented, UnixTime::now());
+//! let at = UnixTime::since_unix_epoch(Duration::from_secs(1_800_000_000)); // 2027-01-15
+//! let report = verifier.check(&endpoint, &presented, at);
 //! assert!(!report.is_trusted());
 //! assert!(report.has(Code::IncompleteChain));
 //! let fixed = report.fixed_chain().expect("the pool completes the chain");

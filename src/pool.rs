@@ -20,6 +20,20 @@ const MAX_PER_LOOKUP: usize = 32;
 
 /// Known intermediate certificates, indexed by subject and by subject key identifier so
 /// that finding an issuer costs a hash lookup whatever the pool's size.
+///
+/// A pool never makes a chain trusted: it only lets the diagnosis name an issuer the server
+/// left out and build the complete chain to serve (see [`crate::Report::fixed_chain`]).
+///
+/// ```
+/// use certdeps::Pool;
+///
+/// let intermediate = include_str!("../tests/data/contoso/intermediate.pem");
+/// let mut pool = Pool::from_pem(intermediate.as_bytes())?;
+/// // Adding what the pool already holds, or what does not parse, changes nothing.
+/// pool.extend(certdeps::decode_certificates(intermediate.as_bytes())?);
+/// assert_eq!(pool.len(), 1);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug, Default)]
 pub struct Pool {
     certs: Vec<CertificateDer<'static>>,
