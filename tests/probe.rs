@@ -3,110 +3,31 @@
 //! protocol, and hostile servers. Each server serves one connection on a thread of its own
 //! and stops with it.
 //!
-//! The servers sign the handshake with a throwaway key, not the leaf's (the test PKI keeps
-//! no leaf keys): the probe refuses the chain before it checks the handshake signature, so
-//! the key never matters, and a probe that went further would fail these tests.
+//! The servers (`test_pki::server`) sign the handshake with a throwaway key, not the
+//! leaf's: the probe refuses the chain before it checks the handshake signature, so the key
+//! never matters, and a probe that went further would fail these tests.
 #![cfg(feature = "probe")]
 // Test servers and helpers: a failed setup should panic.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::sync::Arc;
-use std::thread::{self, JoinHandle};
+use std::thread;
 use std::time::{Duration, Instant};
 
 use certdeps::probe::{Options, Phase, ProbeError, check_all, check_live, probe};
 use certdeps::{Code, Endpoint, Report, TrustStore, Verifier};
-use pki_types::{CertificateDer, PrivateKeyDer};
-use rustls::ServerConfig;
-use rustls::server::{ClientHello, ResolvesServerCert, ServerConnection};
-use rustls::sign::CertifiedKey;
+use pki_types::CertificateDer;
+use test_pki::server::{Server, handshake};
 use test_pki::{Ca, CertSpec, Chain, DAY, KeyType, NOW, now, self_signed_leaf};
 
 const HOST: &str = "mail.contoso.test";
 
-/// How long a server waits on the probe before giving up, so that no test can hang.
-const SERVER_PATIENCE: Duration = Duration::from_secs(10);
-
-/// A server on its own thread; joining it gives what it saw (the SNI, for TLS servers).
-struct Server {
-    address: SocketAddr,
-    thread: JoinHandle<Option<String>>,
-}
-
-impl Server {
-    /// Serves one connection with `serve`.
-    fn start(serve: impl FnOnce(TcpStream) -> Option<String> + Send + 'static) -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let address = listener.local_addr().unwrap();
-        let thread = thread::spawn(move || {
-            let (stream, _) = listener.accept().unwrap();
-            stream.set_read_timeout(Some(SERVER_PATIENCE)).unwrap();
-            stream.set_write_timeout(Some(SERVER_PATIENCE)).unwrap();
-            serve(stream)
-        });
-        Self { address, thread }
-    }
-
-    /// A TLS server presenting `chain`, after the plaintext `dialogue` (STARTTLS).
-    fn tls(
-        chain: Vec<CertificateDer<'static>>,
-        dialogue: impl FnOnce(&mut TcpStream) + Send + 'static,
-    ) -> Self {
-        Self::start(move |mut stream| {
-            dialogue(&mut stream);
-            handshake(&mut stream, chain)
-        })
-    }
-
-    /// Probe options that connect to this server, with a short deadline.
-    fn options(&self) -> Options {
-        Options::default()
-            .with_resolve(self.address)
-            .with_deadline(Duration::from_secs(5))
-    }
-
-    fn join(self) -> Option<String> {
-        self.thread.join().unwrap()
-    }
-}
-
-/// Runs a rustls server handshake presenting `chain` until the client ends it; the SNI it
-/// received.
-fn handshake(stream: &mut TcpStream, chain: Vec<CertificateDer<'static>>) -> Option<String> {
-    let mut conn = ServerConnection::new(server_config(chain)).unwrap();
-    while conn.is_handshaking() {
-        if conn.complete_io(stream).is_err() {
-            break;
-        }
-    }
-    conn.server_name().map(str::to_owned)
-}
-
-/// Always presents one certificate chain.
-#[derive(Debug)]
-struct Presents(Arc<CertifiedKey>);
-
-impl ResolvesServerCert for Presents {
-    fn resolve(&self, _: ClientHello<'_>) -> Option<Arc<CertifiedKey>> {
-        Some(self.0.clone())
-    }
-}
-
-fn server_config(chain: Vec<CertificateDer<'static>>) -> Arc<ServerConfig> {
-    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
-    let key = rcgen::KeyPair::generate().unwrap();
-    let key = PrivateKeyDer::Pkcs8(key.serialize_der().into());
-    let signer = provider.key_provider.load_private_key(key).unwrap();
-    let presents = Presents(Arc::new(CertifiedKey::new(chain, signer)));
-    Arc::new(
-        ServerConfig::builder_with_provider(provider)
-            .with_safe_default_protocol_versions()
-            .unwrap()
-            .with_no_client_auth()
-            .with_cert_resolver(Arc::new(presents)),
-    )
+/// Probe options that connect to `server`, with a short deadline.
+fn options(server: &Server) -> Options {
+    Options::default()
+        .with_resolve(server.address)
+        .with_deadline(Duration::from_secs(5))
 }
 
 /// A verifier trusting `roots`.
@@ -133,7 +54,7 @@ fn live_equals_offline(
     let server = Server::tls(presented.clone(), |_| {});
     let endpoint = Endpoint::parse(&format!("https://{HOST}:{}", server.address.port())).unwrap();
     let verifier = verifier(roots);
-    let (report, probed) = check_live(&verifier, &endpoint, &server.options(), now()).unwrap();
+    let (report, probed) = check_live(&verifier, &endpoint, &options(&server), now()).unwrap();
     assert_eq!(probed.address(), server.address);
     assert_eq!(server.join().as_deref(), Some(HOST), "the SNI");
     assert_eq!(probed.presented(), &presented[..]);
@@ -167,7 +88,7 @@ fn many_endpoints_come_back_in_the_order_given() {
         .iter()
         .map(|(server, _)| {
             let url = format!("https://{HOST}:{}", server.address.port());
-            (Endpoint::parse(&url).unwrap(), server.options())
+            (Endpoint::parse(&url).unwrap(), options(server))
         })
         .collect();
     let url = format!("https://{HOST}:{}", closed.port());
@@ -255,12 +176,12 @@ fn no_sni_for_an_ip_and_the_override_name_otherwise() {
     let chain = Chain::new(KeyType::EcdsaP256, HOST);
     let server = Server::tls(chain.presented(), |_| {});
     let endpoint = Endpoint::parse(&format!("https://{}", server.address)).unwrap();
-    probe(&endpoint, &server.options()).unwrap();
+    probe(&endpoint, &options(&server)).unwrap();
     assert_eq!(server.join(), None);
 
     let server = Server::tls(chain.presented(), |_| {});
     let endpoint = Endpoint::parse(&format!("https://{}", server.address)).unwrap();
-    let options = server.options().with_server_name(HOST).unwrap();
+    let options = options(&server).with_server_name(HOST).unwrap();
     let verifier = verifier(&[chain.root.der()]);
     let (report, _) = check_live(&verifier, &endpoint, &options, now()).unwrap();
     assert_eq!(server.join().as_deref(), Some(HOST));
@@ -289,7 +210,7 @@ fn starttls(scheme: &str, dialogue: impl FnOnce(&mut TcpStream) + Send + 'static
     let server = Server::tls(chain.presented(), dialogue);
     let endpoint =
         Endpoint::parse(&format!("{scheme}://{HOST}:{}", server.address.port())).unwrap();
-    let probed = probe(&endpoint, &server.options()).unwrap();
+    let probed = probe(&endpoint, &options(&server)).unwrap();
     assert_eq!(server.join().as_deref(), Some(HOST));
     assert_eq!(probed.presented(), &chain.presented()[..]);
     assert!(probed.timings().starttls.is_some());
@@ -372,7 +293,7 @@ fn hostile(scheme: &str, serve: impl FnOnce(TcpStream) + Send + 'static) -> Prob
     let endpoint =
         Endpoint::parse(&format!("{scheme}://{HOST}:{}", server.address.port())).unwrap();
     let started = Instant::now();
-    let error = probe(&endpoint, &server.options().with_deadline(SHORT)).unwrap_err();
+    let error = probe(&endpoint, &options(&server).with_deadline(SHORT)).unwrap_err();
     let took = started.elapsed();
     assert!(took < SHORT + MARGIN, "{error} after {took:?}");
     server.join();
@@ -522,7 +443,7 @@ fn a_certificate_message_over_64_kib() {
     ];
     let server = Server::tls(presented, |_| {});
     let endpoint = Endpoint::parse(&format!("https://{HOST}:{}", server.address.port())).unwrap();
-    let error = probe(&endpoint, &server.options().with_deadline(SHORT)).unwrap_err();
+    let error = probe(&endpoint, &options(&server).with_deadline(SHORT)).unwrap_err();
     server.join();
     assert!(
         matches!(error, ProbeError::CertificateMessageTooLarge),
