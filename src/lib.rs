@@ -156,7 +156,8 @@ pub use name::{NameMatch, San, match_host};
 pub use pki_types::{CertificateDer, CertificateRevocationListDer, UnixTime};
 pub use pool::Pool;
 pub use report::{
-    AnchorSummary, FixedChain, PathElement, PathSource, Report, RootToImport, StoreVerdict,
+    AnchorSummary, Connection, FixedChain, PathElement, PathSource, Report, RootToImport,
+    StoreVerdict, Timings,
 };
 pub use store::{Anchor, StoreKind, TrustStore};
 pub use verdict::{MAX_PRESENTED_BYTES, Rejection, Verdict};

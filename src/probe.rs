@@ -39,7 +39,8 @@ use pki_types::{CertificateDer, ServerName, UnixTime};
 pub use rustls::{CipherSuite, ProtocolVersion};
 
 use crate::endpoint::{Endpoint, Host, Protocol, Tls};
-use crate::report::Report;
+pub use crate::report::Timings;
+use crate::report::{Connection, Report};
 use crate::verifier::Verifier;
 
 mod deadline;
@@ -231,20 +232,35 @@ impl Probed {
     pub fn timings(&self) -> &Timings {
         &self.timings
     }
+
+    /// What a report says of this connection: the same facts as plain values.
+    fn connection(&self) -> Connection {
+        Connection {
+            address: self.address,
+            proxied: self.proxied,
+            protocol_version: self.version.map(version_name),
+            cipher_suite: (self.cipher_suite).map(|suite| {
+                suite
+                    .as_str()
+                    .map_or_else(|| format!("{suite:?}"), str::to_owned)
+            }),
+            alpn: self.alpn.as_deref().map(reply::printable),
+            ocsp_stapled: self.ocsp_stapled,
+            timings: self.timings,
+        }
+    }
 }
 
-/// The time each phase of a probe took.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct Timings {
-    /// DNS resolution (zero for an IP address or a [`Options::with_resolve`] address).
-    pub resolve: Duration,
-    /// The TCP connection, and the proxy's tunnel when there is one.
-    pub connect: Duration,
-    /// The STARTTLS dialogue, when the protocol has one.
-    pub starttls: Option<Duration>,
-    /// The TLS handshake, up to the server's certificates.
-    pub handshake: Duration,
+/// A TLS version as people write it (`TLS 1.3`); rustls' name for any other.
+fn version_name(version: ProtocolVersion) -> String {
+    match version {
+        ProtocolVersion::TLSv1_3 => "TLS 1.3".to_owned(),
+        ProtocolVersion::TLSv1_2 => "TLS 1.2".to_owned(),
+        ProtocolVersion::TLSv1_1 => "TLS 1.1".to_owned(),
+        ProtocolVersion::TLSv1_0 => "TLS 1.0".to_owned(),
+        ProtocolVersion::SSLv3 => "SSL 3.0".to_owned(),
+        other => format!("{other:?}"),
+    }
 }
 
 /// Connects to `endpoint` and captures the certificates its server presents.
@@ -324,7 +340,8 @@ pub fn probe(endpoint: &Endpoint, options: &Options) -> Result<Probed, ProbeErro
 }
 
 /// Probes `endpoint` and checks what its server presented with `verifier` at time `now`:
-/// the report is exactly [`Verifier::check`]'s on the same chain.
+/// the report is exactly [`Verifier::check`]'s on the same chain, plus what the probe learnt
+/// ([`Report::connection`]).
 ///
 /// With [`Options::with_server_name`], the chain is checked for that name, on the
 /// endpoint's scheme and port.
@@ -346,7 +363,9 @@ pub fn check_live(
         }
         None => endpoint.clone(),
     };
-    let report = verifier.check(&checked, probed.presented(), now);
+    let report = verifier
+        .check(&checked, probed.presented(), now)
+        .with_connection(probed.connection());
     Ok((report, probed))
 }
 

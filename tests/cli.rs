@@ -770,6 +770,20 @@ fn a_url_without_chain_file_is_probed_and_its_json_is_one_report() {
     assert_eq!(report["endpoint"]["input"], url);
     assert_eq!(report["trusted"], true);
     assert_eq!(report["presented"].as_array().unwrap().len(), 2);
+    let connection = &report["connection"];
+    assert_eq!(
+        connection["address"],
+        format!("127.0.0.1:{}", url_port(&url))
+    );
+    assert_eq!(connection["protocol_version"], "TLS 1.3", "{connection}");
+    assert!(
+        connection["timings_ms"]["handshake"].is_f64(),
+        "{connection}"
+    );
+}
+
+fn url_port(url: &str) -> &str {
+    url.rsplit(':').next().unwrap().trim_end_matches('/')
 }
 
 #[test]

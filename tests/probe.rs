@@ -38,11 +38,24 @@ fn verifier(roots: &[&CertificateDer<'static>]) -> Verifier {
         .unwrap()
 }
 
-/// Two reports say the same: same words, same JSON.
+/// A live report says what the offline one says, plus what the probe learnt: the same
+/// words once the two connection lines are dropped, the same JSON once `connection` is null.
 fn assert_same(live: &Report, offline: &Report) {
-    assert_eq!(live.to_string(), offline.to_string());
+    assert!(live.connection().is_some() && offline.connection().is_none());
+    let text = live.to_string();
+    let without: Vec<&str> = text
+        .lines()
+        .filter(|l| !l.starts_with("connection: ") && !l.starts_with("probe took: "))
+        .collect();
+    assert_eq!(without.len() + 2, text.lines().count(), "{text}");
+    assert_eq!(format!("{}\n", without.join("\n")), offline.to_string());
     #[cfg(feature = "json")]
-    assert_eq!(live.to_json(), offline.to_json());
+    {
+        let mut json = live.to_json();
+        assert!(json["connection"].is_object(), "{json}");
+        json["connection"] = serde_json::Value::Null;
+        assert_eq!(json, offline.to_json());
+    }
 }
 
 /// Probes a TLS server presenting `presented` and checks it against `roots` for `host`:
@@ -60,6 +73,30 @@ fn live_equals_offline(
     assert_eq!(probed.presented(), &presented[..]);
     assert!(probed.protocol_version().is_some() && probed.cipher_suite().is_some());
     assert!(!probed.ocsp_stapled() && probed.alpn().is_none());
+    let connection = report.connection().unwrap();
+    assert_eq!(connection.address, probed.address());
+    assert!(!connection.proxied && !connection.ocsp_stapled);
+    assert!(
+        connection
+            .protocol_version
+            .as_deref()
+            .unwrap()
+            .starts_with("TLS 1.")
+    );
+    assert!(
+        connection
+            .cipher_suite
+            .as_deref()
+            .unwrap()
+            .starts_with("TLS")
+    );
+    assert_eq!(connection.timings, *probed.timings());
+    let text = report.to_string();
+    assert!(
+        text.contains(&format!("\nconnection: {}, TLS 1.", probed.address()))
+            && text.contains("no OCSP response stapled\nprobe took: resolve "),
+        "{text}"
+    );
     assert_same(&report, &verifier.check(&endpoint, &presented, now()));
     report
 }
