@@ -48,6 +48,7 @@ mod error;
 mod handshake;
 mod ldap;
 mod net;
+mod refusal;
 mod reply;
 mod starttls;
 
@@ -271,6 +272,27 @@ fn version_name(version: ProtocolVersion) -> String {
 ///
 /// [RFC 6066 section 3]: https://www.rfc-editor.org/rfc/rfc6066#section-3
 pub fn probe(endpoint: &Endpoint, options: &Options) -> Result<Probed, ProbeError> {
+    connect(endpoint, options).map_err(|failure| failure.error)
+}
+
+/// Why [`connect`] got no certificates; when the connection was made before the failure,
+/// what the probe had learnt by then.
+struct Failure {
+    error: ProbeError,
+    connected: Option<Box<Probed>>,
+}
+
+impl From<ProbeError> for Failure {
+    fn from(error: ProbeError) -> Self {
+        Self {
+            error,
+            connected: None,
+        }
+    }
+}
+
+/// [`probe`], keeping the connection's facts when the handshake fails.
+fn connect(endpoint: &Endpoint, options: &Options) -> Result<Probed, Failure> {
     let deadline = Deadline::new(options.deadline);
     let mut timings = Timings::default();
 
@@ -324,19 +346,33 @@ pub fn probe(endpoint: &Endpoint, options: &Options) -> Result<Probed, ProbeErro
         "https" | "wss" => vec![b"h2".to_vec(), b"http/1.1".to_vec()],
         _ => Vec::new(),
     };
-    let handshake = handshake::run(&mut conn, name, alpn)?;
+    let handshake = handshake::run(&mut conn, name, alpn);
     timings.handshake = started.elapsed();
 
-    Ok(Probed {
-        presented: handshake.presented,
+    let mut probed = Probed {
+        presented: Vec::new(),
         address,
         proxied: proxy.is_some(),
-        version: handshake.version,
-        cipher_suite: handshake.cipher_suite,
-        alpn: handshake.alpn,
-        ocsp_stapled: handshake.ocsp_stapled,
+        version: None,
+        cipher_suite: None,
+        alpn: None,
+        ocsp_stapled: false,
         timings,
-    })
+    };
+    match handshake {
+        Ok(handshake) => {
+            probed.presented = handshake.presented;
+            probed.version = handshake.version;
+            probed.cipher_suite = handshake.cipher_suite;
+            probed.alpn = handshake.alpn;
+            probed.ocsp_stapled = handshake.ocsp_stapled;
+            Ok(probed)
+        }
+        Err(error) => Err(Failure {
+            error,
+            connected: Some(Box::new(probed)),
+        }),
+    }
 }
 
 /// Probes `endpoint` and checks what its server presented with `verifier` at time `now`:
@@ -345,13 +381,29 @@ pub fn probe(endpoint: &Endpoint, options: &Options) -> Result<Probed, ProbeErro
 ///
 /// With [`Options::with_server_name`], the chain is checked for that name, on the
 /// endpoint's scheme and port.
+///
+/// A server that a strict client cannot even negotiate with, because it speaks only TLS
+/// 1.0 or 1.1 or shares no cipher suite with rustls, is a finding rather than an error: the
+/// report is not trusted, has no presented certificates (the server sent none) and one
+/// `protocol-version` or `no-common-cipher` finding, and the [`Probed`] has no certificates
+/// either. [`probe`] itself gives the typed [`ProbeError`] for such a server.
 pub fn check_live(
     verifier: &Verifier,
     endpoint: &Endpoint,
     options: &Options,
     now: UnixTime,
 ) -> Result<(Report, Probed), ProbeError> {
-    let probed = probe(endpoint, options)?;
+    let (probed, refusal) = match connect(endpoint, options) {
+        Ok(probed) => (probed, None),
+        Err(Failure {
+            error,
+            connected: Some(probed),
+        }) => match refusal::finding(&error) {
+            Some(finding) => (*probed, Some(finding)),
+            None => return Err(error),
+        },
+        Err(failure) => return Err(failure.error),
+    };
     let checked = match &options.server_name {
         Some(name) => {
             let host = match name.host() {
@@ -363,9 +415,11 @@ pub fn check_live(
         }
         None => endpoint.clone(),
     };
-    let report = verifier
-        .check(&checked, probed.presented(), now)
-        .with_connection(probed.connection());
+    let mut report = verifier.check(&checked, probed.presented(), now);
+    if let Some(finding) = refusal {
+        report = report.refused_handshake(finding);
+    }
+    let report = report.with_connection(probed.connection());
     Ok((report, probed))
 }
 

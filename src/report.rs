@@ -206,6 +206,15 @@ impl Report {
         self.connection.as_deref()
     }
 
+    /// The report of a server whose handshake ended before it sent any certificate, for
+    /// `finding`'s reason: that finding is the whole diagnosis, since no chain was presented
+    /// (`no-certificates` would blame a chain the server never reached).
+    pub(crate) fn refused_handshake(mut self, finding: Finding) -> Self {
+        self.findings.clear();
+        self.findings.push(finding);
+        self
+    }
+
     /// The report with what the probe learnt.
     pub(crate) fn with_connection(mut self, connection: Connection) -> Self {
         self.connection = Some(Box::new(connection));

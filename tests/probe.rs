@@ -550,70 +550,154 @@ fn a_proxy_tunnels_and_a_refusal_is_quoted() {
     assert_eq!(status_line, "HTTP/1.1 403 Forbidden");
 }
 
+/// An `openssl s_server` on 127.0.0.1 with `args`, presenting a self-signed ECDSA
+/// certificate for [`HOST`], stopped when dropped. `None`, having said why, where `openssl`
+/// is missing or will not serve with those arguments.
+struct OpenSsl {
+    child: std::process::Child,
+    address: SocketAddr,
+    dir: std::path::PathBuf,
+}
+
+impl OpenSsl {
+    fn start(name: &str, args: &[&str]) -> Option<Self> {
+        use std::process::{Command, Stdio};
+
+        let dir =
+            std::env::temp_dir().join(format!("certdeps-probe-{name}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let key = rcgen::KeyPair::generate().unwrap();
+        let cert = rcgen::CertificateParams::new(vec![HOST.to_owned()])
+            .unwrap()
+            .self_signed(&key)
+            .unwrap();
+        std::fs::write(dir.join("cert.pem"), cert.pem()).unwrap();
+        std::fs::write(dir.join("key.pem"), key.serialize_pem()).unwrap();
+        let port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let spawned = Command::new("openssl")
+            .args(["s_server", "-quiet"])
+            .args(args)
+            .args(["-accept", &format!("127.0.0.1:{port}")])
+            .arg("-cert")
+            .arg(dir.join("cert.pem"))
+            .arg("-key")
+            .arg(dir.join("key.pem"))
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn();
+        let Ok(child) = spawned else {
+            eprintln!("skipped: `openssl` is not installed");
+            let _ = std::fs::remove_dir_all(&dir);
+            return None;
+        };
+        let mut server = Self {
+            child,
+            address: format!("127.0.0.1:{port}").parse().unwrap(),
+            dir,
+        };
+        let started = Instant::now();
+        while TcpStream::connect(server.address).is_err() {
+            if started.elapsed() > Duration::from_secs(5)
+                || server.child.try_wait().unwrap().is_some()
+            {
+                eprintln!(
+                    "skipped: `openssl s_server {}` did not start",
+                    args.join(" ")
+                );
+                return None;
+            }
+            thread::sleep(Duration::from_millis(50));
+        }
+        Some(server)
+    }
+
+    /// The endpoint and probe options that reach it.
+    fn endpoint(&self) -> (Endpoint, Options) {
+        let url = format!("https://{HOST}:{}", self.address.port());
+        let options = Options::default()
+            .with_resolve(self.address)
+            .with_deadline(SHORT);
+        (Endpoint::parse(&url).unwrap(), options)
+    }
+}
+
+impl Drop for OpenSsl {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// The report of a server a strict client cannot negotiate with: untrusted, no presented
+/// certificate, and exactly the one finding `code`, for the server operator.
+fn assert_refused_handshake(report: &Report, probed: &certdeps::probe::Probed, code: Code) {
+    assert!(!report.is_trusted(), "{report}");
+    assert!(probed.presented().is_empty());
+    assert_eq!(report.codes(), [code], "{report}");
+    let finding = &report.findings()[0];
+    assert_eq!(finding.actor(), certdeps::Actor::ServerOperator);
+    assert!(finding.remediation().starts_with("server operator: "));
+    assert_eq!(report.connection().unwrap().address, probed.address());
+}
+
 /// A server that speaks only TLS 1.0 (`openssl s_server -tls1`): a strict client has no
-/// version in common with it. Skipped, saying why, where `openssl` is missing or will not
+/// version in common with it. `probe` says so as a typed error, `check_live` as a
+/// `protocol-version` finding. Skipped, saying why, where `openssl` is missing or will not
 /// serve TLS 1.0.
 #[test]
 fn a_tls_1_0_only_server_has_no_version_in_common() {
-    use std::process::{Command, Stdio};
-
-    let dir = std::env::temp_dir().join(format!("certdeps-probe-tls10-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let key = rcgen::KeyPair::generate().unwrap();
-    let cert = rcgen::CertificateParams::new(vec![HOST.to_owned()])
-        .unwrap()
-        .self_signed(&key)
-        .unwrap();
-    std::fs::write(dir.join("cert.pem"), cert.pem()).unwrap();
-    std::fs::write(dir.join("key.pem"), key.serialize_pem()).unwrap();
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let spawned = Command::new("openssl")
-        .args([
-            "s_server",
-            "-quiet",
-            "-tls1",
-            "-cipher",
-            "DEFAULT@SECLEVEL=0",
-        ])
-        .args(["-accept", &format!("127.0.0.1:{port}")])
-        .arg("-cert")
-        .arg(dir.join("cert.pem"))
-        .arg("-key")
-        .arg(dir.join("key.pem"))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn();
-    let Ok(mut openssl) = spawned else {
-        eprintln!("skipped: `openssl` is not installed");
+    let Some(server) = OpenSsl::start("tls10", &["-tls1", "-cipher", "DEFAULT@SECLEVEL=0"]) else {
         return;
     };
-    let address: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
-    let started = Instant::now();
-    while TcpStream::connect(address).is_err() {
-        if started.elapsed() > Duration::from_secs(5) || openssl.try_wait().unwrap().is_some() {
-            let _ = openssl.kill();
-            eprintln!("skipped: `openssl s_server -tls1` did not start (no TLS 1.0 support?)");
-            return;
-        }
-        thread::sleep(Duration::from_millis(50));
-    }
-    let endpoint = Endpoint::parse(&format!("https://{HOST}:{port}")).unwrap();
-    let options = Options::default()
-        .with_resolve(address)
-        .with_deadline(SHORT);
-    let result = probe(&endpoint, &options);
-    let _ = openssl.kill();
-    let _ = openssl.wait();
-    let _ = std::fs::remove_dir_all(&dir);
-    let error = result.unwrap_err();
+    let (endpoint, options) = server.endpoint();
+    let error = probe(&endpoint, &options).unwrap_err();
     assert!(
         matches!(error, ProbeError::NoCommonVersion { .. }),
         "{error}"
     );
     assert!(error.to_string().contains("TLS 1.0 or 1.1"), "{error}");
+
+    let root = Ca::root("certdeps Test Root");
+    let (report, probed) =
+        check_live(&verifier(&[root.der()]), &endpoint, &options, now()).unwrap();
+    assert_refused_handshake(&report, &probed, Code::ProtocolVersion);
+    assert!(
+        report.findings()[0]
+            .message()
+            .contains("TLS 1.2 and 1.3 only"),
+        "{report}"
+    );
+}
+
+/// A TLS 1.2 server whose only cipher suite is one rustls does not offer (RSA key exchange,
+/// CBC): it answers the hello with a handshake_failure alert, a `no-common-cipher` finding.
+#[test]
+fn a_server_with_only_suites_rustls_refuses_shares_no_cipher() {
+    let args = ["-tls1_2", "-cipher", "AES128-SHA@SECLEVEL=0"];
+    let Some(server) = OpenSsl::start("rsa-kx", &args) else {
+        return;
+    };
+    let (endpoint, options) = server.endpoint();
+    let error = probe(&endpoint, &options).unwrap_err();
+    assert!(
+        matches!(
+            error,
+            ProbeError::Alert {
+                alert: rustls::AlertDescription::HandshakeFailure
+            }
+        ),
+        "{error}"
+    );
+    let root = Ca::root("certdeps Test Root");
+    let (report, probed) =
+        check_live(&verifier(&[root.der()]), &endpoint, &options, now()).unwrap();
+    assert_refused_handshake(&report, &probed, Code::NoCommonCipher);
+    #[cfg(feature = "json")]
+    assert_eq!(report.to_json()["findings"][0]["code"], "no-common-cipher");
 }

@@ -37,8 +37,11 @@ impl fmt::Display for Connection {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let through = if self.proxied { " (the proxy)" } else { "" };
         write!(f, "connection: {}{through}", self.address)?;
-        for value in [&self.protocol_version, &self.cipher_suite] {
-            write!(f, ", {}", value.as_deref().unwrap_or("?"))?;
+        match (&self.protocol_version, &self.cipher_suite) {
+            (Some(version), Some(suite)) => write!(f, ", {version}, {suite}")?,
+            (Some(version), None) => write!(f, ", {version}")?,
+            // The handshake ended before the server chose (it refused the hello).
+            (None, _) => write!(f, ", no TLS version agreed")?,
         }
         if let Some(alpn) = &self.alpn {
             write!(f, ", ALPN {alpn}")?;
