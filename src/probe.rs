@@ -387,6 +387,10 @@ fn connect(endpoint: &Endpoint, options: &Options) -> Result<Probed, Failure> {
 /// report is not trusted, has no presented certificates (the server sent none) and one
 /// `protocol-version` or `no-common-cipher` finding, and the [`Probed`] has no certificates
 /// either. [`probe`] itself gives the typed [`ProbeError`] for such a server.
+///
+/// It blocks for up to the deadline: an async service calls it on its blocking pool, as
+/// the [module documentation](crate::probe) shows for [`probe`], and checks a list of
+/// endpoints with [`check_all`], which probes them concurrently on threads of its own.
 pub fn check_live(
     verifier: &Verifier,
     endpoint: &Endpoint,
