@@ -787,6 +787,28 @@ fn url_port(url: &str) -> &str {
 }
 
 #[test]
+fn servername_checks_an_ip_address_url_for_that_name() {
+    let chain = Chain::new(KeyType::EcdsaP256, HOST);
+    let dir = Scratch::new();
+    let roots = dir.file("roots.pem", chain.root.pem());
+    let server = Server::tls(chain.presented(), |_| {});
+    let url = format!("https://{}/", server.address);
+    let run = check(&[
+        "--url",
+        &url,
+        "--servername",
+        HOST,
+        "--roots",
+        &roots,
+        "--at",
+        AT,
+    ]);
+    assert_eq!(server.join().as_deref(), Some(HOST), "the SNI");
+    assert_eq!(run.code, Some(0), "{}{}", run.stdout, run.stderr);
+    assert!(run.stdout.contains("verdict: TRUSTED"), "{}", run.stdout);
+}
+
+#[test]
 fn several_urls_are_reported_in_order_then_summarised() {
     let chain = Chain::new(KeyType::EcdsaP256, HOST);
     let dir = Scratch::new();

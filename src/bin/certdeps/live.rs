@@ -18,15 +18,18 @@ pub(crate) fn check(options: &Options, verifier: &Verifier) -> Result<ExitCode, 
     let results = check_all(verifier, &endpoints, at, DEFAULT_AT_ONCE);
 
     if options.json {
-        let mut values =
-            (endpoints.iter().zip(&results)).map(|((endpoint, _), result)| match result {
+        let mut values: Vec<Value> = (endpoints.iter().zip(&results))
+            .map(|((endpoint, _), result)| match result {
                 Ok((report, _)) => report.to_json(),
                 Err(error) => unprobed_json(endpoint, error),
-            });
-        match (values.next(), results.len()) {
-            (Some(one), 1) => emit_json(&one)?,
-            (first, _) => emit_json(&Value::Array(first.into_iter().chain(values).collect()))?,
-        }
+            })
+            .collect();
+        // One endpoint prints its report as the offline check does; several, an array.
+        let value = match values.len() {
+            1 => values.swap_remove(0),
+            _ => Value::Array(values),
+        };
+        emit_json(&value)?;
     } else {
         let mut out = String::new();
         for ((endpoint, _), result) in endpoints.iter().zip(&results) {
