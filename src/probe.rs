@@ -272,10 +272,10 @@ fn version_name(version: ProtocolVersion) -> String {
 ///
 /// [RFC 6066 section 3]: https://www.rfc-editor.org/rfc/rfc6066#section-3
 pub fn probe(endpoint: &Endpoint, options: &Options) -> Result<Probed, ProbeError> {
-    connect(endpoint, options).map_err(|failure| failure.error)
+    attempt(endpoint, options).map_err(|failure| failure.error)
 }
 
-/// Why [`connect`] got no certificates; when the connection was made before the failure,
+/// Why [`attempt`] got no certificates; when the connection was made before the failure,
 /// what the probe had learnt by then.
 struct Failure {
     error: ProbeError,
@@ -292,7 +292,7 @@ impl From<ProbeError> for Failure {
 }
 
 /// [`probe`], keeping the connection's facts when the handshake fails.
-fn connect(endpoint: &Endpoint, options: &Options) -> Result<Probed, Failure> {
+fn attempt(endpoint: &Endpoint, options: &Options) -> Result<Probed, Failure> {
     let deadline = Deadline::new(options.deadline);
     let mut timings = Timings::default();
 
@@ -397,7 +397,7 @@ pub fn check_live(
     options: &Options,
     now: UnixTime,
 ) -> Result<(Report, Probed), ProbeError> {
-    let (probed, refusal) = match connect(endpoint, options) {
+    let (probed, refusal) = match attempt(endpoint, options) {
         Ok(probed) => (probed, None),
         Err(Failure {
             error,
