@@ -27,7 +27,10 @@
 //! rustls-pki-types' PEM reader; `assemble` (pool of N vs pool of 10); `openssl` OpenSSL's
 //! `X509_verify_cert` vs webpki (with `--features openssl`); `hostile/<shape>` certdeps'
 //! full check (with the shape's pool) vs webpki on a presented list a hostile server chooses
-//! (`test_pki::hostile`, the lists `tests/hostile.rs` bounds in work).
+//! (`test_pki::hostile`, the lists `tests/hostile.rs` bounds in work); `probe/healthy`
+//! `check_live` (connect, handshake up to the certificates, diagnosis) of a rustls server
+//! on 127.0.0.1 vs a bare rustls client's full handshake with the same server (the floor);
+//! `probe/100-at-once` `check_all` of 100 such servers, 16 at once, vs one by one.
 //!
 //! The target for a hostile list is certdeps within twice webpki's time plus 1 ms, which a
 //! ratio cannot judge when webpki refuses in a microsecond: each hostile pair also prints
@@ -384,6 +387,91 @@ fn hostile_pairs(runner: &mut Runner) {
     }
 }
 
+/// The timed calls of the `probe/100-at-once` pair, at most (about): each call is 100
+/// connections and handshakes.
+const CONCURRENT_LIMIT: Duration = Duration::from_secs(20);
+
+/// The live probe against rustls servers on 127.0.0.1 that sign with the leaf's own key, so
+/// that a bare rustls client completes its handshake: `check_live` against that handshake
+/// (the floor a probe cannot go under; target <= 1.10), and 100 endpoints checked 16 at once
+/// against one by one.
+fn probe_pairs(runner: &mut Runner) {
+    use certdeps::probe::{DEFAULT_AT_ONCE, Options, check_all, check_live};
+    use std::net::TcpStream;
+    use std::sync::Arc;
+    use test_pki::server::{serve_every, server_config_with_key};
+
+    if !runner.selected("probe/healthy") && !runner.selected("probe/100-at-once") {
+        return;
+    }
+    let root = test_pki::Ca::root("certdeps Bench Root");
+    let issuing = root.intermediate("certdeps Bench Issuing CA");
+    let (leaf, key) = issuing.leaf_and_key(&[fixtures::HOST]);
+    let config = server_config_with_key(vec![leaf, issuing.der().clone()], key);
+    let verifier = certdeps::Verifier::builder(
+        certdeps::TrustStore::from_certificates("bench", [root.der().clone()]).unwrap(),
+    )
+    .build()
+    .unwrap();
+    let endpoint = |address: std::net::SocketAddr| {
+        let url = format!("https://{}:{}", fixtures::HOST, address.port());
+        (
+            certdeps::Endpoint::parse(&url).unwrap(),
+            Options::default().with_resolve(address),
+        )
+    };
+    let now = test_pki::now();
+
+    let address = serve_every(config.clone());
+    let (live, options) = endpoint(address);
+    let client = {
+        let mut roots = rustls::RootCertStore::empty();
+        roots.add(root.der().clone()).unwrap();
+        let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+        let mut client = rustls::ClientConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .unwrap()
+            .with_root_certificates(roots)
+            .with_no_client_auth();
+        // A full handshake every time, as the probe makes.
+        client.resumption = rustls::client::Resumption::disabled();
+        Arc::new(client)
+    };
+    let name = pki_types::ServerName::try_from(fixtures::HOST).unwrap();
+    runner.pair(
+        "probe",
+        "healthy",
+        || {
+            let (report, _) = check_live(&verifier, &live, &options, now).unwrap();
+            assert!(report.is_trusted());
+        },
+        || {
+            let mut tcp = TcpStream::connect(address).unwrap();
+            let mut tls = rustls::ClientConnection::new(client.clone(), name.clone()).unwrap();
+            while tls.is_handshaking() {
+                tls.complete_io(&mut tcp).unwrap();
+            }
+        },
+    );
+
+    if runner.selected("probe/100-at-once") {
+        let endpoints: Vec<_> = (0..100)
+            .map(|_| endpoint(serve_every(config.clone())))
+            .collect();
+        let all_trusted = |at_once| {
+            let results = check_all(&verifier, &endpoints, now, at_once);
+            assert!(results.iter().all(|r| r.as_ref().unwrap().0.is_trusted()));
+        };
+        runner.pair_within(
+            "probe",
+            "100-at-once",
+            Some(CONCURRENT_LIMIT),
+            || all_trusted(DEFAULT_AT_ONCE),
+            || all_trusted(1),
+        );
+    }
+}
+
 /// Unrelated certificates after the issuer cycle: webpki compares each on every one of
 /// its path-building calls, so they make its run slower (hundreds of milliseconds; with
 /// 100 it takes seconds, too long to time in many rounds).
@@ -439,6 +527,7 @@ fn main() {
         }
     }
     hostile_pairs(&mut runner);
+    probe_pairs(&mut runner);
     let valid = !runner.nulls.is_empty() && runner.nulls.iter().all(|m| (0.99..=1.01).contains(m));
     println!(
         "run valid={valid} (null pairs: {:?})",

@@ -199,6 +199,8 @@ impl<'p> Diagnosis<'p> {
             | Code::ExtraCertificates
             | Code::LeafNotFirst
             | Code::NoCertificates
+            | Code::NoCommonCipher
+            | Code::ProtocolVersion
             | Code::Rejected
             | Code::RevocationUnknown
             | Code::SelfSigned

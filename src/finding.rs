@@ -59,12 +59,20 @@ pub enum Code {
     NameMismatch,
     /// The server presented no certificate at all.
     NoCertificates,
+    /// The server ended a live probe's handshake before its certificates because it shares
+    /// no cipher suite (or key exchange group, or signature scheme) with a strict client.
+    NoCommonCipher,
     /// A certificate used as an issuer is not a CA.
     NotACa,
     /// A certificate on the path is before its notBefore.
     NotYetValid,
     /// A pathLenConstraint is exceeded.
     PathLength,
+    /// The server ended a live probe's handshake before its certificates because it speaks
+    /// only TLS versions a strict client refuses (TLS 1.0 or 1.1, deprecated by [RFC 8996]).
+    ///
+    /// [RFC 8996]: https://www.rfc-editor.org/rfc/rfc8996
+    ProtocolVersion,
     /// webpki refused for a reason certdeps has no specific code for (its words are kept).
     Rejected,
     /// CRLs were supplied, but none covers a certificate on the path: its revocation status
@@ -106,9 +114,11 @@ impl Code {
         Self::NameConstraints,
         Self::NameMismatch,
         Self::NoCertificates,
+        Self::NoCommonCipher,
         Self::NotACa,
         Self::NotYetValid,
         Self::PathLength,
+        Self::ProtocolVersion,
         Self::Rejected,
         Self::RevocationUnknown,
         Self::Revoked,
@@ -139,9 +149,11 @@ impl Code {
             Self::NameConstraints => "name-constraints",
             Self::NameMismatch => "name-mismatch",
             Self::NoCertificates => "no-certificates",
+            Self::NoCommonCipher => "no-common-cipher",
             Self::NotACa => "not-a-ca",
             Self::NotYetValid => "not-yet-valid",
             Self::PathLength => "path-length",
+            Self::ProtocolVersion => "protocol-version",
             Self::Rejected => "rejected",
             Self::RevocationUnknown => "revocation-unknown",
             Self::Revoked => "revoked",
@@ -175,9 +187,11 @@ impl Code {
             | Self::NameConstraints
             | Self::NameMismatch
             | Self::NoCertificates
+            | Self::NoCommonCipher
             | Self::NotACa
             | Self::NotYetValid
             | Self::PathLength
+            | Self::ProtocolVersion
             | Self::Rejected
             | Self::Revoked
             | Self::SelfSigned

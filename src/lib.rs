@@ -103,13 +103,16 @@
 //!   the verdict is the same with either.
 //! - `json` (default): [`Report::to_json`], in the schema the README documents.
 //! - `native-roots`: the operating system's trust store, `TrustStore::native`.
+//! - `cli`: the `certdeps` command-line tool (`cargo install certdeps --features cli`).
 //!
 //! ## The command-line tool
 //!
-//! The repository's `check` example is the same check from a shell: exit status 0 trusted,
-//! 1 not trusted, 2 unreadable input.
+//! The `certdeps` binary, and the repository's `check` example (the same code plus a demo),
+//! are the same check from a shell: exit status 0 trusted, 1 not trusted, 2 unreadable
+//! input or an endpoint that could not be probed.
 //!
 //! ```console
+//! cargo run --example check -- --url https://mail.contoso.test/        # probes it
 //! openssl s_client -connect mail.contoso.test:443 -showcerts </dev/null > chain.pem
 //! cargo run --example check -- --url https://mail.contoso.test/ chain.pem
 //! cargo run --example check -- --intermediates pool.pem --fixed-chain fixed.pem chain.pem
@@ -160,7 +163,8 @@ pub use name::{NameMatch, San, match_host};
 pub use pki_types::{CertificateDer, CertificateRevocationListDer, UnixTime};
 pub use pool::Pool;
 pub use report::{
-    AnchorSummary, FixedChain, PathElement, PathSource, Report, RootToImport, StoreVerdict,
+    AnchorSummary, Connection, FixedChain, PathElement, PathSource, Report, RootToImport,
+    StoreVerdict, Timings,
 };
 pub use store::{Anchor, StoreKind, TrustStore};
 pub use verdict::{MAX_PRESENTED_BYTES, Rejection, Verdict};

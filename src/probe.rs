@@ -39,7 +39,8 @@ use pki_types::{CertificateDer, ServerName, UnixTime};
 pub use rustls::{CipherSuite, ProtocolVersion};
 
 use crate::endpoint::{Endpoint, Host, Protocol, Tls};
-use crate::report::Report;
+pub use crate::report::Timings;
+use crate::report::{Connection, Report};
 use crate::verifier::Verifier;
 
 mod deadline;
@@ -47,6 +48,7 @@ mod error;
 mod handshake;
 mod ldap;
 mod net;
+mod refusal;
 mod reply;
 mod starttls;
 
@@ -231,20 +233,35 @@ impl Probed {
     pub fn timings(&self) -> &Timings {
         &self.timings
     }
+
+    /// What a report says of this connection: the same facts as plain values.
+    fn connection(&self) -> Connection {
+        Connection {
+            address: self.address,
+            proxied: self.proxied,
+            protocol_version: self.version.map(version_name),
+            cipher_suite: (self.cipher_suite).map(|suite| {
+                suite
+                    .as_str()
+                    .map_or_else(|| format!("{suite:?}"), str::to_owned)
+            }),
+            alpn: self.alpn.as_deref().map(reply::printable),
+            ocsp_stapled: self.ocsp_stapled,
+            timings: self.timings,
+        }
+    }
 }
 
-/// The time each phase of a probe took.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct Timings {
-    /// DNS resolution (zero for an IP address or a [`Options::with_resolve`] address).
-    pub resolve: Duration,
-    /// The TCP connection, and the proxy's tunnel when there is one.
-    pub connect: Duration,
-    /// The STARTTLS dialogue, when the protocol has one.
-    pub starttls: Option<Duration>,
-    /// The TLS handshake, up to the server's certificates.
-    pub handshake: Duration,
+/// A TLS version as people write it (`TLS 1.3`); rustls' name for any other.
+fn version_name(version: ProtocolVersion) -> String {
+    match version {
+        ProtocolVersion::TLSv1_3 => "TLS 1.3".to_owned(),
+        ProtocolVersion::TLSv1_2 => "TLS 1.2".to_owned(),
+        ProtocolVersion::TLSv1_1 => "TLS 1.1".to_owned(),
+        ProtocolVersion::TLSv1_0 => "TLS 1.0".to_owned(),
+        ProtocolVersion::SSLv3 => "SSL 3.0".to_owned(),
+        other => format!("{other:?}"),
+    }
 }
 
 /// Connects to `endpoint` and captures the certificates its server presents.
@@ -255,6 +272,27 @@ pub struct Timings {
 ///
 /// [RFC 6066 section 3]: https://www.rfc-editor.org/rfc/rfc6066#section-3
 pub fn probe(endpoint: &Endpoint, options: &Options) -> Result<Probed, ProbeError> {
+    attempt(endpoint, options).map_err(|failure| failure.error)
+}
+
+/// Why [`attempt`] got no certificates; when the connection was made before the failure,
+/// what the probe had learnt by then.
+struct Failure {
+    error: ProbeError,
+    connected: Option<Box<Probed>>,
+}
+
+impl From<ProbeError> for Failure {
+    fn from(error: ProbeError) -> Self {
+        Self {
+            error,
+            connected: None,
+        }
+    }
+}
+
+/// [`probe`], keeping the connection's facts when the handshake fails.
+fn attempt(endpoint: &Endpoint, options: &Options) -> Result<Probed, Failure> {
     let deadline = Deadline::new(options.deadline);
     let mut timings = Timings::default();
 
@@ -308,33 +346,68 @@ pub fn probe(endpoint: &Endpoint, options: &Options) -> Result<Probed, ProbeErro
         "https" | "wss" => vec![b"h2".to_vec(), b"http/1.1".to_vec()],
         _ => Vec::new(),
     };
-    let handshake = handshake::run(&mut conn, name, alpn)?;
+    let handshake = handshake::run(&mut conn, name, alpn);
     timings.handshake = started.elapsed();
 
-    Ok(Probed {
-        presented: handshake.presented,
+    let mut probed = Probed {
+        presented: Vec::new(),
         address,
         proxied: proxy.is_some(),
-        version: handshake.version,
-        cipher_suite: handshake.cipher_suite,
-        alpn: handshake.alpn,
-        ocsp_stapled: handshake.ocsp_stapled,
+        version: None,
+        cipher_suite: None,
+        alpn: None,
+        ocsp_stapled: false,
         timings,
-    })
+    };
+    match handshake {
+        Ok(handshake) => {
+            probed.presented = handshake.presented;
+            probed.version = handshake.version;
+            probed.cipher_suite = handshake.cipher_suite;
+            probed.alpn = handshake.alpn;
+            probed.ocsp_stapled = handshake.ocsp_stapled;
+            Ok(probed)
+        }
+        Err(error) => Err(Failure {
+            error,
+            connected: Some(Box::new(probed)),
+        }),
+    }
 }
 
 /// Probes `endpoint` and checks what its server presented with `verifier` at time `now`:
-/// the report is exactly [`Verifier::check`]'s on the same chain.
+/// the report is exactly [`Verifier::check`]'s on the same chain, plus what the probe learnt
+/// ([`Report::connection`]).
 ///
 /// With [`Options::with_server_name`], the chain is checked for that name, on the
 /// endpoint's scheme and port.
+///
+/// A server that a strict client cannot even negotiate with, because it speaks only TLS
+/// 1.0 or 1.1 or shares no cipher suite with rustls, is a finding rather than an error: the
+/// report is not trusted, has no presented certificates (the server sent none) and one
+/// `protocol-version` or `no-common-cipher` finding, and the [`Probed`] has no certificates
+/// either. [`probe`] itself gives the typed [`ProbeError`] for such a server.
+///
+/// It blocks for up to the deadline: an async service calls it on its blocking pool, as
+/// the [module documentation](crate::probe) shows for [`probe`], and checks a list of
+/// endpoints with [`check_all`], which probes them concurrently on threads of its own.
 pub fn check_live(
     verifier: &Verifier,
     endpoint: &Endpoint,
     options: &Options,
     now: UnixTime,
 ) -> Result<(Report, Probed), ProbeError> {
-    let probed = probe(endpoint, options)?;
+    let (probed, refusal) = match attempt(endpoint, options) {
+        Ok(probed) => (probed, None),
+        Err(Failure {
+            error,
+            connected: Some(probed),
+        }) => match refusal::finding(&error) {
+            Some(finding) => (*probed, Some(finding)),
+            None => return Err(error),
+        },
+        Err(failure) => return Err(failure.error),
+    };
     let checked = match &options.server_name {
         Some(name) => {
             let host = match name.host() {
@@ -346,7 +419,11 @@ pub fn check_live(
         }
         None => endpoint.clone(),
     };
-    let report = verifier.check(&checked, probed.presented(), now);
+    let mut report = verifier.check(&checked, probed.presented(), now);
+    if let Some(finding) = refusal {
+        report = report.refused_handshake(finding);
+    }
+    let report = report.with_connection(probed.connection());
     Ok((report, probed))
 }
 

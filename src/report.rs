@@ -174,6 +174,8 @@ pub struct Report {
     /// One verdict per store, when there is more than one (empty otherwise).
     pub(crate) stores: Vec<StoreVerdict>,
     pub(crate) descriptions: OnceLock<Vec<Option<Description>>>,
+    /// What the probe learnt, for a probed endpoint.
+    pub(crate) connection: Option<Box<Connection>>,
 }
 
 impl Report {
@@ -196,6 +198,27 @@ impl Report {
     /// The verification time.
     pub fn at(&self) -> UnixTime {
         self.at
+    }
+
+    /// How the connection went, for the report of a probed endpoint
+    /// ([`crate::probe::check_live`]); `None` for a chain checked offline.
+    pub fn connection(&self) -> Option<&Connection> {
+        self.connection.as_deref()
+    }
+
+    /// The report of a server whose handshake ended before it sent any certificate, for
+    /// `finding`'s reason: that finding is the whole diagnosis, since no chain was presented
+    /// (`no-certificates` would blame a chain the server never reached).
+    pub(crate) fn refused_handshake(mut self, finding: Finding) -> Self {
+        self.findings.clear();
+        self.findings.push(finding);
+        self
+    }
+
+    /// The report with what the probe learnt.
+    pub(crate) fn with_connection(mut self, connection: Connection) -> Self {
+        self.connection = Some(Box::new(connection));
+        self
     }
 
     /// Every finding, most severe first.
@@ -495,7 +518,10 @@ impl Report {
     }
 }
 
+mod connection;
 mod human;
+
+pub use connection::{Connection, Timings};
 
 /// A Name's contents (webpki's form, no SEQUENCE header) as an RFC 4514 string.
 pub(crate) fn name_to_string(contents: &[u8]) -> String {

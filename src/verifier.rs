@@ -180,6 +180,7 @@ impl Verifier {
             findings,
             stores,
             descriptions: OnceLock::new(),
+            connection: None,
         }
     }
 

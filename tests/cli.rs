@@ -12,6 +12,7 @@ use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde_json::Value;
+use test_pki::server::Server;
 use test_pki::{CertSpec, Chain, DAY, KeyType, NOW, pem_bundle, self_signed_leaf};
 
 const HOST: &str = "mail.contoso.test";
@@ -513,7 +514,11 @@ fn every_bad_input_is_one_error_line_and_exit_2() {
             vec!["--roots".into(), "--json".into(), good.clone()],
             "missing value",
         ),
-        ("no CHAIN_FILE", vec!["--json".into()], "CHAIN_FILE"),
+        (
+            "no CHAIN_FILE or --url",
+            vec!["--json".into()],
+            "CHAIN_FILE",
+        ),
         (
             "two CHAIN_FILEs",
             vec![good.clone(), good.clone()],
@@ -565,6 +570,109 @@ fn every_bad_input_is_one_error_line_and_exit_2() {
             vec!["--intermediates".into(), dir.path("nope.pem"), good.clone()],
             "--intermediates",
         ),
+        (
+            "a probe option with a CHAIN_FILE",
+            vec!["--timeout".into(), "3".into(), good.clone()],
+            "--timeout",
+        ),
+        (
+            "two --url with a CHAIN_FILE",
+            vec![
+                "--url".into(),
+                "a.test".into(),
+                "--url".into(),
+                "b.test".into(),
+                good.clone(),
+            ],
+            "one --url",
+        ),
+        (
+            "--fixed-chain with two probes",
+            vec![
+                "--url".into(),
+                "a.test".into(),
+                "--url".into(),
+                "b.test".into(),
+                "--fixed-chain".into(),
+                dir.path("fixed.pem"),
+            ],
+            "--fixed-chain",
+        ),
+        (
+            "bad --timeout",
+            vec![
+                "--url".into(),
+                "a.test".into(),
+                "--timeout".into(),
+                "0".into(),
+            ],
+            "--timeout",
+        ),
+        (
+            "bad --starttls",
+            vec![
+                "--url".into(),
+                "a.test".into(),
+                "--starttls".into(),
+                "ftp".into(),
+            ],
+            "--starttls",
+        ),
+        (
+            "bad --proxy",
+            vec![
+                "--url".into(),
+                "a.test".into(),
+                "--proxy".into(),
+                "socks5://p:1080".into(),
+            ],
+            "--proxy",
+        ),
+        (
+            "bad --servername",
+            vec![
+                "--url".into(),
+                "127.0.0.1".into(),
+                "--servername".into(),
+                "exa mple".into(),
+            ],
+            "--servername",
+        ),
+        (
+            "malformed --resolve",
+            vec![
+                "--url".into(),
+                "a.test".into(),
+                "--resolve".into(),
+                "a.test:443".into(),
+            ],
+            "HOST:PORT:ADDR",
+        ),
+        (
+            "--resolve to no address",
+            vec![
+                "--url".into(),
+                "a.test".into(),
+                "--resolve".into(),
+                "a.test:443:nowhere".into(),
+            ],
+            "not an IP address",
+        ),
+        (
+            "--resolve for another endpoint",
+            vec![
+                "--url".into(),
+                "a.test".into(),
+                "--resolve".into(),
+                "b.test:443:127.0.0.1".into(),
+            ],
+            "no --url has that host and port",
+        ),
+        (
+            "bad URL to probe",
+            vec!["--url".into(), "https://".into()],
+            "--url",
+        ),
     ];
     for (what, args, expect) in &cases {
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
@@ -587,6 +695,11 @@ fn help_exits_0_and_lists_every_option() {
             "--at",
             "--json",
             "--fixed-chain",
+            "--resolve",
+            "--timeout",
+            "--starttls",
+            "--proxy",
+            "--servername",
         ] {
             assert!(
                 run.stdout.contains(option),
@@ -625,6 +738,162 @@ fn the_demo_runs_every_scenario_and_exits_0() {
             run.stdout
         );
     }
+}
+
+/// `--url` and `--resolve` for a TLS server started here presenting `presented`: the
+/// endpoint's URL and the arguments that reach it.
+fn served(presented: Vec<certdeps::CertificateDer<'static>>) -> (Server, String, [String; 4]) {
+    let server = Server::tls(presented, |_| {});
+    let port = server.address.port();
+    let url = format!("https://{HOST}:{port}/");
+    let args = [
+        "--url".to_owned(),
+        url.clone(),
+        "--resolve".to_owned(),
+        format!("{HOST}:{port}:127.0.0.1"),
+    ];
+    (server, url, args)
+}
+
+#[test]
+fn a_url_without_chain_file_is_probed_and_its_json_is_one_report() {
+    let chain = Chain::new(KeyType::EcdsaP256, HOST);
+    let dir = Scratch::new();
+    let roots = dir.file("roots.pem", chain.root.pem());
+    let (server, url, args) = served(chain.presented());
+    let mut argv: Vec<&str> = args.iter().map(String::as_str).collect();
+    argv.extend(["--roots", &roots, "--at", AT, "--timeout", "5", "--json"]);
+    let run = check(&argv);
+    assert_eq!(server.join().as_deref(), Some(HOST), "the SNI");
+    assert_eq!(run.code, Some(0), "{}{}", run.stdout, run.stderr);
+    let report = json(&run);
+    assert_eq!(report["endpoint"]["input"], url);
+    assert_eq!(report["trusted"], true);
+    assert_eq!(report["presented"].as_array().unwrap().len(), 2);
+    let connection = &report["connection"];
+    assert_eq!(
+        connection["address"],
+        format!("127.0.0.1:{}", url_port(&url))
+    );
+    assert_eq!(connection["protocol_version"], "TLS 1.3", "{connection}");
+    assert!(
+        connection["timings_ms"]["handshake"].is_f64(),
+        "{connection}"
+    );
+}
+
+fn url_port(url: &str) -> &str {
+    url.rsplit(':').next().unwrap().trim_end_matches('/')
+}
+
+#[test]
+fn servername_checks_an_ip_address_url_for_that_name() {
+    let chain = Chain::new(KeyType::EcdsaP256, HOST);
+    let dir = Scratch::new();
+    let roots = dir.file("roots.pem", chain.root.pem());
+    let server = Server::tls(chain.presented(), |_| {});
+    let url = format!("https://{}/", server.address);
+    let run = check(&[
+        "--url",
+        &url,
+        "--servername",
+        HOST,
+        "--roots",
+        &roots,
+        "--at",
+        AT,
+    ]);
+    assert_eq!(server.join().as_deref(), Some(HOST), "the SNI");
+    assert_eq!(run.code, Some(0), "{}{}", run.stdout, run.stderr);
+    assert!(run.stdout.contains("verdict: TRUSTED"), "{}", run.stdout);
+}
+
+#[test]
+fn several_urls_are_reported_in_order_then_summarised() {
+    let chain = Chain::new(KeyType::EcdsaP256, HOST);
+    let dir = Scratch::new();
+    let roots = dir.file("roots.pem", chain.root.pem());
+    let (healthy, healthy_url, healthy_args) = served(chain.presented());
+    let (leaf_only, leaf_only_url, leaf_only_args) = served(vec![chain.leaf.clone()]);
+    let mut argv: Vec<&str> = (healthy_args.iter().chain(&leaf_only_args))
+        .map(String::as_str)
+        .collect();
+    argv.extend(["--roots", &roots, "--at", AT]);
+    let run = check(&argv);
+    healthy.join();
+    leaf_only.join();
+    assert_eq!(run.code, Some(1), "{}{}", run.stdout, run.stderr);
+    let first = run
+        .stdout
+        .find(&format!("endpoint: {healthy_url}"))
+        .unwrap();
+    let second = run
+        .stdout
+        .find(&format!("endpoint: {leaf_only_url}"))
+        .unwrap();
+    assert!(first < second, "{}", run.stdout);
+    let summary = run.stdout.split("=== summary ===\n").nth(1).unwrap();
+    assert_eq!(
+        summary,
+        format!("{healthy_url}: TRUSTED\n{leaf_only_url}: NOT TRUSTED (incomplete-chain)\n")
+    );
+}
+
+#[test]
+fn an_endpoint_that_cannot_be_probed_is_one_line_and_exits_2() {
+    let chain = Chain::new(KeyType::EcdsaP256, HOST);
+    let dir = Scratch::new();
+    let roots = dir.file("roots.pem", chain.root.pem());
+    let (healthy, healthy_url, healthy_args) = served(chain.presented());
+    // A port nothing listens on: bound, then released.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let closed_url = format!("https://{HOST}:{closed}/");
+    let closed_resolve = format!("{HOST}:{closed}:127.0.0.1");
+    let mut argv: Vec<&str> = healthy_args.iter().map(String::as_str).collect();
+    argv.extend(["--url", &closed_url, "--resolve", &closed_resolve]);
+    argv.extend(["--roots", &roots, "--at", AT, "--timeout", "5"]);
+
+    let run = check(&argv);
+    healthy.join();
+    assert_eq!(run.code, Some(2), "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout.contains(&format!(
+            "endpoint: {closed_url}\ncould not be probed: connection to 127.0.0.1:{closed} refused"
+        )),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains(&format!(
+            "{healthy_url}: TRUSTED\n{closed_url}: NOT PROBED ("
+        )),
+        "{}",
+        run.stdout
+    );
+
+    // In JSON, an array in the order given; the failed probe says why.
+    let (healthy, _, healthy_args) = served(chain.presented());
+    let mut argv: Vec<&str> = healthy_args.iter().map(String::as_str).collect();
+    argv.extend(["--url", &closed_url, "--resolve", &closed_resolve]);
+    argv.extend(["--roots", &roots, "--at", AT, "--json"]);
+    let run = check(&argv);
+    healthy.join();
+    assert_eq!(run.code, Some(2), "{}{}", run.stdout, run.stderr);
+    let reports = json(&run);
+    assert_eq!(reports[0]["trusted"], true, "{reports}");
+    assert_eq!(reports[1]["endpoint"]["input"], closed_url.as_str());
+    assert_eq!(reports[1]["trusted"], false);
+    assert!(
+        reports[1]["probe_error"]
+            .as_str()
+            .unwrap()
+            .contains("refused"),
+        "{reports}"
+    );
 }
 
 /// The README's finding table is the user's catalog: it must list every code.

@@ -3,110 +3,31 @@
 //! protocol, and hostile servers. Each server serves one connection on a thread of its own
 //! and stops with it.
 //!
-//! The servers sign the handshake with a throwaway key, not the leaf's (the test PKI keeps
-//! no leaf keys): the probe refuses the chain before it checks the handshake signature, so
-//! the key never matters, and a probe that went further would fail these tests.
+//! The servers (`test_pki::server`) sign the handshake with a throwaway key, not the
+//! leaf's: the probe refuses the chain before it checks the handshake signature, so the key
+//! never matters, and a probe that went further would fail these tests.
 #![cfg(feature = "probe")]
 // Test servers and helpers: a failed setup should panic.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::sync::Arc;
-use std::thread::{self, JoinHandle};
+use std::thread;
 use std::time::{Duration, Instant};
 
 use certdeps::probe::{Options, Phase, ProbeError, check_all, check_live, probe};
 use certdeps::{Code, Endpoint, Report, TrustStore, Verifier};
-use pki_types::{CertificateDer, PrivateKeyDer};
-use rustls::ServerConfig;
-use rustls::server::{ClientHello, ResolvesServerCert, ServerConnection};
-use rustls::sign::CertifiedKey;
+use pki_types::CertificateDer;
+use test_pki::server::{Server, handshake};
 use test_pki::{Ca, CertSpec, Chain, DAY, KeyType, NOW, now, self_signed_leaf};
 
 const HOST: &str = "mail.contoso.test";
 
-/// How long a server waits on the probe before giving up, so that no test can hang.
-const SERVER_PATIENCE: Duration = Duration::from_secs(10);
-
-/// A server on its own thread; joining it gives what it saw (the SNI, for TLS servers).
-struct Server {
-    address: SocketAddr,
-    thread: JoinHandle<Option<String>>,
-}
-
-impl Server {
-    /// Serves one connection with `serve`.
-    fn start(serve: impl FnOnce(TcpStream) -> Option<String> + Send + 'static) -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let address = listener.local_addr().unwrap();
-        let thread = thread::spawn(move || {
-            let (stream, _) = listener.accept().unwrap();
-            stream.set_read_timeout(Some(SERVER_PATIENCE)).unwrap();
-            stream.set_write_timeout(Some(SERVER_PATIENCE)).unwrap();
-            serve(stream)
-        });
-        Self { address, thread }
-    }
-
-    /// A TLS server presenting `chain`, after the plaintext `dialogue` (STARTTLS).
-    fn tls(
-        chain: Vec<CertificateDer<'static>>,
-        dialogue: impl FnOnce(&mut TcpStream) + Send + 'static,
-    ) -> Self {
-        Self::start(move |mut stream| {
-            dialogue(&mut stream);
-            handshake(&mut stream, chain)
-        })
-    }
-
-    /// Probe options that connect to this server, with a short deadline.
-    fn options(&self) -> Options {
-        Options::default()
-            .with_resolve(self.address)
-            .with_deadline(Duration::from_secs(5))
-    }
-
-    fn join(self) -> Option<String> {
-        self.thread.join().unwrap()
-    }
-}
-
-/// Runs a rustls server handshake presenting `chain` until the client ends it; the SNI it
-/// received.
-fn handshake(stream: &mut TcpStream, chain: Vec<CertificateDer<'static>>) -> Option<String> {
-    let mut conn = ServerConnection::new(server_config(chain)).unwrap();
-    while conn.is_handshaking() {
-        if conn.complete_io(stream).is_err() {
-            break;
-        }
-    }
-    conn.server_name().map(str::to_owned)
-}
-
-/// Always presents one certificate chain.
-#[derive(Debug)]
-struct Presents(Arc<CertifiedKey>);
-
-impl ResolvesServerCert for Presents {
-    fn resolve(&self, _: ClientHello<'_>) -> Option<Arc<CertifiedKey>> {
-        Some(self.0.clone())
-    }
-}
-
-fn server_config(chain: Vec<CertificateDer<'static>>) -> Arc<ServerConfig> {
-    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
-    let key = rcgen::KeyPair::generate().unwrap();
-    let key = PrivateKeyDer::Pkcs8(key.serialize_der().into());
-    let signer = provider.key_provider.load_private_key(key).unwrap();
-    let presents = Presents(Arc::new(CertifiedKey::new(chain, signer)));
-    Arc::new(
-        ServerConfig::builder_with_provider(provider)
-            .with_safe_default_protocol_versions()
-            .unwrap()
-            .with_no_client_auth()
-            .with_cert_resolver(Arc::new(presents)),
-    )
+/// Probe options that connect to `server`, with a short deadline.
+fn options(server: &Server) -> Options {
+    Options::default()
+        .with_resolve(server.address)
+        .with_deadline(Duration::from_secs(5))
 }
 
 /// A verifier trusting `roots`.
@@ -117,11 +38,24 @@ fn verifier(roots: &[&CertificateDer<'static>]) -> Verifier {
         .unwrap()
 }
 
-/// Two reports say the same: same words, same JSON.
+/// A live report says what the offline one says, plus what the probe learnt: the same
+/// words once the two connection lines are dropped, the same JSON once `connection` is null.
 fn assert_same(live: &Report, offline: &Report) {
-    assert_eq!(live.to_string(), offline.to_string());
+    assert!(live.connection().is_some() && offline.connection().is_none());
+    let text = live.to_string();
+    let without: Vec<&str> = text
+        .lines()
+        .filter(|l| !l.starts_with("connection: ") && !l.starts_with("probe took: "))
+        .collect();
+    assert_eq!(without.len() + 2, text.lines().count(), "{text}");
+    assert_eq!(format!("{}\n", without.join("\n")), offline.to_string());
     #[cfg(feature = "json")]
-    assert_eq!(live.to_json(), offline.to_json());
+    {
+        let mut json = live.to_json();
+        assert!(json["connection"].is_object(), "{json}");
+        json["connection"] = serde_json::Value::Null;
+        assert_eq!(json, offline.to_json());
+    }
 }
 
 /// Probes a TLS server presenting `presented` and checks it against `roots` for `host`:
@@ -133,12 +67,36 @@ fn live_equals_offline(
     let server = Server::tls(presented.clone(), |_| {});
     let endpoint = Endpoint::parse(&format!("https://{HOST}:{}", server.address.port())).unwrap();
     let verifier = verifier(roots);
-    let (report, probed) = check_live(&verifier, &endpoint, &server.options(), now()).unwrap();
+    let (report, probed) = check_live(&verifier, &endpoint, &options(&server), now()).unwrap();
     assert_eq!(probed.address(), server.address);
     assert_eq!(server.join().as_deref(), Some(HOST), "the SNI");
     assert_eq!(probed.presented(), &presented[..]);
     assert!(probed.protocol_version().is_some() && probed.cipher_suite().is_some());
     assert!(!probed.ocsp_stapled() && probed.alpn().is_none());
+    let connection = report.connection().unwrap();
+    assert_eq!(connection.address, probed.address());
+    assert!(!connection.proxied && !connection.ocsp_stapled);
+    assert!(
+        connection
+            .protocol_version
+            .as_deref()
+            .unwrap()
+            .starts_with("TLS 1.")
+    );
+    assert!(
+        connection
+            .cipher_suite
+            .as_deref()
+            .unwrap()
+            .starts_with("TLS")
+    );
+    assert_eq!(connection.timings, *probed.timings());
+    let text = report.to_string();
+    assert!(
+        text.contains(&format!("\nconnection: {}, TLS 1.", probed.address()))
+            && text.contains("no OCSP response stapled\nprobe took: resolve "),
+        "{text}"
+    );
     assert_same(&report, &verifier.check(&endpoint, &presented, now()));
     report
 }
@@ -167,7 +125,7 @@ fn many_endpoints_come_back_in_the_order_given() {
         .iter()
         .map(|(server, _)| {
             let url = format!("https://{HOST}:{}", server.address.port());
-            (Endpoint::parse(&url).unwrap(), server.options())
+            (Endpoint::parse(&url).unwrap(), options(server))
         })
         .collect();
     let url = format!("https://{HOST}:{}", closed.port());
@@ -255,12 +213,12 @@ fn no_sni_for_an_ip_and_the_override_name_otherwise() {
     let chain = Chain::new(KeyType::EcdsaP256, HOST);
     let server = Server::tls(chain.presented(), |_| {});
     let endpoint = Endpoint::parse(&format!("https://{}", server.address)).unwrap();
-    probe(&endpoint, &server.options()).unwrap();
+    probe(&endpoint, &options(&server)).unwrap();
     assert_eq!(server.join(), None);
 
     let server = Server::tls(chain.presented(), |_| {});
     let endpoint = Endpoint::parse(&format!("https://{}", server.address)).unwrap();
-    let options = server.options().with_server_name(HOST).unwrap();
+    let options = options(&server).with_server_name(HOST).unwrap();
     let verifier = verifier(&[chain.root.der()]);
     let (report, _) = check_live(&verifier, &endpoint, &options, now()).unwrap();
     assert_eq!(server.join().as_deref(), Some(HOST));
@@ -289,7 +247,7 @@ fn starttls(scheme: &str, dialogue: impl FnOnce(&mut TcpStream) + Send + 'static
     let server = Server::tls(chain.presented(), dialogue);
     let endpoint =
         Endpoint::parse(&format!("{scheme}://{HOST}:{}", server.address.port())).unwrap();
-    let probed = probe(&endpoint, &server.options()).unwrap();
+    let probed = probe(&endpoint, &options(&server)).unwrap();
     assert_eq!(server.join().as_deref(), Some(HOST));
     assert_eq!(probed.presented(), &chain.presented()[..]);
     assert!(probed.timings().starttls.is_some());
@@ -372,7 +330,7 @@ fn hostile(scheme: &str, serve: impl FnOnce(TcpStream) + Send + 'static) -> Prob
     let endpoint =
         Endpoint::parse(&format!("{scheme}://{HOST}:{}", server.address.port())).unwrap();
     let started = Instant::now();
-    let error = probe(&endpoint, &server.options().with_deadline(SHORT)).unwrap_err();
+    let error = probe(&endpoint, &options(&server).with_deadline(SHORT)).unwrap_err();
     let took = started.elapsed();
     assert!(took < SHORT + MARGIN, "{error} after {took:?}");
     server.join();
@@ -522,7 +480,7 @@ fn a_certificate_message_over_64_kib() {
     ];
     let server = Server::tls(presented, |_| {});
     let endpoint = Endpoint::parse(&format!("https://{HOST}:{}", server.address.port())).unwrap();
-    let error = probe(&endpoint, &server.options().with_deadline(SHORT)).unwrap_err();
+    let error = probe(&endpoint, &options(&server).with_deadline(SHORT)).unwrap_err();
     server.join();
     assert!(
         matches!(error, ProbeError::CertificateMessageTooLarge),
@@ -592,70 +550,154 @@ fn a_proxy_tunnels_and_a_refusal_is_quoted() {
     assert_eq!(status_line, "HTTP/1.1 403 Forbidden");
 }
 
+/// An `openssl s_server` on 127.0.0.1 with `args`, presenting a self-signed ECDSA
+/// certificate for [`HOST`], stopped when dropped. `None`, having said why, where `openssl`
+/// is missing or will not serve with those arguments.
+struct OpenSsl {
+    child: std::process::Child,
+    address: SocketAddr,
+    dir: std::path::PathBuf,
+}
+
+impl OpenSsl {
+    fn start(name: &str, args: &[&str]) -> Option<Self> {
+        use std::process::{Command, Stdio};
+
+        let dir =
+            std::env::temp_dir().join(format!("certdeps-probe-{name}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let key = rcgen::KeyPair::generate().unwrap();
+        let cert = rcgen::CertificateParams::new(vec![HOST.to_owned()])
+            .unwrap()
+            .self_signed(&key)
+            .unwrap();
+        std::fs::write(dir.join("cert.pem"), cert.pem()).unwrap();
+        std::fs::write(dir.join("key.pem"), key.serialize_pem()).unwrap();
+        let port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let spawned = Command::new("openssl")
+            .args(["s_server", "-quiet"])
+            .args(args)
+            .args(["-accept", &format!("127.0.0.1:{port}")])
+            .arg("-cert")
+            .arg(dir.join("cert.pem"))
+            .arg("-key")
+            .arg(dir.join("key.pem"))
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn();
+        let Ok(child) = spawned else {
+            eprintln!("skipped: `openssl` is not installed");
+            let _ = std::fs::remove_dir_all(&dir);
+            return None;
+        };
+        let mut server = Self {
+            child,
+            address: format!("127.0.0.1:{port}").parse().unwrap(),
+            dir,
+        };
+        let started = Instant::now();
+        while TcpStream::connect(server.address).is_err() {
+            if started.elapsed() > Duration::from_secs(5)
+                || server.child.try_wait().unwrap().is_some()
+            {
+                eprintln!(
+                    "skipped: `openssl s_server {}` did not start",
+                    args.join(" ")
+                );
+                return None;
+            }
+            thread::sleep(Duration::from_millis(50));
+        }
+        Some(server)
+    }
+
+    /// The endpoint and probe options that reach it.
+    fn endpoint(&self) -> (Endpoint, Options) {
+        let url = format!("https://{HOST}:{}", self.address.port());
+        let options = Options::default()
+            .with_resolve(self.address)
+            .with_deadline(SHORT);
+        (Endpoint::parse(&url).unwrap(), options)
+    }
+}
+
+impl Drop for OpenSsl {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// The report of a server a strict client cannot negotiate with: untrusted, no presented
+/// certificate, and exactly the one finding `code`, for the server operator.
+fn assert_refused_handshake(report: &Report, probed: &certdeps::probe::Probed, code: Code) {
+    assert!(!report.is_trusted(), "{report}");
+    assert!(probed.presented().is_empty());
+    assert_eq!(report.codes(), [code], "{report}");
+    let finding = &report.findings()[0];
+    assert_eq!(finding.actor(), certdeps::Actor::ServerOperator);
+    assert!(finding.remediation().starts_with("server operator: "));
+    assert_eq!(report.connection().unwrap().address, probed.address());
+}
+
 /// A server that speaks only TLS 1.0 (`openssl s_server -tls1`): a strict client has no
-/// version in common with it. Skipped, saying why, where `openssl` is missing or will not
+/// version in common with it. `probe` says so as a typed error, `check_live` as a
+/// `protocol-version` finding. Skipped, saying why, where `openssl` is missing or will not
 /// serve TLS 1.0.
 #[test]
 fn a_tls_1_0_only_server_has_no_version_in_common() {
-    use std::process::{Command, Stdio};
-
-    let dir = std::env::temp_dir().join(format!("certdeps-probe-tls10-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let key = rcgen::KeyPair::generate().unwrap();
-    let cert = rcgen::CertificateParams::new(vec![HOST.to_owned()])
-        .unwrap()
-        .self_signed(&key)
-        .unwrap();
-    std::fs::write(dir.join("cert.pem"), cert.pem()).unwrap();
-    std::fs::write(dir.join("key.pem"), key.serialize_pem()).unwrap();
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let spawned = Command::new("openssl")
-        .args([
-            "s_server",
-            "-quiet",
-            "-tls1",
-            "-cipher",
-            "DEFAULT@SECLEVEL=0",
-        ])
-        .args(["-accept", &format!("127.0.0.1:{port}")])
-        .arg("-cert")
-        .arg(dir.join("cert.pem"))
-        .arg("-key")
-        .arg(dir.join("key.pem"))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn();
-    let Ok(mut openssl) = spawned else {
-        eprintln!("skipped: `openssl` is not installed");
+    let Some(server) = OpenSsl::start("tls10", &["-tls1", "-cipher", "DEFAULT@SECLEVEL=0"]) else {
         return;
     };
-    let address: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
-    let started = Instant::now();
-    while TcpStream::connect(address).is_err() {
-        if started.elapsed() > Duration::from_secs(5) || openssl.try_wait().unwrap().is_some() {
-            let _ = openssl.kill();
-            eprintln!("skipped: `openssl s_server -tls1` did not start (no TLS 1.0 support?)");
-            return;
-        }
-        thread::sleep(Duration::from_millis(50));
-    }
-    let endpoint = Endpoint::parse(&format!("https://{HOST}:{port}")).unwrap();
-    let options = Options::default()
-        .with_resolve(address)
-        .with_deadline(SHORT);
-    let result = probe(&endpoint, &options);
-    let _ = openssl.kill();
-    let _ = openssl.wait();
-    let _ = std::fs::remove_dir_all(&dir);
-    let error = result.unwrap_err();
+    let (endpoint, options) = server.endpoint();
+    let error = probe(&endpoint, &options).unwrap_err();
     assert!(
         matches!(error, ProbeError::NoCommonVersion { .. }),
         "{error}"
     );
     assert!(error.to_string().contains("TLS 1.0 or 1.1"), "{error}");
+
+    let root = Ca::root("certdeps Test Root");
+    let (report, probed) =
+        check_live(&verifier(&[root.der()]), &endpoint, &options, now()).unwrap();
+    assert_refused_handshake(&report, &probed, Code::ProtocolVersion);
+    assert!(
+        report.findings()[0]
+            .message()
+            .contains("TLS 1.2 and 1.3 only"),
+        "{report}"
+    );
+}
+
+/// A TLS 1.2 server whose only cipher suite is one rustls does not offer (RSA key exchange,
+/// CBC): it answers the hello with a handshake_failure alert, a `no-common-cipher` finding.
+#[test]
+fn a_server_with_only_suites_rustls_refuses_shares_no_cipher() {
+    let args = ["-tls1_2", "-cipher", "AES128-SHA@SECLEVEL=0"];
+    let Some(server) = OpenSsl::start("rsa-kx", &args) else {
+        return;
+    };
+    let (endpoint, options) = server.endpoint();
+    let error = probe(&endpoint, &options).unwrap_err();
+    assert!(
+        matches!(
+            error,
+            ProbeError::Alert {
+                alert: rustls::AlertDescription::HandshakeFailure
+            }
+        ),
+        "{error}"
+    );
+    let root = Ca::root("certdeps Test Root");
+    let (report, probed) =
+        check_live(&verifier(&[root.der()]), &endpoint, &options, now()).unwrap();
+    assert_refused_handshake(&report, &probed, Code::NoCommonCipher);
+    #[cfg(feature = "json")]
+    assert_eq!(report.to_json()["findings"][0]["code"], "no-common-cipher");
 }

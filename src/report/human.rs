@@ -14,6 +14,9 @@ impl fmt::Display for Report {
                 "endpoint: (none given; chain checked without a host name)"
             )?,
         }
+        if let Some(connection) = &self.connection {
+            write!(f, "{connection}")?;
+        }
         writeln!(f, "checked at: {}", format_time(self.at))?;
         writeln!(
             f,

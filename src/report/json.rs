@@ -3,6 +3,7 @@
 use serde_json::{Value, json};
 
 use super::Report;
+use super::connection::{Connection, millis};
 use crate::finding::LISTED_NAMES;
 use crate::name::San;
 
@@ -65,11 +66,28 @@ pub(super) fn report(report: &Report) -> Value {
             "sha256": r.sha256,
             "pem": r.to_pem(),
         })),
+        "connection": report.connection().map(connection),
         "stores": report.stores.iter().map(|s| json!({
             "name": s.name,
             "trusted": s.verdict.is_trusted(),
             "reason": s.verdict.rejection().map(|r| r.webpki()),
         })).collect::<Vec<_>>(),
+    })
+}
+
+/// What the probe learnt; times in milliseconds.
+fn connection(connection: &Connection) -> Value {
+    let timings: serde_json::Map<String, Value> = (connection.timings.phases())
+        .map(|(phase, took)| (phase.to_owned(), json!(millis(took))))
+        .collect();
+    json!({
+        "address": connection.address.to_string(),
+        "proxied": connection.proxied,
+        "protocol_version": connection.protocol_version,
+        "cipher_suite": connection.cipher_suite,
+        "alpn": connection.alpn,
+        "ocsp_stapled": connection.ocsp_stapled,
+        "timings_ms": timings,
     })
 }
 

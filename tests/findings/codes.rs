@@ -39,9 +39,11 @@ const PINNED: &[(Code, &str, Severity)] = &[
     (Code::NameConstraints, "name-constraints", Severity::Error),
     (Code::NameMismatch, "name-mismatch", Severity::Error),
     (Code::NoCertificates, "no-certificates", Severity::Error),
+    (Code::NoCommonCipher, "no-common-cipher", Severity::Error),
     (Code::NotACa, "not-a-ca", Severity::Error),
     (Code::NotYetValid, "not-yet-valid", Severity::Error),
     (Code::PathLength, "path-length", Severity::Error),
+    (Code::ProtocolVersion, "protocol-version", Severity::Error),
     (Code::Rejected, "rejected", Severity::Error),
     (
         Code::RevocationUnknown,

@@ -3,7 +3,8 @@
 //! A crate of its own (`publish = false`) so that everything that needs certificates takes
 //! it as an ordinary dependency: certdeps' integration tests, the `check` example and the
 //! benches. It depends only on `rcgen` (with its `aws_lc_rs` feature, needed for RSA key
-//! generation), `rustls-pki-types` and `time`, and never on certdeps: a dev-dependency that
+//! generation), `rustls-pki-types`, `time` and rustls (the test servers of [`server`]), and
+//! never on certdeps: a dev-dependency that
 //! depended on certdeps would bring a second copy of it into certdeps' own unit tests.
 //!
 //! Every certificate is made fresh with a new key; nothing is cached across
@@ -38,11 +39,12 @@
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
 pub mod hostile;
+pub mod server;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use pki_types::{CertificateDer, CertificateRevocationListDer, UnixTime};
+use pki_types::{CertificateDer, CertificateRevocationListDer, PrivatePkcs8KeyDer, UnixTime};
 use rcgen::{
     CertificateParams, CertificateRevocationListParams, CustomExtension, DistinguishedName, DnType,
     ExtendedKeyUsagePurpose, GeneralSubtree, IsCa, Issuer, KeyIdMethod, KeyPair, KeyUsagePurpose,
@@ -317,6 +319,19 @@ impl Ca {
             }
         };
         signed.expect("signing").into()
+    }
+
+    /// A healthy TLS server leaf for `sans` issued by `self`, with its private key (PKCS #8):
+    /// for a server that must complete handshakes, not only present the chain.
+    pub fn leaf_and_key(
+        &self,
+        sans: &[&str],
+    ) -> (CertificateDer<'static>, PrivatePkcs8KeyDer<'static>) {
+        let spec = CertSpec::leaf(sans);
+        let key = spec.key.generate();
+        let signed = params(&spec, &key).signed_by(&key, &self.issuer);
+        let der = PrivatePkcs8KeyDer::from(key.serialize_der());
+        (signed.expect("signing").into(), der)
     }
 
     /// A cross-certificate: `other`'s subject, key and extensions (with an
