@@ -38,6 +38,7 @@
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
 pub mod hostile;
+pub mod tls_server;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
