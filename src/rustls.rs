@@ -66,7 +66,7 @@ pub(crate) use failure::failure_in;
 /// use std::sync::Arc;
 ///
 /// let verifier = certdeps::rustls::ExplainingVerifier::mozilla()?
-///     .on_failure(|failure| eprintln!("TLS to {}: {failure}", failure.server_name()))
+///     .on_failure(|failure| eprintln!("TLS refused: {failure}"))
 ///     .keep_last_chains();
 /// let verifier = Arc::new(verifier);
 /// let config = verifier.clone().client_config()?;
