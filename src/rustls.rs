@@ -71,9 +71,9 @@ pub(crate) use failure::failure_in;
 /// let verifier = Arc::new(verifier);
 /// let config = verifier.clone().client_config()?;
 /// # let _ = config;
-/// // ... after a refused handshake:
+/// // Once a client with `config` has met example.com, what it presented is kept:
 /// let name = pki_types::ServerName::try_from("example.com").unwrap();
-/// assert!(verifier.last_chain(&name).is_none()); // nothing was presented yet
+/// assert!(verifier.last_chain(&name).is_none()); // no handshake yet
 /// # Ok::<(), certdeps::Error>(())
 /// ```
 pub struct ExplainingVerifier {
@@ -224,14 +224,11 @@ impl ServerCertVerifier for ExplainingVerifier {
         ocsp_response: &[u8],
         now: UnixTime,
     ) -> Result<ServerCertVerified, ::rustls::Error> {
-        let presented = || {
-            std::iter::once(end_entity)
-                .chain(intermediates)
-                .map(|cert| cert.clone().into_owned())
-        };
+        let presented = || std::iter::once(end_entity).chain(intermediates);
         if let Some(chains) = &self.chains {
+            let chain = presented().map(|cert| cert.clone().into_owned()).collect();
             let mut chains = chains.lock().unwrap_or_else(PoisonError::into_inner);
-            chains.insert(server_name.to_owned(), presented().collect());
+            chains.insert(server_name.to_owned(), chain);
         }
         match (self.webpki).verify_server_cert(
             end_entity,
@@ -241,7 +238,10 @@ impl ServerCertVerifier for ExplainingVerifier {
             now,
         ) {
             Err(::rustls::Error::InvalidCertificate(refusal)) => {
-                let presented: Vec<CertificateDer<'_>> = presented().collect();
+                // Borrowed: the report makes its own copy.
+                let presented: Vec<CertificateDer<'_>> = presented()
+                    .map(|cert| CertificateDer::from(cert.as_ref()))
+                    .collect();
                 Err(self.explain(refusal, &presented, server_name, now))
             }
             verdict => verdict,

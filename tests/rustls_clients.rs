@@ -122,7 +122,7 @@ fn text(error: &(dyn StdError + 'static)) -> String {
 }
 
 /// What a client's request to one case came to.
-fn check(case: &Case, outcome: Result<String, &(dyn StdError + 'static)>) {
+fn check(case: &Case, outcome: Result<&str, &(dyn StdError + 'static)>) {
     match (outcome, case.code) {
         (Ok(body), None) => assert_eq!(body, "ok", "{}", case.name),
         (Ok(_), Some(code)) => panic!("{}: succeeded, expected `{code}`", case.name),
@@ -161,7 +161,7 @@ fn reqwest_async() {
             let response = client.get(&url).send().await?;
             response.text().await
         });
-        check(case, outcome.as_ref().map(Clone::clone).map_err(as_dyn));
+        check(case, outcome.as_deref().map_err(as_dyn));
     }
 }
 
@@ -174,7 +174,7 @@ fn reqwest_blocking() {
             .build()
             .unwrap();
         let outcome = client.get(case.server.url()).send().and_then(|r| r.text());
-        check(case, outcome.as_ref().map(Clone::clone).map_err(as_dyn));
+        check(case, outcome.as_deref().map_err(as_dyn));
     }
 }
 
@@ -200,7 +200,7 @@ fn ureq() {
             .and_then(|mut r| r.body_mut().read_to_string())
             // ureq's error has no `source()`; its I/O error holds rustls' error.
             .map_err(ureq::Error::into_io);
-        check(case, outcome.as_ref().map(Clone::clone).map_err(as_dyn));
+        check(case, outcome.as_deref().map_err(as_dyn));
     }
 }
 
@@ -224,10 +224,11 @@ async fn hyper_rustls() {
             }
             Err(e) => Err(e),
         };
-        check(case, outcome.as_ref().map(Clone::clone).map_err(as_dyn));
+        check(case, outcome.as_deref().map_err(as_dyn));
     }
 }
 
+/// An error as the `dyn Error` an application holds.
 fn as_dyn<E: StdError + 'static>(error: &E) -> &(dyn StdError + 'static) {
     error
 }

@@ -3,7 +3,8 @@
 //! A crate of its own (`publish = false`) so that everything that needs certificates takes
 //! it as an ordinary dependency: certdeps' integration tests, the `check` example and the
 //! benches. It depends only on `rcgen` (with its `aws_lc_rs` feature, needed for RSA key
-//! generation), `rustls-pki-types` and `time`, and never on certdeps: a dev-dependency that
+//! generation), `rustls-pki-types`, `time` and, for its TLS servers ([`tls_server`]),
+//! `rustls`, and never on certdeps: a dev-dependency that
 //! depended on certdeps would bring a second copy of it into certdeps' own unit tests.
 //!
 //! Every certificate is made fresh with a new key; nothing is cached across
