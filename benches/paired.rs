@@ -30,7 +30,11 @@
 //! (`test_pki::hostile`, the lists `tests/hostile.rs` bounds in work); `probe/healthy`
 //! `check_live` (connect, handshake up to the certificates, diagnosis) of a rustls server
 //! on 127.0.0.1 vs a bare rustls client's full handshake with the same server (the floor);
-//! `probe/100-at-once` `check_all` of 100 such servers, 16 at once, vs one by one.
+//! `probe/100-at-once` `check_all` of 100 such servers, 16 at once, vs one by one;
+//! `rustls-verifier` a full
+//! in-memory TLS handshake with certdeps' `ExplainingVerifier` vs the same handshake with
+//! rustls' `WebPkiServerVerifier`, and `rustls-verifier-refused` the same on a leaf-only chain
+//! (with the `rustls` feature, on by default).
 //!
 //! The target for a hostile list is certdeps within twice webpki's time plus 1 ms, which a
 //! ratio cannot judge when webpki refuses in a microsecond: each hostile pair also prints
@@ -399,15 +403,15 @@ fn probe_pairs(runner: &mut Runner) {
     use certdeps::probe::{DEFAULT_AT_ONCE, Options, check_all, check_live};
     use std::net::TcpStream;
     use std::sync::Arc;
-    use test_pki::server::{serve_every, server_config_with_key};
+    use test_pki::server::{serve_every, server_config};
 
     if !runner.selected("probe/healthy") && !runner.selected("probe/100-at-once") {
         return;
     }
     let root = test_pki::Ca::root("certdeps Bench Root");
     let issuing = root.intermediate("certdeps Bench Issuing CA");
-    let (leaf, key) = issuing.leaf_and_key(&[fixtures::HOST]);
-    let config = server_config_with_key(vec![leaf, issuing.der().clone()], key);
+    let (leaf, key) = issuing.leaf_and_key(test_pki::CertSpec::leaf(&[fixtures::HOST]));
+    let config = server_config(vec![leaf, issuing.der().clone()], key);
     let verifier = certdeps::Verifier::builder(
         certdeps::TrustStore::from_certificates("bench", [root.der().clone()]).unwrap(),
     )
@@ -472,6 +476,88 @@ fn probe_pairs(runner: &mut Runner) {
     }
 }
 
+/// A full TLS handshake in memory (`test_pki::server::handshake_in_memory`: client and
+/// server connections, default protocol versions, no resumption, so every handshake verifies
+/// the chain and the handshake signature), with certdeps' `ExplainingVerifier` (A) against
+/// the same handshake with rustls' `WebPkiServerVerifier` on the same root (B). Per key
+/// type: `rustls-verifier` on the healthy chain (target <= 1.02: a handshake rustls accepts
+/// pays nothing for the diagnosis), and `rustls-verifier-refused` on the leaf alone, where A
+/// also writes the report a refusal carries.
+#[cfg(feature = "rustls")]
+fn rustls_verifier_pairs(runner: &mut Runner) {
+    use std::sync::Arc;
+
+    use certdeps::rustls::ExplainingVerifier;
+    use certdeps::{TrustStore, Verifier};
+    use rustls::ClientConfig;
+    use rustls::client::Resumption;
+    use test_pki::server::{handshake_in_memory, server_config};
+    use test_pki::{Ca, CertSpec};
+
+    for (key, key_name) in fixtures::KEY_TYPES {
+        if !runner.selected(&format!("rustls-verifier/{key_name}"))
+            && !runner.selected(&format!("rustls-verifier-refused/{key_name}"))
+        {
+            continue;
+        }
+        let root = Ca::root_with(CertSpec {
+            key,
+            include_aki: false,
+            ..CertSpec::ca("certdeps Bench Root")
+        });
+        let inter = root.intermediate_with(CertSpec {
+            key,
+            ..CertSpec::ca("certdeps Bench Intermediate")
+        });
+        let (leaf, leaf_key) = inter.leaf_and_key(CertSpec {
+            key,
+            ..CertSpec::leaf(&[fixtures::HOST])
+        });
+        let healthy = server_config(
+            vec![leaf.clone(), inter.der().clone()],
+            leaf_key.clone_key(),
+        );
+        let leaf_only = server_config(vec![leaf], leaf_key);
+        let name = pki_types::ServerName::try_from(fixtures::HOST).unwrap();
+
+        let store = TrustStore::from_certificates("bench", [root.der().clone()]).unwrap();
+        let explaining =
+            Arc::new(ExplainingVerifier::new(Verifier::builder(store).build().unwrap()).unwrap());
+        let mut ours = explaining.client_config().unwrap();
+        let mut roots = rustls::RootCertStore::empty();
+        roots.add(root.der().clone()).unwrap();
+        let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+        let mut theirs = ClientConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .unwrap()
+            .with_root_certificates(roots)
+            .with_no_client_auth();
+        // A resumed handshake verifies nothing: every one starts afresh.
+        ours.resumption = Resumption::disabled();
+        theirs.resumption = Resumption::disabled();
+        let (ours, theirs) = (Arc::new(ours), Arc::new(theirs));
+
+        let handshake = |client: &Arc<ClientConfig>, server: &Arc<rustls::ServerConfig>| {
+            handshake_in_memory(client.clone(), server.clone(), name.clone())
+        };
+        handshake(&ours, &healthy).unwrap();
+        handshake(&theirs, &healthy).unwrap();
+        runner.pair(
+            "rustls-verifier",
+            key_name,
+            || drop(black_box(handshake(&ours, &healthy))),
+            || drop(black_box(handshake(&theirs, &healthy))),
+        );
+        handshake(&ours, &leaf_only).unwrap_err();
+        runner.pair(
+            "rustls-verifier-refused",
+            key_name,
+            || drop(black_box(handshake(&ours, &leaf_only))),
+            || drop(black_box(handshake(&theirs, &leaf_only))),
+        );
+    }
+}
+
 /// Unrelated certificates after the issuer cycle: webpki compares each on every one of
 /// its path-building calls, so they make its run slower (hundreds of milliseconds; with
 /// 100 it takes seconds, too long to time in many rounds).
@@ -528,6 +614,8 @@ fn main() {
     }
     hostile_pairs(&mut runner);
     probe_pairs(&mut runner);
+    #[cfg(feature = "rustls")]
+    rustls_verifier_pairs(&mut runner);
     let valid = !runner.nulls.is_empty() && runner.nulls.iter().all(|m| (0.99..=1.01).contains(m));
     println!(
         "run valid={valid} (null pairs: {:?})",

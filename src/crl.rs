@@ -23,6 +23,9 @@ pub(crate) struct Crls {
     /// Each CRL's fields, or why x509-cert cannot read it. Shared: cloning a verifier does
     /// not copy them.
     read: Arc<[Result<Crl, der::Error>]>,
+    /// The CRLs as supplied, for a verifier outside the crate (rustls') to read the same ones.
+    #[cfg(feature = "rustls")]
+    der: Arc<[CertificateRevocationListDer<'static>]>,
 }
 
 /// The fields of one CRL the diagnosis matches certificates against.
@@ -42,7 +45,17 @@ impl Crls {
         Self {
             webpki: RevocationLists::read(crls),
             read: crls.iter().map(|der| Crl::read(der.as_ref())).collect(),
+            #[cfg(feature = "rustls")]
+            der: (crls.iter())
+                .map(|der| CertificateRevocationListDer::from(der.as_ref().to_vec()))
+                .collect(),
         }
+    }
+
+    /// The CRLs as supplied, in the order given.
+    #[cfg(feature = "rustls")]
+    pub(crate) fn der(&self) -> &[CertificateRevocationListDer<'static>] {
+        &self.der
     }
 
     /// Whether no CRL was supplied.

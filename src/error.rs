@@ -46,6 +46,14 @@ pub enum ConfigError {
         /// The repeated name.
         name: String,
     },
+    /// rustls cannot build a verifier or client from this configuration (feature `rustls`):
+    /// a supplied CRL its webpki cannot read, say, which certdeps alone would report on every
+    /// check as `crl-unusable`.
+    #[error("rustls cannot use this configuration: {reason}")]
+    Rustls {
+        /// What rustls said.
+        reason: String,
+    },
 }
 
 /// Everything the one-call entry points ([`crate::check`]) can fail with.

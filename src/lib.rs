@@ -103,6 +103,10 @@
 //!   the verdict is the same with either.
 //! - `json` (default): [`Report::to_json`], in the schema the README documents.
 //! - `native-roots`: the operating system's trust store, `TrustStore::native`.
+//! - `probe` (default): [`probe`], the live probe that captures what a server presents.
+//! - `rustls` (default): [`rustls`], a rustls server certificate verifier that keeps rustls'
+//!   verdict and explains its refusals, a ready `ClientConfig` for HTTP clients, and
+//!   [`report_of`], which finds the report in the error a client returns.
 //! - `cli`: the `certdeps` command-line tool (`cargo install certdeps --features cli`).
 //!
 //! ## The command-line tool
@@ -140,7 +144,11 @@ mod pool;
 mod presented;
 #[cfg(feature = "probe")]
 pub mod probe;
+#[cfg(any(feature = "probe", feature = "rustls"))]
+mod provider;
 mod report;
+#[cfg(feature = "rustls")]
+pub mod rustls;
 mod store;
 #[cfg(test)]
 mod testdata;
@@ -174,6 +182,41 @@ pub use verifier::{Verifier, VerifierBuilder};
 #[doc = include_str!("../README.md")]
 #[cfg(doctest)]
 pub struct ReadmeDoctests;
+
+/// The [`Report`] inside an error a TLS client returned, when certdeps'
+/// [`ExplainingVerifier`](rustls::ExplainingVerifier) refused the server's chain.
+///
+/// It follows `source()`, and also `io::Error::get_ref()`, because `io::Error::source()`
+/// skips the error it wraps: reqwest, hyper-util and tokio-rustls put rustls' error in one
+/// or two `io::Error`s (reqwest, then hyper-util, `io::Error`, `io::Error`, `rustls::Error`).
+/// rustls' `Error` has no `source()`, so its `Other` errors are opened here.
+///
+/// ```
+/// use std::io;
+///
+/// let plain = io::Error::other("connection reset");
+/// assert!(certdeps::report_of(&plain).is_none());
+/// ```
+#[cfg(feature = "rustls")]
+pub fn report_of<'a>(error: &'a (dyn std::error::Error + 'static)) -> Option<&'a Report> {
+    /// Far more links than any real error has; a cycle of `source()`s must still end.
+    const MAX_LINKS: usize = 64;
+    let mut next = Some(error);
+    for _ in 0..MAX_LINKS {
+        let error = next?;
+        if let Some(failure) = rustls::failure_in(error) {
+            return Some(failure.report());
+        }
+        next = match error.downcast_ref::<std::io::Error>() {
+            Some(io) => match io.get_ref() {
+                Some(inner) => Some(inner as &(dyn std::error::Error + 'static)),
+                None => error.source(),
+            },
+            None => error.source(),
+        };
+    }
+    None
+}
 
 /// Checks `presented` (PEM or DER bytes, leaf first) for `url` against the Mozilla roots at
 /// the current time: the one-call entry point.

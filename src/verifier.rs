@@ -184,6 +184,13 @@ impl Verifier {
         }
     }
 
+    /// The validated configuration, for a verifier outside the crate (rustls') to be built on
+    /// the same anchors and CRLs.
+    #[cfg(feature = "rustls")]
+    pub(crate) fn config(&self) -> &Config {
+        &self.config
+    }
+
     /// How the verdict cache has fared; `None` when the verifier has none
     /// ([`VerifierBuilder::with_cache`]).
     pub fn cache_stats(&self) -> Option<CacheStats> {

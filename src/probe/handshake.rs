@@ -20,11 +20,7 @@ use rustls::{
 use super::deadline::Conn;
 use super::error::{Phase, ProbeError, not_tls_hint};
 use super::reply::{QUOTE_LEN, printable};
-
-#[cfg(feature = "aws-lc-rs")]
-use rustls::crypto::aws_lc_rs::default_provider;
-#[cfg(all(feature = "ring", not(feature = "aws-lc-rs")))]
-use rustls::crypto::ring::default_provider;
+use crate::provider::default_provider;
 
 /// What the handshake showed before the probe ended it.
 #[derive(Debug)]

@@ -1,6 +1,7 @@
 //! The finding codes, one test binary: a module per code or concern, each asserting what its
 //! [`scenario`]s report, and [`differential`] running every scenario through certdeps and
-//! raw rustls-webpki (the `oracle` crate).
+//! raw rustls-webpki (the `oracle` crate), and [`rustls_verifier`] through certdeps' rustls
+//! verifier and rustls' own.
 //!
 //! Certificates come from the test PKI (`test_pki`); the scenarios, which build certdeps
 //! verifiers, are a module here rather than a crate, so they always use the certdeps under
@@ -28,6 +29,7 @@ mod json_schema;
 mod name_mismatch;
 mod order;
 mod revocation;
+mod rustls_verifier;
 mod self_signed;
 mod stages;
 mod unsupported_algorithm;

@@ -22,6 +22,8 @@
 //! (c) any case panics (caught per case, reported with its id) or hangs;
 //! (d) an untrusted report has no error finding, or a trusted one has an error finding.
 
+#[cfg(feature = "rustls")]
+mod rustls_verifier;
 mod suite;
 
 use std::collections::{BTreeMap, HashMap, HashSet};

@@ -44,7 +44,7 @@ pub mod server;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use pki_types::{CertificateDer, CertificateRevocationListDer, PrivatePkcs8KeyDer, UnixTime};
+use pki_types::{CertificateDer, CertificateRevocationListDer, UnixTime};
 use rcgen::{
     CertificateParams, CertificateRevocationListParams, CustomExtension, DistinguishedName, DnType,
     ExtendedKeyUsagePurpose, GeneralSubtree, IsCa, Issuer, KeyIdMethod, KeyPair, KeyUsagePurpose,
@@ -319,19 +319,6 @@ impl Ca {
             }
         };
         signed.expect("signing").into()
-    }
-
-    /// A healthy TLS server leaf for `sans` issued by `self`, with its private key (PKCS #8):
-    /// for a server that must complete handshakes, not only present the chain.
-    pub fn leaf_and_key(
-        &self,
-        sans: &[&str],
-    ) -> (CertificateDer<'static>, PrivatePkcs8KeyDer<'static>) {
-        let spec = CertSpec::leaf(sans);
-        let key = spec.key.generate();
-        let signed = params(&spec, &key).signed_by(&key, &self.issuer);
-        let der = PrivatePkcs8KeyDer::from(key.serialize_der());
-        (signed.expect("signing").into(), der)
     }
 
     /// A cross-certificate: `other`'s subject, key and extensions (with an

@@ -1,27 +1,93 @@
-//! TLS servers on 127.0.0.1 for the tests that connect: the probe's tests, the command
-//! line's and the benches. A [`Server`] serves one connection on a thread of its own and
-//! stops with it; [`serve_every`] serves every connection until the process ends.
+//! rustls servers presenting test chains, for the tests that connect (the probe's, the
+//! command line's, the rustls verifier's with real HTTP clients) and the benches.
 //!
-//! [`server_config`] signs the handshake with a throwaway key, not the leaf's (the test PKI
-//! keeps no leaf keys): a client that records the chain and refuses it, as certdeps' probe
-//! does, never checks the handshake signature, so the key never matters. A client that
-//! completes the handshake needs [`server_config_with_key`] and
-//! [`Ca::leaf_and_key`](crate::Ca::leaf_and_key).
+//! On 127.0.0.1: a [`Server`] serves one connection on a thread of its own and stops with
+//! it; [`serve_every`] completes handshakes on every connection until the process ends;
+//! [`HttpsServer`] also answers one HTTP request per connection. In memory:
+//! [`handshake_in_memory`], a full handshake with no network in the way.
+//!
+//! A server that must complete handshakes needs the leaf's private key, which the rest of
+//! this crate throws away: [`Ca::leaf_and_key`] keeps it. A server whose chain the client
+//! refuses (or records and then refuses, as certdeps' probe does) can sign with
+//! [`throwaway_key`]: a client refuses the chain before it checks the handshake signature.
 
+use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::sync::Arc;
 use std::thread::{self, JoinHandle};
 use std::time::Duration;
 
-use pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
-use rustls::ServerConfig;
-use rustls::server::{ClientHello, ResolvesServerCert, ServerConnection};
+use pki_types::{CertificateDer, PrivateKeyDer, ServerName};
+use rustls::server::{ClientHello, ResolvesServerCert};
 use rustls::sign::CertifiedKey;
+use rustls::{ClientConfig, ClientConnection, ServerConfig, ServerConnection, StreamOwned};
+
+use crate::{Ca, CertSpec, KeyType, params};
 
 /// How long a server waits on its client before giving up, so that no test can hang.
 pub const SERVER_PATIENCE: Duration = Duration::from_secs(10);
 
-/// A server on its own thread; joining it gives what it saw (the SNI, for TLS servers).
+/// What an [`HttpsServer`] answers to every request that gets through the handshake.
+const RESPONSE: &[u8] =
+    b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok";
+
+impl Ca {
+    /// A certificate made from `spec` issued by `self`, with its private key (PKCS #8), for
+    /// a server that completes handshakes. Any key type but `Rsa1024`.
+    pub fn leaf_and_key(
+        &self,
+        spec: CertSpec,
+    ) -> (CertificateDer<'static>, PrivateKeyDer<'static>) {
+        let key = spec.key.generate();
+        let cert = params(&spec, &key)
+            .signed_by(&key, &self.issuer)
+            .expect("signing");
+        let key = PrivateKeyDer::Pkcs8(key.serialize_der().into());
+        (cert.into(), key)
+    }
+}
+
+/// A fresh P-256 key that matches no certificate: for a server whose chain the client
+/// refuses before the handshake signature.
+pub fn throwaway_key() -> PrivateKeyDer<'static> {
+    PrivateKeyDer::Pkcs8(KeyType::EcdsaP256.generate().serialize_der().into())
+}
+
+/// A rustls server configuration (aws-lc-rs, TLS 1.2 and 1.3, no client auth) presenting
+/// `chain` exactly as given, whatever name the client asks for, and signing with `key` even
+/// when it is not the leaf's ([`throwaway_key`]).
+pub fn server_config(
+    chain: Vec<CertificateDer<'static>>,
+    key: PrivateKeyDer<'static>,
+) -> Arc<ServerConfig> {
+    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    let signer = provider
+        .key_provider
+        .load_private_key(key)
+        .expect("a key the provider signs with");
+    let presents = Presents(Arc::new(CertifiedKey::new(chain, signer)));
+    Arc::new(
+        ServerConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .expect("the default provider supports the default versions")
+            .with_no_client_auth()
+            .with_cert_resolver(Arc::new(presents)),
+    )
+}
+
+/// Always presents one chain: unlike `with_single_cert`, it does not refuse a key that is
+/// not the leaf's.
+#[derive(Debug)]
+struct Presents(Arc<CertifiedKey>);
+
+impl ResolvesServerCert for Presents {
+    fn resolve(&self, _: ClientHello<'_>) -> Option<Arc<CertifiedKey>> {
+        Some(self.0.clone())
+    }
+}
+
+/// A server on its own thread for one connection; joining it gives what it saw (the SNI,
+/// for TLS servers).
 pub struct Server {
     /// Where it listens.
     pub address: SocketAddr,
@@ -35,14 +101,14 @@ impl Server {
         let address = listener.local_addr().unwrap();
         let thread = thread::spawn(move || {
             let (stream, _) = listener.accept().unwrap();
-            stream.set_read_timeout(Some(SERVER_PATIENCE)).unwrap();
-            stream.set_write_timeout(Some(SERVER_PATIENCE)).unwrap();
+            be_patient(&stream);
             serve(stream)
         });
         Self { address, thread }
     }
 
-    /// A TLS server presenting `chain`, after the plaintext `dialogue` (STARTTLS).
+    /// A TLS server presenting `chain` (signing with a [`throwaway_key`]), after the
+    /// plaintext `dialogue` (STARTTLS).
     pub fn tls(
         chain: Vec<CertificateDer<'static>>,
         dialogue: impl FnOnce(&mut TcpStream) + Send + 'static,
@@ -59,10 +125,10 @@ impl Server {
     }
 }
 
-/// Runs a rustls server handshake presenting `chain` until the client ends it; the SNI it
-/// received.
+/// Runs a rustls server handshake presenting `chain` (signing with a [`throwaway_key`])
+/// until the client ends it; the SNI it received.
 pub fn handshake(stream: &mut TcpStream, chain: Vec<CertificateDer<'static>>) -> Option<String> {
-    let mut conn = ServerConnection::new(server_config(chain)).unwrap();
+    let mut conn = ServerConnection::new(server_config(chain, throwaway_key())).unwrap();
     while conn.is_handshaking() {
         if conn.complete_io(stream).is_err() {
             break;
@@ -71,58 +137,123 @@ pub fn handshake(stream: &mut TcpStream, chain: Vec<CertificateDer<'static>>) ->
     conn.server_name().map(str::to_owned)
 }
 
-/// Always presents one certificate chain.
-#[derive(Debug)]
-struct Presents(Arc<CertifiedKey>);
+/// Serves every connection to a new listener with `config`, each on a thread of its own,
+/// until the process ends: the handshake and nothing after it. Where it listens.
+pub fn serve_every(config: Arc<ServerConfig>) -> SocketAddr {
+    serve_each(config, |mut stream, config| {
+        let mut conn = ServerConnection::new(config).unwrap();
+        // A client that ends the handshake early is an error here, and the end.
+        while conn.is_handshaking() && conn.complete_io(&mut stream).is_ok() {}
+    })
+}
 
-impl ResolvesServerCert for Presents {
-    fn resolve(&self, _: ClientHello<'_>) -> Option<Arc<CertifiedKey>> {
-        Some(self.0.clone())
+/// An HTTPS server on 127.0.0.1 and a port of its own, serving until the process exits:
+/// each connection a handshake, then `200 ok` to whatever request arrives, then close.
+#[derive(Debug)]
+pub struct HttpsServer {
+    address: SocketAddr,
+}
+
+impl HttpsServer {
+    /// Starts serving with `config`.
+    pub fn start(config: Arc<ServerConfig>) -> HttpsServer {
+        let address = serve_each(config, |stream, config| {
+            // A client that refuses the chain ends the connection mid-handshake.
+            let _ = answer(stream, config);
+        });
+        HttpsServer { address }
+    }
+
+    /// Where it listens.
+    pub fn address(&self) -> SocketAddr {
+        self.address
+    }
+
+    /// `https://127.0.0.1:<port>/`.
+    pub fn url(&self) -> String {
+        format!("https://{}/", self.address)
     }
 }
 
-/// A rustls server configuration (TLS 1.2 and 1.3) presenting `chain`.
-pub fn server_config(chain: Vec<CertificateDer<'static>>) -> Arc<ServerConfig> {
-    let key = rcgen::KeyPair::generate().unwrap();
-    server_config_with_key(chain, key.serialize_der().into())
-}
-
-/// [`server_config`], signing with `key`: the leaf's own, so that a verifying client
-/// completes the handshake.
-pub fn server_config_with_key(
-    chain: Vec<CertificateDer<'static>>,
-    key: PrivatePkcs8KeyDer<'static>,
-) -> Arc<ServerConfig> {
-    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
-    let key = PrivateKeyDer::Pkcs8(key);
-    let signer = provider.key_provider.load_private_key(key).unwrap();
-    let presents = Presents(Arc::new(CertifiedKey::new(chain, signer)));
-    Arc::new(
-        ServerConfig::builder_with_provider(provider)
-            .with_safe_default_protocol_versions()
-            .unwrap()
-            .with_no_client_auth()
-            .with_cert_resolver(Arc::new(presents)),
-    )
-}
-
-/// Serves every connection to a new listener with `config`, each on a thread of its own,
-/// until the process ends; where it listens.
-pub fn serve_every(config: Arc<ServerConfig>) -> SocketAddr {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let address = listener.local_addr().unwrap();
+/// Binds 127.0.0.1 and hands every connection, with the deadlines set, to `serve` on a
+/// thread of its own, until the process ends.
+fn serve_each(
+    config: Arc<ServerConfig>,
+    serve: fn(TcpStream, Arc<ServerConfig>),
+) -> SocketAddr {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("binding 127.0.0.1");
+    let address = listener.local_addr().expect("a bound address");
     thread::spawn(move || {
         for stream in listener.incoming() {
-            let Ok(mut stream) = stream else { continue };
+            let Ok(stream) = stream else { continue };
             let config = config.clone();
             thread::spawn(move || {
-                stream.set_read_timeout(Some(SERVER_PATIENCE)).unwrap();
-                stream.set_write_timeout(Some(SERVER_PATIENCE)).unwrap();
-                let mut conn = ServerConnection::new(config).unwrap();
-                // A client that ends the handshake early is an error here, and the end.
-                while conn.is_handshaking() && conn.complete_io(&mut stream).is_ok() {}
+                be_patient(&stream);
+                serve(stream, config)
             });
         }
     });
     address
+}
+
+fn be_patient(stream: &TcpStream) {
+    stream.set_read_timeout(Some(SERVER_PATIENCE)).unwrap();
+    stream.set_write_timeout(Some(SERVER_PATIENCE)).unwrap();
+}
+
+/// One HTTPS connection: handshake, read the request head, answer, close.
+fn answer(stream: TcpStream, config: Arc<ServerConfig>) -> std::io::Result<()> {
+    let conn = ServerConnection::new(config).map_err(std::io::Error::other)?;
+    let mut tls = StreamOwned::new(conn, stream);
+    let mut head = Vec::new();
+    let mut buf = [0; 1024];
+    while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+        match tls.read(&mut buf)? {
+            0 => return Ok(()),
+            n => head.extend_from_slice(&buf[..n]),
+        }
+    }
+    tls.write_all(RESPONSE)?;
+    tls.conn.send_close_notify();
+    tls.flush()
+}
+
+/// One full handshake between a client and a server connection, in memory: the client's
+/// error if either side fails (the server's otherwise).
+pub fn handshake_in_memory(
+    client: Arc<ClientConfig>,
+    server: Arc<ServerConfig>,
+    name: ServerName<'static>,
+) -> Result<(), rustls::Error> {
+    let mut client = ClientConnection::new(client, name)?;
+    let mut server = ServerConnection::new(server)?;
+    let mut wire = Vec::new();
+    while client.is_handshaking() || server.is_handshaking() {
+        wire.clear();
+        while client.wants_write() {
+            client.write_tls(&mut wire).expect("writing to memory");
+        }
+        let sent_by_client = !wire.is_empty();
+        let mut read = &wire[..];
+        while !read.is_empty() {
+            server.read_tls(&mut read).expect("reading from memory");
+        }
+        let served = server.process_new_packets();
+        wire.clear();
+        while server.wants_write() {
+            server.write_tls(&mut wire).expect("writing to memory");
+        }
+        let sent_by_server = !wire.is_empty();
+        let mut read = &wire[..];
+        while !read.is_empty() {
+            client.read_tls(&mut read).expect("reading from memory");
+        }
+        client.process_new_packets()?;
+        served?;
+        if !sent_by_client && !sent_by_server {
+            // Neither side has anything to say, yet one is still handshaking: stuck.
+            return Err(rustls::Error::HandshakeNotComplete);
+        }
+    }
+    Ok(())
 }
