@@ -114,6 +114,8 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+#[cfg(feature = "aia")]
+mod aia;
 mod anchor;
 mod cache;
 mod cert;
@@ -140,6 +142,8 @@ mod testdata;
 mod verdict;
 mod verifier;
 
+#[cfg(feature = "aia")]
+pub use aia::{Aia, InvalidProxy};
 pub use anchor::{AnchorMatch, match_anchor};
 pub use cache::CacheStats;
 pub use cert::Description;
@@ -156,7 +160,8 @@ pub use name::{NameMatch, San, match_host};
 pub use pki_types::{CertificateDer, CertificateRevocationListDer, UnixTime};
 pub use pool::Pool;
 pub use report::{
-    AnchorSummary, FixedChain, PathElement, PathSource, Report, RootToImport, StoreVerdict,
+    AiaFailure, AiaFetch, AnchorSummary, FetchedIssuer, FixedChain, PathElement, PathSource,
+    Report, RootToImport, StoreVerdict,
 };
 pub use store::{Anchor, StoreKind, TrustStore};
 pub use verdict::{MAX_PRESENTED_BYTES, Rejection, Verdict};

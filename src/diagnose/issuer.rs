@@ -11,14 +11,78 @@ use crate::cert::{hex, pem_text, sha256_hex};
 use crate::chain::{Assembly, Path, Source, assemble_skims};
 use crate::endpoint::Endpoint;
 use crate::finding::{Actor, Code, Evidence, Text};
-use crate::report::{AnchorEntry, name_to_string};
+use crate::pool::Pool;
+use crate::report::{AiaFetch, AnchorEntry, PathSource, name_to_string};
 use crate::verdict::{self, Cause, Rejection};
 
 use super::Diagnosis;
 use super::private_root::Lean;
 use super::words::{Label, Named, counted};
 
+/// What AIA completion fetched for one chain, offered to the diagnosis as a pool: the
+/// configured pool's certificates, then the fetched ones from position `first` on. The
+/// fetching is network code above this module; this is its result, as plain data.
+#[derive(Debug)]
+pub(crate) struct Fetched {
+    pub(crate) pool: Pool,
+    pub(crate) first: usize,
+    /// Every URL tried, in order.
+    pub(crate) log: Vec<AiaFetch>,
+}
+
 impl<'p> Diagnosis<'p> {
+    /// The intermediates to complete a chain with: what AIA fetched (with the configured
+    /// pool) when it ran, else the configured pool.
+    fn pool(&self) -> Option<&'p Pool> {
+        match self.fetched {
+            Some(fetched) => Some(&fetched.pool),
+            None => self.config.pool(),
+        }
+    }
+
+    /// Where pool position `i` came from: the configured pool, or an AIA fetch.
+    pub(super) fn pool_source(&self, i: usize) -> PathSource {
+        match self.fetched {
+            Some(fetched) if i >= fetched.first => PathSource::Aia,
+            _ => PathSource::Pool,
+        }
+    }
+
+    /// Who supplies the certificates `path` borrows, in a message's words: the AIA URL that
+    /// served the first fetched one, else the intermediate pool.
+    fn supplier(&self, path: &Path<'p>) -> Supplier {
+        let fetched = path.links.iter().find_map(|l| match l.source {
+            Source::Pool(i) if self.pool_source(i) == PathSource::Aia => Some(l.skim.der),
+            _ => None,
+        });
+        let url = fetched.and_then(|der| {
+            let sha = sha256_hex(der);
+            let log = &self.fetched?.log;
+            log.iter()
+                .find(|f| f.issuer.as_ref().is_some_and(|i| i.sha256 == sha))
+                .map(|f| f.url.as_str())
+        });
+        match fetched {
+            Some(_) => Supplier::Aia(url.map(str::to_owned)),
+            None => Supplier::Pool,
+        }
+    }
+
+    /// Why AIA completion found nothing, URL by URL: empty when it did not run or did not
+    /// fail.
+    fn aia_failures(&self) -> String {
+        let Some(fetched) = self.fetched else {
+            return String::new();
+        };
+        let failed: Vec<String> = (fetched.log.iter())
+            .filter_map(|f| Some(format!("{}: {}", f.url, f.error.as_ref()?)))
+            .collect();
+        match failed.is_empty() {
+            true => String::new(),
+            false => format!("; AIA fetching failed ({})", failed.join("; ")),
+        }
+    }
+
     /// How assembly's best path ends, when it does not end at an anchor: the three everyday
     /// causes of webpki's `UnknownIssuer` (missing intermediate, self-signed, private root),
     /// or a chain too long to follow. `primary` is set when webpki said `UnknownIssuer`;
@@ -43,7 +107,7 @@ impl<'p> Diagnosis<'p> {
                 None
             }
             AnchorMatch::UntrustedRoot { at } => {
-                self.untrusted_root(source_at(at), path, false);
+                self.untrusted_root(source_at(at), path, None);
                 None
             }
             AnchorMatch::MissingIssuer { at } => self.missing_issuer(source_at(at), path),
@@ -138,7 +202,7 @@ impl<'p> Diagnosis<'p> {
     /// fingerprint with its owner's.
     #[cold]
     #[inline(never)]
-    fn untrusted_root(&mut self, source: Source, path: &Path<'p>, via_pool: bool) {
+    fn untrusted_root(&mut self, source: Source, path: &Path<'p>, via: Option<String>) {
         let Some(root) = path.links.last().map(|l| l.skim) else {
             return;
         };
@@ -159,11 +223,13 @@ impl<'p> Diagnosis<'p> {
         let [message, remediation] = Text::lazy_pair(move || {
             let whence = match role {
                 Some(role) => format!("the chain ends in root {role} \"{quoted_subject}\""),
-                None if via_pool => format!(
-                    "the intermediate pool completes the chain to the self-signed root \
-                     \"{quoted_subject}\" (sha256 {quoted_sha})"
-                ),
-                None => format!("the chain ends in root \"{quoted_subject}\""),
+                None => match &via {
+                    Some(via) => format!(
+                        "{via} completes the chain to the self-signed root \
+                         \"{quoted_subject}\" (sha256 {quoted_sha})"
+                    ),
+                    None => format!("the chain ends in root \"{quoted_subject}\""),
+                },
             };
             [
                 format!(
@@ -245,7 +311,7 @@ impl<'p> Diagnosis<'p> {
         let mut pool_note = String::new();
         // Decided by the pool: it supplies the missing issuer(s).
         let mut decided = false;
-        if let Some(pool) = self.config.pool() {
+        if let Some(pool) = self.pool() {
             let with_pool = assemble_skims(
                 self.skims,
                 Some(pool),
@@ -267,12 +333,14 @@ impl<'p> Diagnosis<'p> {
                     let extra = from_pool(best);
                     add = extra.iter().map(|d| sha256_hex(d)).collect();
                     bundle = Some(pem_text(extra.iter().copied()));
-                    pool_note = self.confirm_fix(best, extra.len());
+                    pool_note =
+                        self.confirm_fix(best, extra.len(), &self.supplier(best).to_string());
                     completed = Some((best.clone(), self.anchor_entry((store, anchor))));
                     decided = true;
                 }
                 Some((AnchorMatch::UntrustedRoot { .. }, best)) if !from_pool(best).is_empty() => {
-                    self.untrusted_root(Source::Pool(0), best, true);
+                    let via = self.supplier(best).to_string();
+                    self.untrusted_root(Source::Pool(0), best, Some(via));
                     completed = Some((best.clone(), None));
                     // The root is the client owner's to import, and the server may leave it
                     // out; only intermediates between are the server's to add.
@@ -290,17 +358,26 @@ impl<'p> Diagnosis<'p> {
                     add = extra.iter().map(|d| sha256_hex(d)).collect();
                     bundle = Some(pem_text(extra.iter().copied()));
                     pool_note = format!(
-                        "; the intermediate pool has the missing {}, which lead to a root no \
-                         store trusts (see `untrusted-root`)",
+                        "; {} has the missing {}, which lead to a root no store trusts (see \
+                         `untrusted-root`)",
+                        self.supplier(best),
                         counted(extra.len(), "intermediate")
                     );
                     decided = true;
                 }
                 Some((_, best)) if !from_pool(best).is_empty() => {
-                    pool_note =
-                        "; the intermediate pool has it, but not every issuer above it".to_owned();
+                    pool_note = format!(
+                        "; {} has it, but not every issuer above it",
+                        self.supplier(best)
+                    );
                 }
-                _ => pool_note = "; the intermediate pool does not have it either".to_owned(),
+                _ if self.config.pool().is_some() => {
+                    pool_note = "; the intermediate pool does not have it either".to_owned();
+                }
+                _ => {}
+            }
+            if !decided {
+                pool_note.push_str(&self.aia_failures());
             }
         }
         let lean = match decided {
@@ -320,6 +397,10 @@ impl<'p> Diagnosis<'p> {
             })),
         };
         let added = add.clone();
+        let supplier = match completed.as_ref().map(|(p, _)| self.supplier(p)) {
+            Some(aia @ Supplier::Aia(_)) => aia.to_string(),
+            _ => "the pool".to_owned(),
+        };
         let [message, remediation] = Text::lazy_pair(move || {
             let Some(q) = quote.read() else {
                 return [String::new(), String::new()];
@@ -353,7 +434,7 @@ impl<'p> Diagnosis<'p> {
             };
             let fetch = if !added.is_empty() {
                 format!(
-                    "append the {} the pool completes it with (sha256 {})",
+                    "append the {} {supplier} completes it with (sha256 {})",
                     counted(added.len(), "certificate"),
                     added.join(", ")
                 )
@@ -411,15 +492,15 @@ impl<'p> Diagnosis<'p> {
     /// more certificates would spend it again, for a server that chooses the input. Then the
     /// fix is offered unconfirmed. Otherwise webpki is given exactly the path, leaf first,
     /// so that its budget bounds this run as it bounds the first, whatever else was sent.
-    fn confirm_fix(&self, path: &Path<'p>, extra: usize) -> String {
+    fn confirm_fix(&self, path: &Path<'p>, extra: usize, by: &str) -> String {
         if self
             .verdict
             .rejection()
             .is_some_and(Rejection::exhausted_budget)
         {
             return format!(
-                "; the intermediate pool completes the path by name with {}, but webpki gave up \
-                 on the presented list within its budget, so the fix could not be confirmed",
+                "; {by} completes the path by name with {}, but webpki gave up on the \
+                 presented list within its budget, so the fix could not be confirmed",
                 counted(extra, "certificate")
             );
         }
@@ -437,11 +518,11 @@ impl<'p> Diagnosis<'p> {
         );
         match check.rejection() {
             None => format!(
-                "; the intermediate pool has it: adding {} makes the chain trusted",
+                "; {by} has it: adding {} makes the chain trusted",
                 counted(extra, "certificate")
             ),
             Some(r) => format!(
-                "; the intermediate pool completes the path, but webpki still refuses it ({})",
+                "; {by} completes the path, but webpki still refuses it ({})",
                 r.code
             ),
         }
@@ -514,6 +595,24 @@ impl Quote {
                 })
             }
             Self::Copied(quoted) => Some(Quoted::clone(quoted)),
+        }
+    }
+}
+
+/// Where the certificates that complete a path came from, as a message names it.
+#[derive(Clone, Debug)]
+enum Supplier {
+    Pool,
+    /// Fetched; the URL that served the first of them, when the log says.
+    Aia(Option<String>),
+}
+
+impl std::fmt::Display for Supplier {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Pool => f.write_str("the intermediate pool"),
+            Self::Aia(Some(url)) => write!(f, "AIA caIssuers {url}"),
+            Self::Aia(None) => f.write_str("AIA caIssuers fetching"),
         }
     }
 }

@@ -79,6 +79,7 @@ impl fmt::Display for Report {
                 writeln!(f, "  {} ({source})", element.subject)?;
             }
         }
+        aia_fetches(self, f)?;
         if self.findings.is_empty() {
             writeln!(f, "findings: none")?;
         } else {
@@ -106,6 +107,29 @@ impl fmt::Display for Report {
         }
         Ok(())
     }
+}
+
+/// The caIssuers URLs AIA completion tried, one line each, when it ran.
+fn aia_fetches(report: &Report, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    if report.aia.is_empty() {
+        return Ok(());
+    }
+    writeln!(f, "aia fetches:")?;
+    for fetch in &report.aia {
+        let cached = if fetch.cached { " (cached)" } else { "" };
+        match (&fetch.issuer, &fetch.error) {
+            (Some(issuer), _) => writeln!(
+                f,
+                "  {} -> {} (sha256 {}){cached}",
+                fetch.url,
+                issuer.subject,
+                short(&issuer.sha256)
+            )?,
+            (None, Some(error)) => writeln!(f, "  {} -> failed: {error}{cached}", fetch.url)?,
+            (None, None) => writeln!(f, "  {}", fetch.url)?,
+        }
+    }
+    Ok(())
 }
 
 /// The most presented certificates the human report describes one by one.

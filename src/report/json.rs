@@ -65,12 +65,30 @@ pub(super) fn report(report: &Report) -> Value {
             "sha256": r.sha256,
             "pem": r.to_pem(),
         })),
+        "aia": aia_fetches(report),
         "stores": report.stores.iter().map(|s| json!({
             "name": s.name,
             "trusted": s.verdict.is_trusted(),
             "reason": s.verdict.rejection().map(|r| r.webpki()),
         })).collect::<Vec<_>>(),
     })
+}
+
+/// What AIA completion tried; the failure in words, as a finding's message says it.
+fn aia_fetches(report: &Report) -> Value {
+    (report.aia.iter())
+        .map(|f| {
+            json!({
+                "url": f.url,
+                "for_subject": f.for_subject,
+                "issuer": f.issuer.as_ref().map(|i| json!({
+                    "subject": i.subject, "sha256": i.sha256, "self_signed": i.self_signed,
+                })),
+                "error": f.error.as_ref().map(ToString::to_string),
+                "cached": f.cached,
+            })
+        })
+        .collect()
 }
 
 /// The findings, with each list of the leaf's names said once: the leaf's entry in
