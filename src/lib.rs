@@ -135,6 +135,7 @@ mod pool;
 mod presented;
 #[cfg(feature = "probe")]
 pub mod probe;
+mod profile;
 mod report;
 mod store;
 #[cfg(test)]
@@ -159,6 +160,7 @@ pub use key::PublicKey;
 pub use name::{NameMatch, San, match_host};
 pub use pki_types::{CertificateDer, CertificateRevocationListDer, UnixTime};
 pub use pool::Pool;
+pub use profile::{Acceptance, DefaultStore, Profile, ProfileOutcome, Sha1Policy};
 pub use report::{
     AiaFailure, AiaFetch, AnchorSummary, FetchedIssuer, FixedChain, PathElement, PathSource,
     Report, RootToImport, StoreVerdict,

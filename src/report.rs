@@ -509,6 +509,7 @@ impl Report {
 
 mod fetched;
 mod human;
+mod profiles;
 
 pub use fetched::{AiaFailure, AiaFetch, FetchedIssuer};
 

@@ -459,9 +459,12 @@ fn the_chain_completed_by_aia_makes_a_plain_rustls_client_succeed() {
     server.serve("/issuing.cer", Reply::body(inter.der().to_vec()));
     // AuthorityInfoAccessSyntax: one caIssuers AccessDescription (RFC 5280 section 4.2.2.1).
     const CA_ISSUERS: &[u8] = &[0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x30, 0x02];
-    let mut description = server::tlv(0x06, CA_ISSUERS);
-    description.extend(server::tlv(0x86, server.url("/issuing.cer").as_bytes()));
-    let aia = server::tlv(0x30, &server::tlv(0x30, &description));
+    let mut description = test_pki::hostile::tlv(0x06, CA_ISSUERS);
+    description.extend(test_pki::hostile::tlv(
+        0x86,
+        server.url("/issuing.cer").as_bytes(),
+    ));
+    let aia = test_pki::hostile::tlv(0x30, &test_pki::hostile::tlv(0x30, &description));
     let mut params = CertificateParams::new(vec![HOST.to_owned()]).unwrap();
     params
         .custom_extensions

@@ -397,9 +397,10 @@ impl<'p> Diagnosis<'p> {
             })),
         };
         let added = add.clone();
-        let supplier = match completed.as_ref().map(|(p, _)| self.supplier(p)) {
-            Some(aia @ Supplier::Aia(_)) => aia.to_string(),
-            _ => "the pool".to_owned(),
+        let supplied = match completed.as_ref().map(|(p, _)| self.supplier(p)) {
+            Some(Supplier::Aia(Some(url))) => format!("fetched from {url}"),
+            Some(Supplier::Aia(None)) => "AIA fetching found".to_owned(),
+            _ => "the pool completes it with".to_owned(),
         };
         let [message, remediation] = Text::lazy_pair(move || {
             let Some(q) = quote.read() else {
@@ -434,7 +435,7 @@ impl<'p> Diagnosis<'p> {
             };
             let fetch = if !added.is_empty() {
                 format!(
-                    "append the {} {supplier} completes it with (sha256 {})",
+                    "append the {} {supplied} (sha256 {})",
                     counted(added.len(), "certificate"),
                     added.join(", ")
                 )

@@ -88,6 +88,7 @@ impl fmt::Display for Report {
                 writeln!(f, "  - {}", finding.to_string().replace('\n', "\n  "))?;
             }
         }
+        profiles(self, f)?;
         if let Some(chain) = self.fixed_chain() {
             write!(
                 f,
@@ -128,6 +129,24 @@ fn aia_fetches(report: &Report, f: &mut fmt::Formatter<'_>) -> fmt::Result {
             (None, Some(error)) => writeln!(f, "  {} -> failed: {error}{cached}", fetch.url)?,
             (None, None) => writeln!(f, "  {}", fetch.url)?,
         }
+    }
+    Ok(())
+}
+
+/// A table of how each kind of client fares, when the strict verdict is a refusal (when
+/// it trusts, they all do, and the table would say nothing).
+fn profiles(report: &Report, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    if report.is_trusted() {
+        return Ok(());
+    }
+    writeln!(f, "clients:")?;
+    for outcome in report.profiles() {
+        let verdict = outcome.outcome.to_string();
+        writeln!(
+            f,
+            "  {:<19} {verdict:<7} {}",
+            outcome.client, outcome.reason
+        )?;
     }
     Ok(())
 }

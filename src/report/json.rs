@@ -66,6 +66,12 @@ pub(super) fn report(report: &Report) -> Value {
             "pem": r.to_pem(),
         })),
         "aia": aia_fetches(report),
+        "profiles": report.profiles().iter().map(|p| json!({
+            "client": p.client,
+            "trusted": p.trusted(),
+            "outcome": p.outcome.to_string(),
+            "reason": p.reason,
+        })).collect::<Vec<_>>(),
         "stores": report.stores.iter().map(|s| json!({
             "name": s.name,
             "trusted": s.verdict.is_trusted(),

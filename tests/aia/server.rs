@@ -10,6 +10,7 @@ use std::thread;
 use std::time::Duration;
 
 use certdeps::CertificateDer;
+use test_pki::hostile::tlv;
 
 /// How a path answers.
 #[derive(Clone, Debug)]
@@ -141,25 +142,6 @@ fn read_head(reader: &mut BufReader<TcpStream>) -> Option<String> {
             Ok(_) => {}
         }
     }
-}
-
-/// A DER TLV with a one-byte tag.
-pub(crate) fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
-    let mut out = vec![tag];
-    let len = content.len();
-    if len < 0x80 {
-        out.push(len as u8);
-    } else {
-        let bytes: Vec<u8> = len
-            .to_be_bytes()
-            .into_iter()
-            .skip_while(|&b| b == 0)
-            .collect();
-        out.push(0x80 | bytes.len() as u8);
-        out.extend(bytes);
-    }
-    out.extend_from_slice(content);
-    out
 }
 
 /// A certs-only PKCS #7 bundle ([RFC 5652 section 5.1]), what a `.p7c` caIssuers URL
