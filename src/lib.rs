@@ -99,6 +99,9 @@
 //!   the verdict is the same with either.
 //! - `json` (default): [`Report::to_json`], in the schema the README documents.
 //! - `native-roots`: the operating system's trust store, `TrustStore::native`.
+//! - `aia` (default): `Aia` and `VerifierBuilder::with_aia`, which fetch a missing
+//!   intermediate from its AIA caIssuers URL over HTTP (ureq, no TLS stack) to name the
+//!   fix; off in a `Verifier` until turned on, and never part of the verdict.
 //!
 //! ## The command-line tool
 //!
