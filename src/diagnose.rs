@@ -21,6 +21,7 @@
 //! `hygiene`), `private_root` weighs who acts on an issuer nothing supplies, `primary` falls
 //! back to webpki's own reason, and `words` holds the wording they share.
 
+mod borrowed;
 mod constraints;
 mod hygiene;
 mod issuer;
@@ -49,7 +50,7 @@ use crate::presented::Presented;
 use crate::report::{AnchorEntry, Findings, PathEntries, PathEntry, PathSource};
 use crate::verdict::Verdict;
 
-pub(crate) use issuer::Fetched;
+pub(crate) use borrowed::Fetched;
 use leaf::First;
 use seen::Seen;
 use words::{Label, Role, counted};
