@@ -37,7 +37,8 @@ pub enum PathSource {
 pub struct PathElement {
     /// Where it came from.
     pub source: PathSource,
-    /// Position in the presented list (presented) or in the pool (pool).
+    /// Position in the presented list (presented) or in the pool (pool); `None` for the
+    /// anchor and for a certificate fetched by AIA ([`Report::aia_fetches`] says where from).
     pub index: Option<usize>,
     /// Subject name.
     pub subject: String,

@@ -112,8 +112,11 @@ impl Fetcher {
                     record(None, Some(AiaFailure::LimitReached { max }), false);
                     break 'chain;
                 }
-                fetches += 1;
                 let (answer, cached) = self.get(url);
+                // A URL not fetched (ldap://, https://) spends nothing of the budget.
+                if !matches!(answer, Err(AiaFailure::Unsupported)) {
+                    fetches += 1;
+                }
                 let picked = answer.and_then(|served| Ok((asking.pick(&served)?, served)));
                 match picked {
                     Ok((issuer, served)) => {
