@@ -490,3 +490,108 @@ fn the_chain_completed_by_aia_makes_a_plain_rustls_client_succeed() {
     assert!(tls::handshake(HOST, vec![leaf.der().clone()], key(), root.clone()).is_err());
     tls::handshake(HOST, fixed.certificates().to_vec(), key(), root).unwrap();
 }
+
+#[test]
+fn a_url_seen_twice_ends_the_walk() {
+    let server = Server::start();
+    let url = server.url("/ca.cer");
+    let root = Ca::root("Unserved Root");
+    // The intermediate points at the URL that served it.
+    let inter = root.intermediate_with(CertSpec {
+        aia_ca_issuers: vec![url.clone()],
+        ..CertSpec::ca("Looping Intermediate")
+    });
+    let leaf = inter.leaf_with(CertSpec {
+        aia_ca_issuers: vec![url],
+        ..CertSpec::leaf(&[HOST])
+    });
+    server.serve("/ca.cer", Reply::body(inter.der().to_vec()));
+    let other = Ca::root("Some Other Root");
+    let store = TrustStore::from_certificates("private", [other.der().clone()]).unwrap();
+    let verifier = Verifier::builder(store)
+        .with_aia(Aia::default())
+        .build()
+        .unwrap();
+    let report = check(&verifier, &leaf);
+    let errors: Vec<_> = report
+        .aia_fetches()
+        .iter()
+        .map(|f| f.error.clone())
+        .collect();
+    assert_eq!(errors, [None, Some(AiaFailure::UrlSeenTwice)], "{report}");
+    assert_eq!(server.hits(), 1);
+}
+
+#[test]
+fn a_certificate_seen_twice_ends_the_walk() {
+    let server = Server::start();
+    // X and Y certify each other, and each cross-certificate points at the other.
+    let x = Ca::root_with(CertSpec {
+        aia_ca_issuers: vec![server.url("/y.cer")],
+        include_aki: false,
+        ..CertSpec::ca("Cross X")
+    });
+    let y = Ca::root_with(CertSpec {
+        aia_ca_issuers: vec![server.url("/x-again.cer")],
+        include_aki: false,
+        ..CertSpec::ca("Cross Y")
+    });
+    let x_by_y = y.cross_sign(&x);
+    let y_by_x = x.cross_sign(&y);
+    server.serve("/x.cer", Reply::body(x_by_y.to_vec()));
+    server.serve("/y.cer", Reply::body(y_by_x.to_vec()));
+    server.serve("/x-again.cer", Reply::body(x_by_y.to_vec()));
+    let leaf = x.leaf_with(CertSpec {
+        aia_ca_issuers: vec![server.url("/x.cer")],
+        ..CertSpec::leaf(&[HOST])
+    });
+    let other = Ca::root("Some Other Root");
+    let store = TrustStore::from_certificates("private", [other.der().clone()]).unwrap();
+    let verifier = Verifier::builder(store)
+        .with_aia(Aia::default())
+        .build()
+        .unwrap();
+    let report = check(&verifier, &leaf);
+    let errors: Vec<_> = report
+        .aia_fetches()
+        .iter()
+        .map(|f| f.error.clone())
+        .collect();
+    assert_eq!(
+        errors,
+        [None, None, Some(AiaFailure::SeenTwice)],
+        "{report}"
+    );
+    assert!(report.has(Code::IncompleteChain), "{report}");
+}
+
+/// The environment's proxy is never read: run in a child process whose `http_proxy` points
+/// at nothing, the fetch still goes straight to the server.
+#[test]
+fn the_environment_proxy_is_ignored() {
+    const CHILD: &str = "CERTDEPS_AIA_TEST_CHILD";
+    if std::env::var_os(CHILD).is_none() {
+        let dead = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap();
+        let status = std::process::Command::new(std::env::current_exe().unwrap())
+            .args([
+                "--exact",
+                "the_environment_proxy_is_ignored",
+                "--test-threads=1",
+            ])
+            .env(CHILD, "1")
+            .env("http_proxy", format!("http://{dead}"))
+            .env("HTTP_PROXY", format!("http://{dead}"))
+            .env("ALL_PROXY", format!("http://{dead}"))
+            .status()
+            .unwrap();
+        assert!(status.success());
+        return;
+    }
+    let server = Server::start();
+    let pki = Pki::new(&server, "/inter.cer");
+    server.serve("/inter.cer", Reply::body(pki.inter.der().to_vec()));
+    assert_completed(&pki, &pki.check(Some(Aia::default())));
+}
