@@ -575,7 +575,7 @@ fn the_environment_proxy_is_ignored() {
             .unwrap()
             .local_addr()
             .unwrap();
-        let status = std::process::Command::new(std::env::current_exe().unwrap())
+        let child = std::process::Command::new(std::env::current_exe().unwrap())
             .args([
                 "--exact",
                 "the_environment_proxy_is_ignored",
@@ -585,9 +585,10 @@ fn the_environment_proxy_is_ignored() {
             .env("http_proxy", format!("http://{dead}"))
             .env("HTTP_PROXY", format!("http://{dead}"))
             .env("ALL_PROXY", format!("http://{dead}"))
-            .status()
+            .output()
             .unwrap();
-        assert!(status.success());
+        let said = String::from_utf8_lossy(&child.stdout);
+        assert!(child.status.success(), "{said}");
         return;
     }
     let server = Server::start();
