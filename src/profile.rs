@@ -240,6 +240,9 @@ impl Profile {
             if *bits < self.min_rsa_bits {
                 return fails(format!("refuses the {bits}-bit RSA key of \"{subject}\""));
             }
+            if *bits < Self::RUSTLS.min_rsa_bits {
+                notes.push(format!("accepts the {bits}-bit RSA key of \"{subject}\""));
+            }
         }
         match &facts.name {
             Some(Names::CnOnly(host)) if self.cn_fallback => {

@@ -263,3 +263,29 @@ fn an_expired_leaf_fails_everywhere() {
         Profile::ALL.map(|p| (p.id, Fails, "expired, which every kind of client refuses")),
     );
 }
+
+#[test]
+fn a_1024_bit_rsa_leaf() {
+    let pki = Pki::new();
+    let leaf = pki.inter.leaf_with(CertSpec {
+        key: test_pki::KeyType::Rsa1024,
+        ..CertSpec::leaf(&[HOST])
+    });
+    let report = check(&pki.root, &[leaf, pki.inter.der().clone()], None);
+    assert!(report.has(Code::UnsupportedAlgorithm), "{report}");
+    let key = format!("the 1024-bit RSA key of \"CN={HOST}\"");
+    let [refuses, accepts] = [format!("refuses {key}"), format!("accepts {key}")];
+    assert_outcomes(
+        &report,
+        [
+            ("rustls", Fails, &refuses),
+            ("openssl", Passes, &accepts),
+            ("go", Passes, &accepts),
+            ("java", Passes, &accepts),
+            ("dotnet", Passes, &accepts),
+            ("dotnet-no-downloads", Passes, &accepts),
+            ("chrome", Passes, &accepts),
+            ("firefox", Passes, &accepts),
+        ],
+    );
+}
