@@ -21,6 +21,7 @@
 //! `hygiene`), `private_root` weighs who acts on an issuer nothing supplies, `primary` falls
 //! back to webpki's own reason, and `words` holds the wording they share.
 
+mod borrowed;
 mod constraints;
 mod hygiene;
 mod issuer;
@@ -49,6 +50,7 @@ use crate::presented::Presented;
 use crate::report::{AnchorEntry, Findings, PathEntries, PathEntry, PathSource};
 use crate::verdict::Verdict;
 
+pub(crate) use borrowed::Fetched;
 use leaf::First;
 use seen::Seen;
 use words::{Label, Role, counted};
@@ -71,6 +73,8 @@ pub(crate) struct Diagnosis<'p> {
     findings: Findings,
     /// What `findings` holds, by (code, certificate), so that recording one is O(1).
     seen: Seen,
+    /// What AIA completion fetched, when it ran ([`Diagnosis::with_fetched`]).
+    fetched: Option<&'p Fetched>,
 }
 
 type Outcome = (PathEntries, Option<AnchorEntry>, Findings);
@@ -102,7 +106,15 @@ impl<'p> Diagnosis<'p> {
             described: OnceCell::new(),
             findings: Findings::new(),
             seen: Seen::default(),
+            fetched: None,
         }
+    }
+
+    /// Lets the diagnosis complete the chain with what AIA completion fetched, in place of
+    /// the configured pool (which `fetched` includes).
+    pub(crate) fn with_fetched(mut self, fetched: Option<&'p Fetched>) -> Self {
+        self.fetched = fetched;
+        self
     }
 
     pub(crate) fn run(mut self) -> Outcome {
@@ -257,14 +269,15 @@ impl<'p> Diagnosis<'p> {
                     let (source, index, der) = match l.source {
                         Source::Presented(i) => (PathSource::Presented, i, None),
                         Source::Pool(i) => (
-                            PathSource::Pool,
+                            self.pool_source(i),
                             i,
                             Some(CertificateDer::from(l.skim.der.to_vec())),
                         ),
                     };
                     PathEntry {
                         source,
-                        index: Some(index),
+                        // A fetched certificate's place is in `Report::aia_fetches`.
+                        index: (source != PathSource::Aia).then_some(index),
                         der,
                     }
                 })

@@ -103,6 +103,9 @@
 //!   the verdict is the same with either.
 //! - `json` (default): [`Report::to_json`], in the schema the README documents.
 //! - `native-roots`: the operating system's trust store, `TrustStore::native`.
+//! - `aia` (default): `Aia` and `VerifierBuilder::with_aia`, which fetch a missing
+//!   intermediate from its AIA caIssuers URL over HTTP (ureq, no TLS stack) to name the
+//!   fix; off in a `Verifier` until turned on, and never part of the verdict.
 //! - `probe` (default): [`probe`], the live probe that captures what a server presents.
 //! - `rustls` (default): [`rustls`], a rustls server certificate verifier that keeps rustls'
 //!   verdict and explains its refusals, a ready `ClientConfig` for HTTP clients, and
@@ -125,6 +128,8 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+#[cfg(feature = "aia")]
+mod aia;
 mod anchor;
 mod cache;
 mod cert;
@@ -144,6 +149,7 @@ mod pool;
 mod presented;
 #[cfg(feature = "probe")]
 pub mod probe;
+mod profile;
 #[cfg(any(feature = "probe", feature = "rustls"))]
 mod provider;
 mod report;
@@ -155,6 +161,8 @@ mod testdata;
 mod verdict;
 mod verifier;
 
+#[cfg(feature = "aia")]
+pub use aia::{Aia, InvalidProxy};
 pub use anchor::{AnchorMatch, match_anchor};
 pub use cache::CacheStats;
 pub use cert::Description;
@@ -170,9 +178,10 @@ pub use key::PublicKey;
 pub use name::{NameMatch, San, match_host};
 pub use pki_types::{CertificateDer, CertificateRevocationListDer, UnixTime};
 pub use pool::Pool;
+pub use profile::{Acceptance, DefaultStore, Profile, ProfileOutcome, Sha1Policy};
 pub use report::{
-    AnchorSummary, Connection, FixedChain, PathElement, PathSource, Report, RootToImport,
-    StoreVerdict, Timings,
+    AiaFailure, AiaFetch, AnchorSummary, Connection, FetchedIssuer, FixedChain, PathElement,
+    PathSource, Report, RootToImport, StoreVerdict, Timings,
 };
 pub use store::{Anchor, StoreKind, TrustStore};
 pub use verdict::{MAX_PRESENTED_BYTES, Rejection, Verdict};

@@ -37,7 +37,8 @@ pub enum PathSource {
 pub struct PathElement {
     /// Where it came from.
     pub source: PathSource,
-    /// Position in the presented list (presented) or in the pool (pool).
+    /// Position in the presented list (presented) or in the pool (pool); `None` for the
+    /// anchor and for a certificate fetched by AIA ([`Report::aia_fetches`] says where from).
     pub index: Option<usize>,
     /// Subject name.
     pub subject: String,
@@ -173,6 +174,8 @@ pub struct Report {
     pub(crate) findings: Findings,
     /// One verdict per store, when there is more than one (empty otherwise).
     pub(crate) stores: Vec<StoreVerdict>,
+    /// Every caIssuers URL AIA completion tried (empty when it did not run).
+    pub(crate) aia: Vec<AiaFetch>,
     pub(crate) descriptions: OnceLock<Vec<Option<Description>>>,
     /// What the probe learnt, for a probed endpoint.
     pub(crate) connection: Option<Box<Connection>>,
@@ -333,21 +336,23 @@ impl Report {
         }
     }
 
-    /// The complete chain the server should serve, when the intermediate pool completed the
-    /// path to a configured anchor: `None` when the path needs nothing from the pool (the
-    /// chain is complete, or its fault is elsewhere) or the pool could not complete it.
+    /// The complete chain the server should serve, when the intermediate pool or AIA
+    /// completion completed the path to a configured anchor: `None` when the path needs
+    /// nothing from either (the chain is complete, or its fault is elsewhere) or neither
+    /// could complete it.
     ///
     /// Serving it fixes `incomplete-chain`; the verdict stays what the server sends today.
     pub fn fixed_chain(&self) -> Option<FixedChain> {
         let anchor = self.anchor.as_ref()?;
-        if !self.path.iter().any(|e| e.source == PathSource::Pool) {
+        let borrowed = |e: &PathEntry| matches!(e.source, PathSource::Pool | PathSource::Aia);
+        if !self.path.iter().any(borrowed) {
             return None;
         }
         let root = anchor.certificate().map(AsRef::as_ref);
         let mut certificates: Vec<CertificateDer<'static>> = Vec::with_capacity(self.path.len());
         for entry in &self.path {
             let der = self.entry_der(entry);
-            let served = matches!(entry.source, PathSource::Presented | PathSource::Pool);
+            let served = entry.source == PathSource::Presented || borrowed(entry);
             if served && Some(der) != root && !certificates.iter().any(|c| c.as_ref() == der) {
                 certificates.push(CertificateDer::from(der.to_vec()));
             }
@@ -356,8 +361,8 @@ impl Report {
     }
 
     /// The root to import, when the path ends in a self-issued CA certificate that no
-    /// configured store holds (an `untrusted-root` report) and the server presented it or
-    /// the pool held it. `None` when the root is not known: then only its name is, in the
+    /// configured store holds (an `untrusted-root` report) and the server presented it, the
+    /// pool held it or AIA fetched it. `None` when the root is not known: then only its name is, in the
     /// finding.
     pub fn root_to_import(&self) -> Option<RootToImport> {
         if self.anchor.is_some() || !self.has(Code::UntrustedRoot) || self.path.len() < 2 {
@@ -373,6 +378,14 @@ impl Report {
             sha256: sha256_hex(der),
             certificate: CertificateDer::from(der.to_vec()),
         })
+    }
+
+    /// Every caIssuers URL that AIA completion tried, in order, with the issuer each served
+    /// or why it served none ([`crate::VerifierBuilder::with_aia`]). Empty when AIA did not
+    /// run: it is off, or nothing was missing, or the certificate missing its issuer names
+    /// no URL.
+    pub fn aia_fetches(&self) -> &[AiaFetch] {
+        &self.aia
     }
 
     /// Each store's own verdict, in the order the stores were given, when the verifier has
@@ -519,7 +532,11 @@ impl Report {
 }
 
 mod connection;
+mod fetched;
 mod human;
+mod profiles;
+
+pub use fetched::{AiaFailure, AiaFetch, FetchedIssuer};
 
 pub use connection::{Connection, Timings};
 

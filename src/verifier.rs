@@ -6,10 +6,12 @@ use std::time::Duration;
 
 use pki_types::{CertificateDer, CertificateRevocationListDer, UnixTime};
 
+#[cfg(feature = "aia")]
+use crate::aia::{Aia, Fetcher};
 use crate::cache::{CacheStats, VerdictCache};
 use crate::chain::Budget;
 use crate::config::Config;
-use crate::diagnose::Diagnosis;
+use crate::diagnose::{Diagnosis, Fetched};
 use crate::endpoint::Endpoint;
 use crate::error::ConfigError;
 use crate::pool::Pool;
@@ -35,6 +37,9 @@ pub struct Verifier {
     config: Config,
     /// Trusted verdicts to reuse ([`VerifierBuilder::with_cache`]); clones share it.
     cache: Option<Arc<VerdictCache>>,
+    /// AIA completion, when on ([`VerifierBuilder::with_aia`]); clones share its cache.
+    #[cfg(feature = "aia")]
+    aia: Option<Arc<Fetcher>>,
 }
 
 /// Builds a [`Verifier`]; strict defaults, every option named.
@@ -46,6 +51,8 @@ pub struct VerifierBuilder {
     expiry_horizon: Duration,
     budget: Budget,
     cache_capacity: usize,
+    #[cfg(feature = "aia")]
+    aia: Option<Aia>,
 }
 
 impl Verifier {
@@ -58,6 +65,8 @@ impl Verifier {
             expiry_horizon: VerifierBuilder::DEFAULT_EXPIRY_HORIZON,
             budget: Budget::default(),
             cache_capacity: 0,
+            #[cfg(feature = "aia")]
+            aia: None,
         }
     }
 
@@ -166,9 +175,23 @@ impl Verifier {
             Vec::new()
         };
         let presented = Presented::copy(presented);
-        let (path, anchor, findings) = {
+        let (path, anchor, findings, aia) = {
             let skims = skim_all(&presented);
-            Diagnosis::new(config, endpoint, &presented, &skims, &verdict, now).run()
+            // After the verdict, which nothing fetched can change.
+            let fetched = match verdict.is_trusted() {
+                true => None,
+                false => self.fetch_missing(&skims),
+            };
+            let (path, anchor, findings) =
+                Diagnosis::new(config, endpoint, &presented, &skims, &verdict, now)
+                    .with_fetched(fetched.as_ref())
+                    .run();
+            (
+                path,
+                anchor,
+                findings,
+                fetched.map(|f| f.log).unwrap_or_default(),
+            )
         };
         Report {
             endpoint: endpoint.cloned(),
@@ -179,6 +202,7 @@ impl Verifier {
             anchor,
             findings,
             stores,
+            aia,
             descriptions: OnceLock::new(),
             connection: None,
         }
@@ -189,6 +213,18 @@ impl Verifier {
     #[cfg(feature = "rustls")]
     pub(crate) fn config(&self) -> &Config {
         &self.config
+    }
+
+    /// What AIA completion fetches for a refused chain, when it is on and an issuer is
+    /// missing.
+    #[cfg(feature = "aia")]
+    fn fetch_missing(&self, skims: &[Option<crate::cert::Skim<'_>>]) -> Option<Fetched> {
+        self.aia.as_ref()?.complete(&self.config, skims)
+    }
+
+    #[cfg(not(feature = "aia"))]
+    fn fetch_missing(&self, _: &[Option<crate::cert::Skim<'_>>]) -> Option<Fetched> {
+        None
     }
 
     /// How the verdict cache has fared; `None` when the verifier has none
@@ -258,6 +294,27 @@ impl VerifierBuilder {
         self
     }
 
+    /// Turns on AIA completion: when a server leaves out an intermediate, fetch it from the
+    /// caIssuers URL of the last certificate reached ([RFC 5280 section 4.2.2.1]), within
+    /// `aia`'s bounds, as browsers and Windows do. What it fetches appears on the report's
+    /// path with source `aia`, names the fix (`incomplete-chain` with the chain to serve,
+    /// `untrusted-root` with the root to import) and never changes the verdict: a strict
+    /// client does not fetch. Off by default; the verifier's clones share one fetch cache.
+    ///
+    /// ```
+    /// use certdeps::{Aia, TrustStore, Verifier};
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let verifier = Verifier::builder(TrustStore::mozilla()).with_aia(Aia::default()).build()?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// [RFC 5280 section 4.2.2.1]: https://www.rfc-editor.org/rfc/rfc5280#section-4.2.2.1
+    #[cfg(feature = "aia")]
+    pub fn with_aia(mut self, aia: Aia) -> Self {
+        self.aia = Some(aia);
+        self
+    }
+
     /// Checks the configuration and builds the verifier.
     pub fn build(self) -> Result<Verifier, ConfigError> {
         let config = Config::new(
@@ -269,6 +326,11 @@ impl VerifierBuilder {
         )?;
         let cache = (self.cache_capacity > 0 && config.crls().is_empty())
             .then(|| Arc::new(VerdictCache::new(self.cache_capacity, config.anchors())));
-        Ok(Verifier { config, cache })
+        Ok(Verifier {
+            config,
+            cache,
+            #[cfg(feature = "aia")]
+            aia: self.aia.map(|aia| Arc::new(Fetcher::new(aia))),
+        })
     }
 }

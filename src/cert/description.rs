@@ -159,6 +159,18 @@ fn unix(duration: Duration) -> UnixTime {
     UnixTime::since_unix_epoch(duration)
 }
 
+/// Whether the certificate is signed with SHA-1, which modern clients refuse ([RFC 9155]
+/// deprecates it in TLS; browsers and Go refuse it in certificates). Read from the name
+/// [`signature_name`] gives it.
+///
+/// [RFC 9155]: https://www.rfc-editor.org/rfc/rfc9155
+pub(crate) fn signed_with_sha1(description: &Description) -> bool {
+    matches!(
+        description.signature_algorithm.as_str(),
+        "sha1WithRSAEncryption" | "ecdsa-with-SHA1" | "dsa-with-sha1"
+    )
+}
+
 fn signature_name(oid: ObjectIdentifier) -> String {
     let name = match oid.to_string().as_str() {
         "1.2.840.113549.1.1.4" => "md5WithRSAEncryption",

@@ -15,6 +15,7 @@ use crate::report::{AnchorEntry, name_to_string};
 use crate::verdict::{self, Cause, Rejection};
 
 use super::Diagnosis;
+use super::borrowed::Supplier;
 use super::private_root::Lean;
 use super::words::{Label, Named, counted};
 
@@ -43,7 +44,7 @@ impl<'p> Diagnosis<'p> {
                 None
             }
             AnchorMatch::UntrustedRoot { at } => {
-                self.untrusted_root(source_at(at), path, false);
+                self.untrusted_root(source_at(at), path, None);
                 None
             }
             AnchorMatch::MissingIssuer { at } => self.missing_issuer(source_at(at), path),
@@ -138,7 +139,7 @@ impl<'p> Diagnosis<'p> {
     /// fingerprint with its owner's.
     #[cold]
     #[inline(never)]
-    fn untrusted_root(&mut self, source: Source, path: &Path<'p>, via_pool: bool) {
+    fn untrusted_root(&mut self, source: Source, path: &Path<'p>, via: Option<String>) {
         let Some(root) = path.links.last().map(|l| l.skim) else {
             return;
         };
@@ -159,11 +160,13 @@ impl<'p> Diagnosis<'p> {
         let [message, remediation] = Text::lazy_pair(move || {
             let whence = match role {
                 Some(role) => format!("the chain ends in root {role} \"{quoted_subject}\""),
-                None if via_pool => format!(
-                    "the intermediate pool completes the chain to the self-signed root \
-                     \"{quoted_subject}\" (sha256 {quoted_sha})"
-                ),
-                None => format!("the chain ends in root \"{quoted_subject}\""),
+                None => match &via {
+                    Some(via) => format!(
+                        "{via} completes the chain to the self-signed root \
+                         \"{quoted_subject}\" (sha256 {quoted_sha})"
+                    ),
+                    None => format!("the chain ends in root \"{quoted_subject}\""),
+                },
             };
             [
                 format!(
@@ -245,7 +248,7 @@ impl<'p> Diagnosis<'p> {
         let mut pool_note = String::new();
         // Decided by the pool: it supplies the missing issuer(s).
         let mut decided = false;
-        if let Some(pool) = self.config.pool() {
+        if let Some(pool) = self.pool() {
             let with_pool = assemble_skims(
                 self.skims,
                 Some(pool),
@@ -267,12 +270,14 @@ impl<'p> Diagnosis<'p> {
                     let extra = from_pool(best);
                     add = extra.iter().map(|d| sha256_hex(d)).collect();
                     bundle = Some(pem_text(extra.iter().copied()));
-                    pool_note = self.confirm_fix(best, extra.len());
+                    pool_note =
+                        self.confirm_fix(best, extra.len(), &self.supplier(best).to_string());
                     completed = Some((best.clone(), self.anchor_entry((store, anchor))));
                     decided = true;
                 }
                 Some((AnchorMatch::UntrustedRoot { .. }, best)) if !from_pool(best).is_empty() => {
-                    self.untrusted_root(Source::Pool(0), best, true);
+                    let via = self.supplier(best).to_string();
+                    self.untrusted_root(Source::Pool(0), best, Some(via));
                     completed = Some((best.clone(), None));
                     // The root is the client owner's to import, and the server may leave it
                     // out; only intermediates between are the server's to add.
@@ -290,17 +295,26 @@ impl<'p> Diagnosis<'p> {
                     add = extra.iter().map(|d| sha256_hex(d)).collect();
                     bundle = Some(pem_text(extra.iter().copied()));
                     pool_note = format!(
-                        "; the intermediate pool has the missing {}, which lead to a root no \
-                         store trusts (see `untrusted-root`)",
+                        "; {} has the missing {}, which lead to a root no store trusts (see \
+                         `untrusted-root`)",
+                        self.supplier(best),
                         counted(extra.len(), "intermediate")
                     );
                     decided = true;
                 }
                 Some((_, best)) if !from_pool(best).is_empty() => {
-                    pool_note =
-                        "; the intermediate pool has it, but not every issuer above it".to_owned();
+                    pool_note = format!(
+                        "; {} has it, but not every issuer above it",
+                        self.supplier(best)
+                    );
                 }
-                _ => pool_note = "; the intermediate pool does not have it either".to_owned(),
+                _ if self.config.pool().is_some() => {
+                    pool_note = "; the intermediate pool does not have it either".to_owned();
+                }
+                _ => {}
+            }
+            if !decided {
+                pool_note.push_str(&self.aia_failures());
             }
         }
         let lean = match decided {
@@ -320,6 +334,11 @@ impl<'p> Diagnosis<'p> {
             })),
         };
         let added = add.clone();
+        let supplied = match completed.as_ref().map(|(p, _)| self.supplier(p)) {
+            Some(Supplier::Aia(Some(url))) => format!("fetched from {url}"),
+            Some(Supplier::Aia(None)) => "AIA fetching found".to_owned(),
+            _ => "the pool completes it with".to_owned(),
+        };
         let [message, remediation] = Text::lazy_pair(move || {
             let Some(q) = quote.read() else {
                 return [String::new(), String::new()];
@@ -353,7 +372,7 @@ impl<'p> Diagnosis<'p> {
             };
             let fetch = if !added.is_empty() {
                 format!(
-                    "append the {} the pool completes it with (sha256 {})",
+                    "append the {} {supplied} (sha256 {})",
                     counted(added.len(), "certificate"),
                     added.join(", ")
                 )
@@ -411,15 +430,15 @@ impl<'p> Diagnosis<'p> {
     /// more certificates would spend it again, for a server that chooses the input. Then the
     /// fix is offered unconfirmed. Otherwise webpki is given exactly the path, leaf first,
     /// so that its budget bounds this run as it bounds the first, whatever else was sent.
-    fn confirm_fix(&self, path: &Path<'p>, extra: usize) -> String {
+    fn confirm_fix(&self, path: &Path<'p>, extra: usize, by: &str) -> String {
         if self
             .verdict
             .rejection()
             .is_some_and(Rejection::exhausted_budget)
         {
             return format!(
-                "; the intermediate pool completes the path by name with {}, but webpki gave up \
-                 on the presented list within its budget, so the fix could not be confirmed",
+                "; {by} completes the path by name with {}, but webpki gave up on the \
+                 presented list within its budget, so the fix could not be confirmed",
                 counted(extra, "certificate")
             );
         }
@@ -437,11 +456,11 @@ impl<'p> Diagnosis<'p> {
         );
         match check.rejection() {
             None => format!(
-                "; the intermediate pool has it: adding {} makes the chain trusted",
+                "; {by} has it: adding {} makes the chain trusted",
                 counted(extra, "certificate")
             ),
             Some(r) => format!(
-                "; the intermediate pool completes the path, but webpki still refuses it ({})",
+                "; {by} completes the path, but webpki still refuses it ({})",
                 r.code
             ),
         }

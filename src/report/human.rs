@@ -82,6 +82,7 @@ impl fmt::Display for Report {
                 writeln!(f, "  {} ({source})", element.subject)?;
             }
         }
+        aia_fetches(self, f)?;
         if self.findings.is_empty() {
             writeln!(f, "findings: none")?;
         } else {
@@ -90,6 +91,7 @@ impl fmt::Display for Report {
                 writeln!(f, "  - {}", finding.to_string().replace('\n', "\n  "))?;
             }
         }
+        profiles(self, f)?;
         if let Some(chain) = self.fixed_chain() {
             write!(
                 f,
@@ -109,6 +111,47 @@ impl fmt::Display for Report {
         }
         Ok(())
     }
+}
+
+/// The caIssuers URLs AIA completion tried, one line each, when it ran.
+fn aia_fetches(report: &Report, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    if report.aia.is_empty() {
+        return Ok(());
+    }
+    writeln!(f, "aia fetches:")?;
+    for fetch in &report.aia {
+        let cached = if fetch.cached { " (cached)" } else { "" };
+        match (&fetch.issuer, &fetch.error) {
+            (Some(issuer), _) => writeln!(
+                f,
+                "  {} -> {} (sha256 {}){cached}",
+                fetch.url,
+                issuer.subject,
+                short(&issuer.sha256)
+            )?,
+            (None, Some(error)) => writeln!(f, "  {} -> failed: {error}{cached}", fetch.url)?,
+            (None, None) => writeln!(f, "  {}", fetch.url)?,
+        }
+    }
+    Ok(())
+}
+
+/// A table of how each kind of client fares, when the strict verdict is a refusal (when
+/// it trusts, they all do, and the table would say nothing).
+fn profiles(report: &Report, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    if report.is_trusted() {
+        return Ok(());
+    }
+    writeln!(f, "clients:")?;
+    for outcome in report.profiles() {
+        let verdict = outcome.outcome.to_string();
+        writeln!(
+            f,
+            "  {:<19} {verdict:<7} {}",
+            outcome.client, outcome.reason
+        )?;
+    }
+    Ok(())
 }
 
 /// The most presented certificates the human report describes one by one.

@@ -67,6 +67,13 @@ pub(super) fn report(report: &Report) -> Value {
             "pem": r.to_pem(),
         })),
         "connection": report.connection().map(connection),
+        "aia": aia_fetches(report),
+        "profiles": report.profiles().iter().map(|p| json!({
+            "client": p.client,
+            "trusted": p.trusted(),
+            "outcome": p.outcome.to_string(),
+            "reason": p.reason,
+        })).collect::<Vec<_>>(),
         "stores": report.stores.iter().map(|s| json!({
             "name": s.name,
             "trusted": s.verdict.is_trusted(),
@@ -89,6 +96,23 @@ fn connection(connection: &Connection) -> Value {
         "ocsp_stapled": connection.ocsp_stapled,
         "timings_ms": timings,
     })
+}
+
+/// What AIA completion tried; the failure in words, as a finding's message says it.
+fn aia_fetches(report: &Report) -> Value {
+    (report.aia.iter())
+        .map(|f| {
+            json!({
+                "url": f.url,
+                "for_subject": f.for_subject,
+                "issuer": f.issuer.as_ref().map(|i| json!({
+                    "subject": i.subject, "sha256": i.sha256, "self_signed": i.self_signed,
+                })),
+                "error": f.error.as_ref().map(ToString::to_string),
+                "cached": f.cached,
+            })
+        })
+        .collect()
 }
 
 /// The findings, with each list of the leaf's names said once: the leaf's entry in
