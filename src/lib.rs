@@ -128,6 +128,8 @@ mod finding;
 mod host;
 mod input;
 mod key;
+#[cfg(feature = "manifest")]
+pub mod manifest;
 mod name;
 mod pool;
 mod presented;
