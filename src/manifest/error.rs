@@ -68,7 +68,7 @@ pub enum Problem {
     },
     /// An `add_roots` file that cannot be read or holds a certificate that cannot be an
     /// anchor.
-    #[error("roots file {}: {source}", path.display())]
+    #[error("roots file {}: {}", path.display(), store_reason(source))]
     Roots {
         /// The file, resolved against the manifest's folder.
         path: PathBuf,
@@ -87,6 +87,15 @@ pub enum Problem {
         /// The line of the first endpoint that writes it.
         first: usize,
     },
+}
+
+/// A store error's own words: a file that does not decode says so without the "trust
+/// store" prefix, since the message already names the roots file.
+fn store_reason(error: &StoreError) -> String {
+    match error {
+        StoreError::Input(input) => input.to_string(),
+        other => other.to_string(),
+    }
 }
 
 impl ManifestError {

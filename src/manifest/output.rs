@@ -90,7 +90,7 @@ fn row(outcome: &Outcome) -> [String; 4] {
         Status::Error => "ERROR",
     };
     let codes = match (outcome.report(), outcome.error()) {
-        (_, Some(error)) => first_line(&error.to_string()),
+        (_, Some(_)) => "-".to_owned(),
         (Some(report), None) => {
             let mut codes: Vec<&str> = report.findings().iter().map(|f| f.code.as_str()).collect();
             if outcome.at_horizon().is_some() {
@@ -104,13 +104,22 @@ fn row(outcome: &Outcome) -> [String; 4] {
         }
         (None, None) => String::new(),
     };
-    let expiry = match outcome.days_until_expiry() {
+    let expiry = match (outcome.error(), outcome.days_until_expiry()) {
+        (Some(error), _) => first_line(&error.to_string()),
+        (None, days) => expiry(days),
+    };
+    [outcome.url().to_owned(), verdict.to_owned(), codes, expiry]
+}
+
+/// The last column: how long until the first certificate expires.
+fn expiry(days: Option<i64>) -> String {
+    match days {
+        Some(-1) => "expired 1 day ago".to_owned(),
         Some(days) if days < 0 => format!("expired {} days ago", -days),
         Some(1) => "expires in 1 day".to_owned(),
         Some(days) => format!("expires in {days} days"),
         None => String::new(),
-    };
-    [outcome.url().to_owned(), verdict.to_owned(), codes, expiry]
+    }
 }
 
 /// Everything known about one endpoint that is not plainly trusted: the full report (and
