@@ -99,6 +99,8 @@
 //!   the verdict is the same with either.
 //! - `json` (default): [`Report::to_json`], in the schema the README documents.
 //! - `native-roots`: the operating system's trust store, `TrustStore::native`.
+//! - `manifest` (default): [`manifest`], every outbound dependency in one TOML file, with
+//!   committed snapshots, CI outputs and a one-line test assertion.
 //!
 //! ## The command-line tool
 //!

@@ -245,7 +245,13 @@ impl Manifest {
     ) -> Result<Checked, CheckError> {
         let presented = probed.presented();
         let mut changes = Vec::new();
-        if let Some(old) = snapshot::read(&dependency.snapshot)? {
+        let old = match snapshot::read(&dependency.snapshot) {
+            Ok(old) => old,
+            // Updating replaces a snapshot that no longer reads.
+            Err(_) if mode == Mode::Update => None,
+            Err(e) => return Err(e),
+        };
+        if let Some(old) = old {
             let old_report = self.check_one(dependency, &old, now);
             changes = change::compare(&old, &old_report, presented, &report);
             if mode == Mode::Live && !changes.is_empty() {

@@ -113,8 +113,9 @@ impl Server {
                 stream
                     .set_read_timeout(Some(Duration::from_secs(10)))
                     .unwrap();
-                // Counted from the accept to the server's flight written: inside the time
-                // the probe's connection is open, so never more than the probes at once.
+                // Counted from the accept to the server's reply to the ClientHello: inside
+                // the time the probe's connection is open, so never more than the probes
+                // at once.
                 let at_once = gauge.now.fetch_add(1, Ordering::SeqCst) + 1;
                 gauge.most.fetch_max(at_once, Ordering::SeqCst);
                 // Long enough for probes to overlap, so the bound is seen to hold.
@@ -127,8 +128,9 @@ impl Server {
                         break;
                     }
                 }
-                while conn.wants_write() && conn.write_tls(&mut stream).is_ok() {}
+                // Before the flight goes out: the probe cannot end until it arrives.
                 gauge.now.fetch_sub(1, Ordering::SeqCst);
+                while conn.wants_write() && conn.write_tls(&mut stream).is_ok() {}
                 while conn.is_handshaking() && conn.complete_io(&mut stream).is_ok() {}
             }
         });
@@ -706,7 +708,9 @@ fn every_kind_of_mistake_names_the_file_the_line_and_the_key() {
     let folder = Folder::new("mistakes");
     folder.root("corp-root", &Ca::root("Corp Root CA"));
     folder.write("certs/not-a-cert.pem", "hello\n");
-    let cases: &[(&str, &str, Option<usize>, Option<&str>, &str)] = &[
+    // (what, manifest text, line, key, words of the message)
+    type Case<'a> = (&'a str, &'a str, Option<usize>, Option<&'a str>, &'a str);
+    let cases: &[Case<'_>] = &[
         (
             "unknown top-level key",
             "[default]\n",
@@ -917,4 +921,64 @@ fn an_expired_snapshot_fails_offline() {
         human.contains("NOT TRUSTED  expired  expired 1 day ago"),
         "{human}"
     );
+}
+
+#[test]
+fn a_reordered_chain_is_a_change_and_an_unreadable_snapshot_is_replaced_by_an_update() {
+    let gauge = Arc::new(Gauge::default());
+    let root = Ca::root("Corp Root CA");
+    let issuing = root.intermediate("Corp Issuing CA");
+    let leaf = issuing.leaf(
+        &KeyPair::generate().unwrap(),
+        "api.corp.test",
+        YEAR_AHEAD,
+        1,
+    );
+    let server = Server::start(
+        vec![leaf.clone(), issuing.der(), root.der()],
+        gauge,
+        Duration::ZERO,
+    );
+    let folder = Folder::new("reordered");
+    folder.root("corp-root", &root);
+    let snapshot = folder.write("api.pem", "not a certificate\n");
+    let path = folder.write(
+        "certdeps.toml",
+        &format!(
+            "[defaults]\nmozilla_roots = false\nadd_roots = [\"certs/corp-root.pem\"]\n\n\
+             [[endpoint]]\nurl = \"https://api.corp.test:{}\"\nresolve = \"127.0.0.1\"\nsnapshot = \"api.pem\"\n",
+            server.port()
+        ),
+    );
+    let manifest = Manifest::load(&path).unwrap();
+
+    let live = manifest.check(Mode::Live, now());
+    assert!(
+        matches!(
+            live.outcomes()[0].error(),
+            Some(CheckError::Snapshot { .. })
+        ),
+        "{}",
+        live.human()
+    );
+    assert_eq!(live.exit_code(false), 2);
+    let updated = manifest.check(Mode::Update, now());
+    assert_eq!(updated.exit_code(true), 0, "{}", updated.human());
+    assert_eq!(certdeps::read_certificates(&snapshot).unwrap().len(), 3);
+
+    server.serve(vec![leaf, root.der(), issuing.der()]);
+    let live = manifest.check(Mode::Live, now());
+    let outcome = &live.outcomes()[0];
+    assert_eq!(outcome.changes(), [Change::Reordered]);
+    assert!(
+        codes(outcome).contains(&Code::CertificateChanged),
+        "{}",
+        live.human()
+    );
+    // The finding is a warning, so it sorts after no error and before the infos.
+    let report = outcome.report().unwrap();
+    let severities: Vec<_> = report.findings().iter().map(|f| f.severity).collect();
+    let mut sorted = severities.clone();
+    sorted.sort();
+    assert_eq!(severities, sorted, "{report}");
 }

@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use thiserror::Error;
 
-use crate::error::StoreError;
+use crate::error::{ConfigError, StoreError};
 use crate::input::InputError;
 use crate::probe::ProbeError;
 
@@ -75,6 +75,9 @@ pub enum Problem {
         /// Why it cannot be used.
         source: StoreError,
     },
+    /// The roots an endpoint names make no usable verifier.
+    #[error("{0}")]
+    Verifier(#[source] ConfigError),
     /// Two endpoints would write the same snapshot file, each overwriting the other's.
     #[error(
         "the endpoint on line {first} writes the same snapshot {}; give one of them a \

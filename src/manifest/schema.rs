@@ -333,10 +333,7 @@ impl Anchors<'_> {
             .fold(first, VerifierBuilder::with_store)
             .with_expiry_horizon(self.horizon)
             .build()
-            .map_err(|e| {
-                let problem = Problem::Syntax(e.to_string());
-                self.source.error(span, "add_roots", problem)
-            })?;
+            .map_err(|e| self.source.error(span, "add_roots", Problem::Verifier(e)))?;
         let verifier = Arc::new(verifier);
         self.verifiers.push(Arc::clone(&verifier));
         self.sets.insert(key, Arc::clone(&verifier));
