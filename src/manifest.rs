@@ -34,13 +34,13 @@
 //!
 //! ```no_run
 //! use certdeps::UnixTime;
-//! use certdeps::manifest::{Manifest, Mode};
+//! use certdeps::manifest::{FailOn, Manifest, Mode};
 //! # fn main() -> Result<(), certdeps::manifest::ManifestError> {
 //! let manifest = Manifest::load("certdeps.toml")?;
 //! let outcomes = manifest.check(Mode::Live, UnixTime::now());
 //! print!("{}", outcomes.human());
-//! std::fs::write("certdeps.xml", outcomes.junit(false)).ok();
-//! std::process::exit(outcomes.exit_code(false));
+//! std::fs::write("certdeps.xml", outcomes.junit(FailOn::NotTrusted)).ok();
+//! std::process::exit(outcomes.exit_code(FailOn::NotTrusted));
 //! # }
 //! ```
 //!
@@ -69,7 +69,7 @@ mod snapshot;
 pub use assertion::{LIVE_VAR, STRICT_VAR, UPDATE_VAR, assert_dependencies};
 pub use change::Change;
 pub use error::{CheckError, ManifestError, Problem};
-pub use outcome::{Outcome, Outcomes, Status};
+pub use outcome::{FailOn, Outcome, Outcomes, Status};
 
 use outcome::Checked;
 
@@ -123,10 +123,10 @@ impl Dependency {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Mode {
-    /// From the snapshots, without any network: deterministic, for unit tests.
-    Offline,
     /// From the endpoints, compared with their snapshots.
     Live,
+    /// From the snapshots, without any network: deterministic, for unit tests.
+    Offline,
     /// From the endpoints, and written to their snapshots.
     Update,
 }

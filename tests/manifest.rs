@@ -16,7 +16,7 @@ use std::sync::{Arc, Mutex};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
-use certdeps::manifest::{Change, CheckError, Manifest, Mode, Problem, Status};
+use certdeps::manifest::{Change, CheckError, FailOn, Manifest, Mode, Problem, Status};
 use certdeps::{Code, UnixTime};
 use pki_types::{CertificateDer, PrivateKeyDer};
 use rcgen::{
@@ -298,7 +298,7 @@ add_roots = ["certs/partner-root.pem"]
 
     // Update: every endpoint probed, trusted, its snapshot written with its header.
     let updated = manifest.check(Mode::Update, now());
-    assert_eq!(updated.exit_code(true), 0, "{}", updated.human());
+    assert_eq!(updated.exit_code(FailOn::Warning), 0, "{}", updated.human());
     let relay_snapshot = folder.0.join("tests/certdeps/relay.pem");
     assert_eq!(updated.outcomes()[2].snapshot(), relay_snapshot);
     let text = std::fs::read_to_string(&relay_snapshot).unwrap();
@@ -322,7 +322,7 @@ add_roots = ["certs/partner-root.pem"]
     // Offline: the snapshots, trusted now and at the horizon, without a probe.
     let connections = Arc::strong_count(&gauge);
     let offline = manifest.check(Mode::Offline, now());
-    assert_eq!(offline.exit_code(true), 0, "{}", offline.human());
+    assert_eq!(offline.exit_code(FailOn::Warning), 0, "{}", offline.human());
     assert!(
         offline
             .outcomes()
@@ -353,7 +353,7 @@ add_roots = ["certs/partner-root.pem"]
 
     // Offline still checks what was committed.
     let offline = manifest.check(Mode::Offline, now());
-    assert_eq!(offline.exit_code(true), 0);
+    assert_eq!(offline.exit_code(FailOn::Warning), 0);
 
     let live = manifest.check(Mode::Live, now());
     let [orders_o, billing_o, relay_o, moving_o] = live.outcomes() else {
@@ -460,8 +460,8 @@ add_roots = ["certs/partner-root.pem"]
     );
 
     // Warnings pass, and fail under --strict.
-    assert_eq!(live.exit_code(false), 0);
-    assert_eq!(live.exit_code(true), 1);
+    assert_eq!(live.exit_code(FailOn::NotTrusted), 0);
+    assert_eq!(live.exit_code(FailOn::Warning), 1);
     let human = live.human();
     assert!(human.contains("WARNING"), "{human}");
     assert!(human.contains("=== https://relay.partner.test:"), "{human}");
@@ -479,7 +479,7 @@ add_roots = ["certs/partner-root.pem"]
     );
     assert!(codes(&updated.outcomes()[0]).is_empty());
     let live = manifest.check(Mode::Live, now());
-    assert_eq!(live.exit_code(true), 0, "{}", live.human());
+    assert_eq!(live.exit_code(FailOn::Warning), 0, "{}", live.human());
 }
 
 // ---- outputs -------------------------------------------------------------------------
@@ -565,7 +565,7 @@ resolve = "127.0.0.1"
         live.outcomes()[3].error(),
         Some(CheckError::Probe(_))
     ));
-    assert_eq!(live.exit_code(false), 2);
+    assert_eq!(live.exit_code(FailOn::NotTrusted), 2);
     assert_eq!(live.outcomes()[2].days_until_expiry(), Some(10));
     assert_eq!(codes(&live.outcomes()[2]), vec![Code::ExpiresSoon]);
     // Trusted now, not in 30 days: the horizon check says so.
@@ -607,8 +607,9 @@ resolve = "127.0.0.1"
     assert!(array[3]["report"].is_null() && array[3]["error"].is_string());
 
     // JUnit: parsed back; one testcase per endpoint, failures carrying the report.
-    for strict in [false, true] {
-        let xml = live.junit(strict);
+    for fail_on in [FailOn::NotTrusted, FailOn::Warning] {
+        let strict = fail_on == FailOn::Warning;
+        let xml = live.junit(fail_on);
         let doc = roxmltree::Document::parse(&xml).unwrap_or_else(|e| panic!("{e}:\n{xml}"));
         let suite = doc
             .descendants()
@@ -663,7 +664,7 @@ fn offline_without_snapshots_is_an_error_and_the_assertion_says_so() {
     );
     let manifest = Manifest::load(&path).unwrap();
     let outcomes = manifest.check(Mode::Offline, now());
-    assert_eq!(outcomes.exit_code(false), 2);
+    assert_eq!(outcomes.exit_code(FailOn::NotTrusted), 2);
     let error = outcomes.outcomes()[1].error().unwrap();
     assert!(
         matches!(error, CheckError::NoSnapshot { path } if path.ends_with("certdeps/mail.contoso.test-143.pem"))
@@ -892,7 +893,7 @@ fn two_hundred_endpoints_on_a_bounded_number_of_probes() {
             );
             assert_eq!(outcome.status(), Status::Trusted, "{}", outcomes.human());
         }
-        assert_eq!(outcomes.exit_code(true), 0);
+        assert_eq!(outcomes.exit_code(FailOn::Warning), 0);
     }
     let most = gauge.most.load(Ordering::SeqCst);
     assert!(most <= AT_ONCE, "{most} probes at once, bound {AT_ONCE}");
@@ -913,7 +914,7 @@ fn an_expired_snapshot_fails_offline() {
         "[defaults]\nmozilla_roots = false\nadd_roots = [\"certs/corp-root.pem\"]\n\n[[endpoint]]\nurl = \"https://api.corp.test\"\nsnapshot = \"api.pem\"\n",
     );
     let outcomes = Manifest::load(&path).unwrap().check(Mode::Offline, at(NOW));
-    assert_eq!(outcomes.exit_code(false), 1);
+    assert_eq!(outcomes.exit_code(FailOn::NotTrusted), 1);
     assert_eq!(codes(&outcomes.outcomes()[0]), vec![Code::Expired]);
     assert_eq!(outcomes.outcomes()[0].days_until_expiry(), Some(-1));
     let human = outcomes.human();
@@ -961,9 +962,9 @@ fn a_reordered_chain_is_a_change_and_an_unreadable_snapshot_is_replaced_by_an_up
         "{}",
         live.human()
     );
-    assert_eq!(live.exit_code(false), 2);
+    assert_eq!(live.exit_code(FailOn::NotTrusted), 2);
     let updated = manifest.check(Mode::Update, now());
-    assert_eq!(updated.exit_code(true), 0, "{}", updated.human());
+    assert_eq!(updated.exit_code(FailOn::Warning), 0, "{}", updated.human());
     assert_eq!(certdeps::read_certificates(&snapshot).unwrap().len(), 3);
 
     server.serve(vec![leaf, root.der(), issuing.der()]);

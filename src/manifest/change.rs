@@ -18,35 +18,6 @@ use crate::report::{PathSource, Report};
 #[serde(tag = "kind", rename_all = "kebab-case")]
 #[non_exhaustive]
 pub enum Change {
-    /// The first certificate is another one: a renewal when `same_key`, a new key pair
-    /// otherwise (a key rotation, or a different server answering).
-    NewLeaf {
-        /// Whether the new leaf certifies the same public key.
-        same_key: bool,
-        /// The new leaf's subject.
-        subject: String,
-        /// SHA-256 of the snapshot's leaf.
-        was_sha256: String,
-        /// SHA-256 of the new leaf.
-        sha256: String,
-    },
-    /// The leaf names another issuer, or the same name with another authority key id
-    /// ([RFC 5280 section 4.2.1.1]): the CA, or the CA's key, changed.
-    ///
-    /// [RFC 5280 section 4.2.1.1]: https://www.rfc-editor.org/rfc/rfc5280#section-4.2.1.1
-    NewIssuer {
-        /// The snapshot leaf's issuer (with its key id when only that differs).
-        was: String,
-        /// The new leaf's issuer (likewise).
-        now: String,
-    },
-    /// The path ends in another root.
-    NewRoot {
-        /// The root the snapshot's chain ended in, when it ended in one.
-        was: Option<String>,
-        /// The root the new chain ends in, when it ends in one.
-        now: Option<String>,
-    },
     /// A certificate after the leaf that the snapshot did not have.
     IntermediateAdded {
         /// Its subject.
@@ -60,6 +31,35 @@ pub enum Change {
         subject: String,
         /// Its SHA-256.
         sha256: String,
+    },
+    /// The leaf names another issuer, or the same name with another authority key id
+    /// ([RFC 5280 section 4.2.1.1]): the CA, or the CA's key, changed.
+    ///
+    /// [RFC 5280 section 4.2.1.1]: https://www.rfc-editor.org/rfc/rfc5280#section-4.2.1.1
+    NewIssuer {
+        /// The snapshot leaf's issuer (with its key id when only that differs).
+        was: String,
+        /// The new leaf's issuer (likewise).
+        now: String,
+    },
+    /// The first certificate is another one: a renewal when `same_key`, a new key pair
+    /// otherwise (a key rotation, or a different server answering).
+    NewLeaf {
+        /// Whether the new leaf certifies the same public key.
+        same_key: bool,
+        /// The new leaf's subject.
+        subject: String,
+        /// SHA-256 of the snapshot's leaf.
+        was_sha256: String,
+        /// SHA-256 of the new leaf.
+        sha256: String,
+    },
+    /// The path ends in another root.
+    NewRoot {
+        /// The root the snapshot's chain ended in, when it ended in one.
+        was: Option<String>,
+        /// The root the new chain ends in, when it ends in one.
+        now: Option<String>,
     },
     /// The same certificates, in another order.
     Reordered,

@@ -45,19 +45,6 @@ struct Located {
 #[derive(Debug, Error)]
 #[non_exhaustive]
 pub enum Problem {
-    /// The manifest file could not be read.
-    #[error("cannot read the manifest: {0}")]
-    Read(#[source] Arc<io::Error>),
-    /// Not TOML, or not the manifest's shape (a missing `url`, a number where a list goes),
-    /// in the TOML reader's words.
-    #[error("{0}")]
-    Syntax(String),
-    /// A key the manifest does not define (a typo, or an option of another version).
-    #[error("unknown key; expected one of {expected}")]
-    UnknownKey {
-        /// The keys allowed where it stands, in the TOML reader's words.
-        expected: String,
-    },
     /// A value of the right type that means nothing here.
     #[error("{value:?} {reason}")]
     Invalid {
@@ -66,6 +53,9 @@ pub enum Problem {
         /// Why it is refused, and what would do.
         reason: String,
     },
+    /// The manifest file could not be read.
+    #[error("cannot read the manifest: {0}")]
+    Read(#[source] Arc<io::Error>),
     /// An `add_roots` file that cannot be read or holds a certificate that cannot be an
     /// anchor.
     #[error("roots file {}: {}", path.display(), store_reason(source))]
@@ -75,9 +65,6 @@ pub enum Problem {
         /// Why it cannot be used.
         source: StoreError,
     },
-    /// The roots an endpoint names make no usable verifier.
-    #[error("{0}")]
-    Verifier(#[source] ConfigError),
     /// Two endpoints would write the same snapshot file, each overwriting the other's.
     #[error(
         "the endpoint on line {first} writes the same snapshot {}; give one of them a \
@@ -90,6 +77,19 @@ pub enum Problem {
         /// The line of the first endpoint that writes it.
         first: usize,
     },
+    /// Not TOML, or not the manifest's shape (a missing `url`, a number where a list goes),
+    /// in the TOML reader's words.
+    #[error("{0}")]
+    Syntax(String),
+    /// A key the manifest does not define (a typo, or an option of another version).
+    #[error("unknown key; expected one of {expected}")]
+    UnknownKey {
+        /// The keys allowed where it stands, in the TOML reader's words.
+        expected: String,
+    },
+    /// The roots an endpoint names make no usable verifier.
+    #[error("{0}")]
+    Verifier(#[source] ConfigError),
 }
 
 /// A store error's own words: a file that does not decode says so without the "trust
@@ -161,9 +161,6 @@ impl std::error::Error for ManifestError {}
 #[derive(Debug, Error)]
 #[non_exhaustive]
 pub enum CheckError {
-    /// The live probe failed (DNS, connection, STARTTLS, handshake, deadline).
-    #[error(transparent)]
-    Probe(#[from] ProbeError),
     /// An offline check found no snapshot to check.
     #[error(
         "no snapshot at {}: capture one with `check --deps MANIFEST --update-snapshots` \
@@ -174,6 +171,9 @@ pub enum CheckError {
         /// Where the snapshot should be.
         path: PathBuf,
     },
+    /// The live probe failed (DNS, connection, STARTTLS, handshake, deadline).
+    #[error(transparent)]
+    Probe(#[from] ProbeError),
     /// A snapshot exists but cannot be read back.
     #[error("snapshot {}: {source}", path.display())]
     Snapshot {

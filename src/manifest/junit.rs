@@ -11,18 +11,18 @@
 
 use std::fmt::Write;
 
-use super::outcome::{Outcomes, Status};
+use super::outcome::{FailOn, Outcomes, Status};
 use super::output::details;
 
 impl Outcomes {
     /// The outcomes as a JUnit XML document: a `testsuite` named after the manifest file,
     /// a `testcase` per endpoint (named by its URL as written), failing as
-    /// [`Status::fails`] says for `strict`.
-    pub fn junit(&self, strict: bool) -> String {
+    /// [`Status::fails`] says for `fail_on`.
+    pub fn junit(&self, fail_on: FailOn) -> String {
         let statuses: Vec<Status> = self.outcomes.iter().map(|o| o.status()).collect();
         let count = |f: &dyn Fn(Status) -> bool| statuses.iter().filter(|&&s| f(s)).count();
         let errors = count(&|s| s == Status::Error);
-        let failures = count(&|s| s != Status::Error && s.fails(strict));
+        let failures = count(&|s| s != Status::Error && s.fails(fail_on));
         let suite = attribute(&self.file.display().to_string());
         let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
         let _ = writeln!(
@@ -50,7 +50,7 @@ impl Outcomes {
             };
             let element = match status {
                 Status::Error => "error",
-                status if status.fails(strict) => "failure",
+                status if status.fails(fail_on) => "failure",
                 _ => {
                     out.push_str("/>\n");
                     continue;

@@ -31,18 +31,30 @@ pub struct Outcome {
 }
 
 /// The verdict on one endpoint, as the summary table and the exit status see it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Status {
+    /// It could not be checked (probe, or snapshot).
+    Error,
+    /// A strict client refuses it.
+    NotTrusted,
     /// Trusted, without warnings.
     Trusted,
     /// Trusted, with a warning (`expires-soon`, `certificate-changed`, ...) or a failure at
-    /// the horizon: it fails only under `--strict`.
+    /// the horizon: it fails only with [`FailOn::Warning`].
     Warning,
-    /// A strict client refuses it.
+}
+
+/// Which endpoints fail a run: the command line's `--strict` is [`FailOn::Warning`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum FailOn {
+    /// An endpoint that is not trusted, or could not be checked.
+    #[default]
     NotTrusted,
-    /// It could not be checked (probe, or snapshot).
-    Error,
+    /// Those, and a trusted endpoint with a warning: a certificate that changed or expires
+    /// within the horizon.
+    Warning,
 }
 
 impl Status {
@@ -56,13 +68,13 @@ impl Status {
         }
     }
 
-    /// Whether it fails a run: always for an error or a refusal, and for a warning under
-    /// `strict`.
-    pub fn fails(self, strict: bool) -> bool {
+    /// Whether it fails a run: always for an error or a refusal, and for a warning when
+    /// `fail_on` says so.
+    pub fn fails(self, fail_on: FailOn) -> bool {
         match self {
+            Self::Error | Self::NotTrusted => true,
             Self::Trusted => false,
-            Self::Warning => strict,
-            Self::NotTrusted | Self::Error => true,
+            Self::Warning => fail_on == FailOn::Warning,
         }
     }
 }
@@ -191,19 +203,21 @@ impl Outcomes {
         self.at
     }
 
-    /// Whether every endpoint passes: trusted, and without warnings under `strict`.
-    pub fn passed(&self, strict: bool) -> bool {
-        self.exit_code(strict) == 0
+    /// Whether every endpoint passes as `fail_on` says.
+    pub fn passed(&self, fail_on: FailOn) -> bool {
+        self.exit_code(fail_on) == 0
     }
 
     /// The exit status for a command: 2 when any endpoint could not be checked, else 1
-    /// when any is not trusted (or, under `strict`, has a warning), else 0.
-    pub fn exit_code(&self, strict: bool) -> i32 {
-        let worst = self.outcomes.iter().map(Outcome::status).max();
-        match worst {
-            Some(Status::Error) => 2,
-            Some(status) if status.fails(strict) => 1,
-            _ => 0,
+    /// when any fails as `fail_on` says (not trusted, or with a warning), else 0.
+    pub fn exit_code(&self, fail_on: FailOn) -> i32 {
+        let statuses = || self.outcomes.iter().map(Outcome::status);
+        if statuses().any(|s| s == Status::Error) {
+            2
+        } else if statuses().any(|s| s.fails(fail_on)) {
+            1
+        } else {
+            0
         }
     }
 }

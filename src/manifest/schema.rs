@@ -144,64 +144,29 @@ pub(super) fn parse(text: &str, file: &Path) -> Result<Manifest, ManifestError> 
         sets: HashMap::new(),
         horizon,
     };
-    let default_roots = anchors.resolve(&defaults.add_roots)?;
-    let mut dependencies = Vec::with_capacity(parsed.endpoints.len());
+    let defaults = Inherited {
+        roots: anchors.resolve(&defaults.add_roots)?,
+        mozilla,
+        deadline,
+    };
+    let mut dependencies: Vec<Dependency> = Vec::with_capacity(parsed.endpoints.len());
     let mut snapshots: HashMap<PathBuf, usize> = HashMap::new();
     for entry in &parsed.endpoints {
-        let line = source.line(&entry.span());
-        let entry = entry.get_ref();
-        let url = entry.url.get_ref();
-        let endpoint = Endpoint::parse(url).map_err(|e| {
-            source.invalid(&entry.url, "url", url, format!("is not an endpoint: {e}"))
-        })?;
-        let mut options = Options::default().with_deadline(deadline);
-        if let Some(resolve) = &entry.resolve {
-            options = options.with_resolve(address(&source, resolve, endpoint.port())?);
-        }
-        if let Some(starttls) = &entry.starttls {
-            options = options.with_starttls(protocol(&source, starttls)?);
-        }
-        let mut roots = default_roots.clone();
-        for root in anchors.resolve(&entry.add_roots)? {
-            if !roots.contains(&root) {
-                roots.push(root);
-            }
-        }
-        let mozilla = entry
-            .mozilla_roots
-            .as_ref()
-            .map_or(mozilla, |m| *m.get_ref());
-        let span = (entry.mozilla_roots.as_ref()).map_or(entry.url.span(), Spanned::span);
-        let verifier = anchors.verifier(mozilla, roots, &span)?;
-        let snapshot = match &entry.snapshot {
-            Some(path) => base.join(path.get_ref()),
-            None => base.join("certdeps").join(snapshot_name(&endpoint)),
-        };
-        if let Some(&first) = snapshots.get(&snapshot) {
+        let dependency = dependency(&mut anchors, &defaults, entry)?;
+        if let Some(&first) = snapshots.get(&dependency.snapshot) {
+            let entry = entry.get_ref();
             let problem = Problem::SharedSnapshot {
-                path: snapshot,
+                path: dependency.snapshot,
                 first,
             };
-            let span = entry
-                .snapshot
-                .as_ref()
-                .map_or(entry.url.span(), Spanned::span);
-            let key = if entry.snapshot.is_some() {
-                "snapshot"
-            } else {
-                "url"
+            let (key, span) = match &entry.snapshot {
+                Some(snapshot) => ("snapshot", snapshot.span()),
+                None => ("url", entry.url.span()),
             };
             return Err(source.error(&span, key, problem));
         }
-        snapshots.insert(snapshot.clone(), line);
-        dependencies.push(Dependency {
-            url: url.clone(),
-            line,
-            endpoint,
-            options,
-            snapshot,
-            verifier,
-        });
+        snapshots.insert(dependency.snapshot.clone(), dependency.line);
+        dependencies.push(dependency);
     }
     Ok(Manifest {
         file: file.to_owned(),
@@ -209,6 +174,58 @@ pub(super) fn parse(text: &str, file: &Path) -> Result<Manifest, ManifestError> 
         at_once,
         dependencies,
         verifiers: anchors.verifiers,
+    })
+}
+
+/// What every endpoint takes from `[defaults]`.
+struct Inherited {
+    roots: Vec<PathBuf>,
+    mozilla: bool,
+    deadline: Duration,
+}
+
+/// One `[[endpoint]]`, validated: its URL, probe options, verifier and snapshot file.
+fn dependency(
+    anchors: &mut Anchors<'_>,
+    defaults: &Inherited,
+    entry: &Spanned<Entry>,
+) -> Result<Dependency, ManifestError> {
+    let source = anchors.source;
+    let line = source.line(&entry.span());
+    let entry = entry.get_ref();
+    let url = entry.url.get_ref();
+    let endpoint = Endpoint::parse(url)
+        .map_err(|e| source.invalid(&entry.url, "url", url, format!("is not an endpoint: {e}")))?;
+    let mut options = Options::default().with_deadline(defaults.deadline);
+    if let Some(resolve) = &entry.resolve {
+        options = options.with_resolve(address(source, resolve, endpoint.port())?);
+    }
+    if let Some(starttls) = &entry.starttls {
+        options = options.with_starttls(protocol(source, starttls)?);
+    }
+    // An endpoint's roots add to the defaults'.
+    let mut roots = defaults.roots.clone();
+    for root in anchors.resolve(&entry.add_roots)? {
+        if !roots.contains(&root) {
+            roots.push(root);
+        }
+    }
+    let (mozilla, span) = match &entry.mozilla_roots {
+        Some(m) => (*m.get_ref(), m.span()),
+        None => (defaults.mozilla, entry.url.span()),
+    };
+    let verifier = anchors.verifier(mozilla, roots, &span)?;
+    let snapshot = match &entry.snapshot {
+        Some(path) => anchors.base.join(path.get_ref()),
+        None => anchors.base.join("certdeps").join(snapshot_name(&endpoint)),
+    };
+    Ok(Dependency {
+        url: url.clone(),
+        line,
+        endpoint,
+        options,
+        snapshot,
+        verifier,
     })
 }
 
