@@ -117,6 +117,11 @@ impl Dependency {
     pub fn snapshot(&self) -> &Path {
         &self.snapshot
     }
+
+    /// Checks `certs` as this endpoint's chain, with its verifier.
+    fn check(&self, certs: &[CertificateDer<'_>], now: UnixTime) -> Report {
+        self.verifier.check(&self.endpoint, certs, now)
+    }
 }
 
 /// How [`Manifest::check`] gets each endpoint's chain.
@@ -202,7 +207,7 @@ impl Manifest {
             snapshot::read(&dependency.snapshot)?.ok_or_else(|| CheckError::NoSnapshot {
                 path: dependency.snapshot.clone(),
             })?;
-        let report = self.check_one(dependency, &certs, now);
+        let report = dependency.check(&certs, now);
         Ok(self.checked(dependency, &certs, report, Vec::new(), now))
     }
 
@@ -224,7 +229,7 @@ impl Manifest {
                         let report = if Arc::ptr_eq(&dependency.verifier, pool) {
                             report
                         } else {
-                            self.check_one(dependency, probed.presented(), now)
+                            dependency.check(probed.presented(), now)
                         };
                         self.compare(dependency, report, &probed, mode, now)
                     });
@@ -252,7 +257,7 @@ impl Manifest {
             Err(e) => return Err(e),
         };
         if let Some(old) = old {
-            let old_report = self.check_one(dependency, &old, now);
+            let old_report = dependency.check(&old, now);
             changes = change::compare(&old, &old_report, presented, &report);
             if mode == Mode::Live && !changes.is_empty() {
                 let snapshot = &dependency.snapshot;
@@ -276,22 +281,13 @@ impl Manifest {
     ) -> Checked {
         let later = Duration::from_secs(now.as_secs()).saturating_add(self.horizon);
         let ahead = (report.is_trusted())
-            .then(|| self.check_one(dependency, certs, UnixTime::since_unix_epoch(later)))
+            .then(|| dependency.check(certs, UnixTime::since_unix_epoch(later)))
             .filter(|ahead| !ahead.is_trusted());
         Checked {
             report,
             ahead,
             changes,
         }
-    }
-
-    fn check_one(
-        &self,
-        dependency: &Dependency,
-        certs: &[CertificateDer<'_>],
-        now: UnixTime,
-    ) -> Report {
-        dependency.verifier.check(&dependency.endpoint, certs, now)
     }
 
     /// The verifier most endpoints use, for the probe pool: every other endpoint costs one

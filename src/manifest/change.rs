@@ -3,6 +3,7 @@
 //! issuer or root, intermediates added or dropped), and the `certificate-changed` finding
 //! that carries it.
 
+use std::collections::HashSet;
 use std::fmt;
 use std::path::Path;
 
@@ -140,13 +141,14 @@ pub(super) fn compare(
         });
     }
     let (old_rest, new_rest) = (rest(was), rest(now));
-    for cert in new_rest.iter().filter(|c| !old_rest.contains(c)) {
+    let (old_set, new_set) = (set(old_rest), set(new_rest));
+    for cert in new_rest.iter().filter(|c| !old_set.contains(c.as_ref())) {
         changes.push(Change::IntermediateAdded {
             subject: skim(cert).map_or_else(unparsable, |s| name_text(s.subject)),
             sha256: sha256_hex(cert),
         });
     }
-    for cert in old_rest.iter().filter(|c| !new_rest.contains(c)) {
+    for cert in old_rest.iter().filter(|c| !new_set.contains(c.as_ref())) {
         changes.push(Change::IntermediateDropped {
             subject: skim(cert).map_or_else(unparsable, |s| name_text(s.subject)),
             sha256: sha256_hex(cert),
@@ -168,11 +170,17 @@ pub(super) fn finding(
     was: &[CertificateDer<'_>],
     now: &[CertificateDer<'_>],
 ) -> Finding {
+    let old = set(was);
     let new: Vec<usize> = (now.iter().enumerate())
-        .filter(|(_, c)| !was.contains(c))
+        .filter(|(_, c)| !old.contains(c.as_ref()))
         .map(|(i, _)| i)
         .collect();
-    let described: Vec<String> = changes.iter().map(Change::to_string).collect();
+    let mut described: Vec<String> = (changes.iter().take(DESCRIBED))
+        .map(Change::to_string)
+        .collect();
+    if let Some(more) = changes.len().checked_sub(DESCRIBED).filter(|&n| n > 0) {
+        described.push(format!("and {more} more"));
+    }
     let message = format!(
         "the endpoint presents other certificates than its snapshot {}: {}",
         snapshot.display(),
@@ -191,6 +199,16 @@ pub(super) fn finding(
         remediation,
         Evidence::Certificates { indices: new },
     )
+}
+
+/// The most changes the finding's message spells out: a server that swaps a long list
+/// still gets a one-line message (the outcome's `changes` keep every one).
+const DESCRIBED: usize = 8;
+
+/// The certificates of a list, to ask in constant time whether one is in it: the lists
+/// come from a server and a file, and may be long.
+fn set<'a>(list: &'a [CertificateDer<'_>]) -> HashSet<&'a [u8]> {
+    list.iter().map(AsRef::as_ref).collect()
 }
 
 /// The certificates after the leaf.
@@ -217,4 +235,38 @@ fn root(report: &Report) -> Option<(String, String)> {
         return Some((anchor.subject, anchor.sha256));
     }
     report.root_to_import().map(|r| (r.subject, r.sha256))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_message_spells_out_a_few_changes_and_counts_the_rest() {
+        let pem = concat!(
+            include_str!("../../tests/data/contoso/leaf.pem"),
+            include_str!("../../tests/data/contoso/intermediate.pem"),
+        );
+        let now = crate::input::decode_certificates(pem.as_bytes()).unwrap();
+        let was = &now[..1];
+        let changes = vec![Change::Reordered; DESCRIBED + 3];
+        let finding = finding(&changes, Path::new("certdeps/a.test-443.pem"), was, &now);
+        assert_eq!(finding.code, Code::CertificateChanged);
+        assert_eq!(finding.severity, crate::Severity::Warning);
+        assert_eq!(finding.certificate, Some(1));
+        assert_eq!(
+            finding.evidence,
+            Evidence::Certificates { indices: vec![1] }
+        );
+        let message = finding.message();
+        assert!(
+            message.starts_with(
+                "the endpoint presents other certificates than its \
+                                     snapshot certdeps/a.test-443.pem: "
+            ),
+            "{message}"
+        );
+        assert!(message.ends_with("; and 3 more"), "{message}");
+        assert_eq!(message.matches("another order").count(), DESCRIBED);
+    }
 }

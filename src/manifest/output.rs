@@ -17,9 +17,9 @@ impl Outcomes {
     pub fn human(&self) -> String {
         let mut out = String::new();
         let how = match self.mode {
-            Mode::Offline => "offline, from the snapshots",
-            Mode::Live => "live, against the snapshots",
-            Mode::Update => "live, snapshots updated",
+            Mode::Live => "live (compared with the snapshots)",
+            Mode::Offline => "offline (from the snapshots)",
+            Mode::Update => "live (snapshots rewritten)",
         };
         let _ = writeln!(
             out,
