@@ -9,6 +9,7 @@
 // Test servers and helpers: a failed setup should panic.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -99,6 +100,16 @@ struct Server {
 
 impl Server {
     fn start(chain: Vec<CertificateDer<'static>>, gauge: Arc<Gauge>, dwell: Duration) -> Self {
+        Self::after(chain, gauge, dwell, |_| {})
+    }
+
+    /// A server that runs `dialogue` (a STARTTLS exchange) on each connection before TLS.
+    fn after(
+        chain: Vec<CertificateDer<'static>>,
+        gauge: Arc<Gauge>,
+        dwell: Duration,
+        dialogue: fn(&mut TcpStream),
+    ) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let address = listener.local_addr().unwrap();
         let chain = Arc::new(Mutex::new(chain));
@@ -120,6 +131,7 @@ impl Server {
                 gauge.most.fetch_max(at_once, Ordering::SeqCst);
                 // Long enough for probes to overlap, so the bound is seen to hold.
                 thread::sleep(dwell);
+                dialogue(&mut stream);
                 let chain = served.lock().unwrap().clone();
                 let mut conn = ServerConnection::new(server_config(chain)).unwrap();
                 while !conn.wants_write() {
@@ -183,6 +195,19 @@ fn server_config(chain: Vec<CertificateDer<'static>>) -> Arc<ServerConfig> {
             .with_no_client_auth()
             .with_cert_resolver(Arc::new(presents)),
     )
+}
+
+/// One line of a plaintext dialogue, with its line break.
+fn read_line(stream: &mut TcpStream) -> String {
+    let mut line = Vec::new();
+    let mut byte = [0];
+    while stream.read(&mut byte).unwrap() == 1 {
+        line.push(byte[0]);
+        if byte[0] == b'\n' {
+            break;
+        }
+    }
+    String::from_utf8(line).unwrap()
 }
 
 // ---- files ---------------------------------------------------------------------------
@@ -982,4 +1007,48 @@ fn a_reordered_chain_is_a_change_and_an_unreadable_snapshot_is_replaced_by_an_up
     let mut sorted = severities.clone();
     sorted.sort();
     assert_eq!(severities, sorted, "{report}");
+}
+
+/// An SMTP relay on a port its URL does not name as SMTP: `starttls` says how to reach TLS.
+#[test]
+fn starttls_comes_from_the_manifest() {
+    let root = Ca::root("Partner Root CA");
+    let issuing = root.intermediate("Partner Issuing CA");
+    let leaf = issuing.leaf(
+        &KeyPair::generate().unwrap(),
+        "relay.partner.test",
+        YEAR_AHEAD,
+        1,
+    );
+    let smtp = |s: &mut TcpStream| {
+        s.write_all(b"220 relay.partner.test ESMTP\r\n").unwrap();
+        assert!(read_line(s).starts_with("EHLO "));
+        s.write_all(b"250-relay.partner.test\r\n250 STARTTLS\r\n")
+            .unwrap();
+        assert_eq!(read_line(s), "STARTTLS\r\n");
+        s.write_all(b"220 2.0.0 go ahead\r\n").unwrap();
+    };
+    let gauge = Arc::new(Gauge::default());
+    let server = Server::after(vec![leaf, issuing.der()], gauge, Duration::ZERO, smtp);
+    let folder = Folder::new("starttls");
+    folder.root("partner-root", &root);
+    let path = folder.write(
+        "certdeps.toml",
+        &format!(
+            "[[endpoint]]\nurl = \"relay.partner.test:{}\"\nresolve = \"127.0.0.1\"\n\
+             starttls = \"smtp\"\nadd_roots = [\"certs/partner-root.pem\"]\n",
+            server.port()
+        ),
+    );
+    let manifest = Manifest::load(&path).unwrap();
+    let updated = manifest.check(Mode::Update, now());
+    assert_eq!(updated.exit_code(FailOn::Warning), 0, "{}", updated.human());
+    let live = manifest.check(Mode::Live, now());
+    assert_eq!(
+        live.outcomes()[0].status(),
+        Status::Trusted,
+        "{}",
+        live.human()
+    );
+    assert!(live.outcomes()[0].changes().is_empty());
 }
