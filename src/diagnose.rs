@@ -204,6 +204,7 @@ impl<'p> Diagnosis<'p> {
             Code::WrongPurpose => self.wrong_purpose(path),
             // No stage of certdeps can say more than webpki's own words about these.
             Code::AnchorIncluded
+            | Code::CertificateChanged
             | Code::ChainOutOfOrder
             | Code::DuplicateCertificate
             | Code::ExpiredInChain

@@ -33,6 +33,10 @@ pub enum Code {
     BudgetExceeded,
     /// The leaf is a CA certificate (basicConstraints cA=TRUE); clients refuse it as a leaf.
     CaUsedAsLeaf,
+    /// What the endpoint presents differs from its committed snapshot (a manifest check,
+    /// `certdeps::manifest`): a new leaf, key, issuer, root, or intermediates. A warning:
+    /// rotation is normal, but it is when a chain that worked starts to fail.
+    CertificateChanged,
     /// The presented issuers are not in leaf-to-root order.
     ChainOutOfOrder,
     /// A supplied CRL could not be used (expired, bad signature, unsupported form).
@@ -101,6 +105,7 @@ impl Code {
         Self::BadSignature,
         Self::BudgetExceeded,
         Self::CaUsedAsLeaf,
+        Self::CertificateChanged,
         Self::ChainOutOfOrder,
         Self::CrlUnusable,
         Self::DuplicateCertificate,
@@ -136,6 +141,7 @@ impl Code {
             Self::BadSignature => "bad-signature",
             Self::BudgetExceeded => "budget-exceeded",
             Self::CaUsedAsLeaf => "ca-used-as-leaf",
+            Self::CertificateChanged => "certificate-changed",
             Self::ChainOutOfOrder => "chain-out-of-order",
             Self::CrlUnusable => "crl-unusable",
             Self::DuplicateCertificate => "duplicate-certificate",
@@ -168,7 +174,8 @@ impl Code {
     /// How serious a finding with this code is.
     pub fn severity(self) -> Severity {
         match self {
-            Self::ChainOutOfOrder
+            Self::CertificateChanged
+            | Self::ChainOutOfOrder
             | Self::ExpiredInChain
             | Self::ExpiresSoon
             | Self::RevocationUnknown

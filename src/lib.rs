@@ -111,6 +111,8 @@
 //!   verdict and explains its refusals, a ready `ClientConfig` for HTTP clients, and
 //!   [`report_of`], which finds the report in the error a client returns.
 //! - `cli`: the `certdeps` command-line tool (`cargo install certdeps --features cli`).
+//! - `manifest` (default): [`manifest`], every outbound dependency in one TOML file, with
+//!   committed snapshots, CI outputs and a one-line test assertion.
 //!
 //! ## The command-line tool
 //!
@@ -144,6 +146,8 @@ mod finding;
 mod host;
 mod input;
 mod key;
+#[cfg(feature = "manifest")]
+pub mod manifest;
 mod name;
 mod pool;
 mod presented;

@@ -241,6 +241,18 @@ impl Report {
         self.findings.iter().find(|f| f.code == code)
     }
 
+    /// Adds a finding made after the check (a manifest's comparison with a snapshot), in
+    /// its place among the findings, which stay most severe first.
+    #[cfg(feature = "manifest")]
+    pub(crate) fn add_finding(&mut self, finding: Finding) {
+        let at = self
+            .findings
+            .iter()
+            .position(|f| f.severity > finding.severity)
+            .unwrap_or(self.findings.len());
+        self.findings.insert(at, finding);
+    }
+
     /// Whether any finding has this code.
     pub fn has(&self, code: Code) -> bool {
         self.finding(code).is_some()

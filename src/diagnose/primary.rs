@@ -107,6 +107,7 @@ impl<'p> Diagnosis<'p> {
                 "server operator: use a certificate (and intermediates) allowing serverAuth",
             ),
             Code::AnchorIncluded
+            | Code::CertificateChanged
             | Code::ChainOutOfOrder
             | Code::DuplicateCertificate
             | Code::ExpiredInChain

@@ -11,6 +11,11 @@ const PINNED: &[(Code, &str, Severity)] = &[
     (Code::BudgetExceeded, "budget-exceeded", Severity::Error),
     (Code::CaUsedAsLeaf, "ca-used-as-leaf", Severity::Error),
     (
+        Code::CertificateChanged,
+        "certificate-changed",
+        Severity::Warning,
+    ),
+    (
         Code::ChainOutOfOrder,
         "chain-out-of-order",
         Severity::Warning,
