@@ -5,17 +5,13 @@
 // Test setup: a failure should panic.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-#[path = "aia/server.rs"]
-mod server;
-#[path = "aia/tls.rs"]
-mod tls;
-
 use std::time::{Duration, Instant};
 
 use certdeps::{
     Aia, AiaFailure, CertificateDer, Code, Endpoint, PathSource, Pool, Report, TrustStore, Verifier,
 };
-use server::{Reply, Server, p7c};
+use test_pki::http::{Reply, Server, p7c};
+use test_pki::server::plain_client_handshake;
 use test_pki::{Ca, CertSpec, now};
 
 const HOST: &str = "www.aia.test";
@@ -438,43 +434,14 @@ fn the_json_report_lists_each_fetch_as_the_readme_documents() {
 
 #[test]
 fn the_chain_completed_by_aia_makes_a_plain_rustls_client_succeed() {
-    use rcgen::{
-        BasicConstraints, CertificateParams, CertifiedIssuer, CustomExtension, DnType, IsCa,
-        KeyPair, KeyUsagePurpose,
-    };
-    use rustls::pki_types::{PrivateKeyDer, PrivatePkcs8KeyDer};
-
-    let ca = |cn: &str| {
-        let mut params = CertificateParams::new(Vec::<String>::new()).unwrap();
-        params.distinguished_name.push(DnType::CommonName, cn);
-        params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-        params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
-        params
-    };
     let server = Server::start();
-    let root = CertifiedIssuer::self_signed(ca("TLS Root"), KeyPair::generate().unwrap()).unwrap();
-    let inter =
-        CertifiedIssuer::signed_by(ca("TLS Issuing CA"), KeyPair::generate().unwrap(), &root)
-            .unwrap();
+    let root = Ca::root("TLS Root");
+    let inter = root.intermediate("TLS Issuing CA");
     server.serve("/issuing.cer", Reply::body(inter.der().to_vec()));
-    // AuthorityInfoAccessSyntax: one caIssuers AccessDescription (RFC 5280 section 4.2.2.1).
-    const CA_ISSUERS: &[u8] = &[0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x30, 0x02];
-    let mut description = test_pki::hostile::tlv(0x06, CA_ISSUERS);
-    description.extend(test_pki::hostile::tlv(
-        0x86,
-        server.url("/issuing.cer").as_bytes(),
-    ));
-    let aia = test_pki::hostile::tlv(0x30, &test_pki::hostile::tlv(0x30, &description));
-    let mut params = CertificateParams::new(vec![HOST.to_owned()]).unwrap();
-    params
-        .custom_extensions
-        .push(CustomExtension::from_oid_content(
-            &[1, 3, 6, 1, 5, 5, 7, 1, 1],
-            aia,
-        ));
-    let leaf_key = KeyPair::generate().unwrap();
-    let leaf = params.signed_by(&leaf_key, &inter).unwrap();
-    let key = || PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(leaf_key.serialize_der()));
+    let (leaf, key) = inter.leaf_and_key(CertSpec {
+        aia_ca_issuers: vec![server.url("/issuing.cer")],
+        ..CertSpec::leaf(&[HOST])
+    });
 
     let store = TrustStore::from_certificates("tls", [root.der().clone()]).unwrap();
     let verifier = Verifier::builder(store)
@@ -482,13 +449,22 @@ fn the_chain_completed_by_aia_makes_a_plain_rustls_client_succeed() {
         .build()
         .unwrap();
     let endpoint = Endpoint::parse(&format!("https://{HOST}/")).unwrap();
-    let report = verifier.check_now(&endpoint, &[leaf.der().clone()]);
+    let report = verifier.check(&endpoint, &[leaf.clone()], now());
     assert!(report.has(Code::IncompleteChain), "{report}");
     let fixed = report.fixed_chain().expect("AIA completes the chain");
 
     let root = root.der().clone();
-    assert!(tls::handshake(HOST, vec![leaf.der().clone()], key(), root.clone()).is_err());
-    tls::handshake(HOST, fixed.certificates().to_vec(), key(), root).unwrap();
+    let refused = plain_client_handshake(HOST, vec![leaf], key.clone_key(), root.clone());
+    assert!(
+        matches!(
+            refused,
+            Err(rustls::Error::InvalidCertificate(
+                rustls::CertificateError::UnknownIssuer
+            ))
+        ),
+        "{refused:?}"
+    );
+    plain_client_handshake(HOST, fixed.certificates().to_vec(), key, root).unwrap();
 }
 
 #[test]

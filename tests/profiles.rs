@@ -4,16 +4,11 @@
 // Test setup: a failure should panic.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-// Shared with tests/aia.rs, which uses all of it.
-#[allow(dead_code)]
-#[path = "aia/server.rs"]
-mod server;
-
 use certdeps::{
     Acceptance, Aia, CertificateDer, Code, Endpoint, Profile, Report, TrustStore, Verifier,
 };
-use server::{Reply, Server};
 use test_pki::hostile::{children, seq, tlv};
+use test_pki::http::{Reply, Server};
 use test_pki::{Ca, CertSpec, now};
 
 use Acceptance::{Fails, Passes, Unknown};

@@ -3,9 +3,9 @@
 //! A crate of its own (`publish = false`) so that everything that needs certificates takes
 //! it as an ordinary dependency: certdeps' integration tests, the `check` example and the
 //! benches. It depends only on `rcgen` (with its `aws_lc_rs` feature, needed for RSA key
-//! generation), `rustls-pki-types`, `time` and rustls (the test servers of [`server`]), and
-//! never on certdeps: a dev-dependency that
-//! depended on certdeps would bring a second copy of it into certdeps' own unit tests.
+//! generation), `rustls-pki-types`, `time` and rustls (the TLS servers of [`server`]; [`http`] serves plain HTTP), and
+//! never on certdeps: a dev-dependency that depended on certdeps would bring a second copy
+//! of it into certdeps' own unit tests.
 //!
 //! Every certificate is made fresh with a new key; nothing is cached across
 //! processes. Key generation is cheap for ECDSA and Ed25519 but slow for RSA,
@@ -39,6 +39,7 @@
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
 pub mod hostile;
+pub mod http;
 pub mod server;
 
 use std::sync::atomic::{AtomicU64, Ordering};

@@ -4,7 +4,8 @@
 //! On 127.0.0.1: a [`Server`] serves one connection on a thread of its own and stops with
 //! it; [`serve_every`] completes handshakes on every connection until the process ends;
 //! [`HttpsServer`] also answers one HTTP request per connection. In memory:
-//! [`handshake_in_memory`], a full handshake with no network in the way.
+//! [`handshake_in_memory`], a full handshake with no network in the way, and
+//! [`plain_client_handshake`], whether a plain rustls client accepts a chain.
 //!
 //! A server that must complete handshakes needs the leaf's private key, which the rest of
 //! this crate throws away: [`Ca::leaf_and_key`] keeps it. A server whose chain the client
@@ -15,7 +16,7 @@ use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::sync::Arc;
 use std::thread::{self, JoinHandle};
-use std::time::Duration;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use pki_types::{CertificateDer, PrivateKeyDer, ServerName};
 use rustls::server::{ClientHello, ResolvesServerCert};
@@ -34,10 +35,22 @@ const RESPONSE: &[u8] =
 impl Ca {
     /// A certificate made from `spec` issued by `self`, with its private key (PKCS #8), for
     /// a server that completes handshakes. Any key type but `Rsa1024`.
+    ///
+    /// A client that completes a handshake checks validity at the wall clock, not at
+    /// [`NOW`](crate::NOW): a `spec` valid at `NOW` is widened to be valid from a day before
+    /// the wall clock to a year after it too, so such tests do not rot.
     pub fn leaf_and_key(
         &self,
-        spec: CertSpec,
+        mut spec: CertSpec,
     ) -> (CertificateDer<'static>, PrivateKeyDer<'static>) {
+        if (spec.not_before..spec.not_after).contains(&crate::NOW) {
+            let wall = SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .expect("a clock after 1970")
+                .as_secs();
+            spec.not_before = spec.not_before.min(wall - crate::DAY);
+            spec.not_after = spec.not_after.max(wall + 365 * crate::DAY);
+        }
         let key = spec.key.generate();
         let cert = params(&spec, &key)
             .signed_by(&key, &self.issuer)
@@ -177,10 +190,7 @@ impl HttpsServer {
 
 /// Binds 127.0.0.1 and hands every connection, with the deadlines set, to `serve` on a
 /// thread of its own, until the process ends.
-fn serve_each(
-    config: Arc<ServerConfig>,
-    serve: fn(TcpStream, Arc<ServerConfig>),
-) -> SocketAddr {
+fn serve_each(config: Arc<ServerConfig>, serve: fn(TcpStream, Arc<ServerConfig>)) -> SocketAddr {
     let listener = TcpListener::bind("127.0.0.1:0").expect("binding 127.0.0.1");
     let address = listener.local_addr().expect("a bound address");
     thread::spawn(move || {
@@ -216,6 +226,27 @@ fn answer(stream: TcpStream, config: Arc<ServerConfig>) -> std::io::Result<()> {
     tls.write_all(RESPONSE)?;
     tls.conn.send_close_notify();
     tls.flush()
+}
+
+/// Whether the chain works where it matters: a plain rustls client (no pool, no AIA,
+/// trusting only `root`) completes a full handshake for `host` with a server presenting
+/// `chain` and signing with `key`. The client's error if not.
+pub fn plain_client_handshake(
+    host: &str,
+    chain: Vec<CertificateDer<'static>>,
+    key: PrivateKeyDer<'static>,
+    root: CertificateDer<'static>,
+) -> Result<(), rustls::Error> {
+    let mut roots = rustls::RootCertStore::empty();
+    roots.add(root)?;
+    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    let client = ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()?
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    let name = ServerName::try_from(host.to_owned())
+        .map_err(|e| rustls::Error::General(format!("{host:?} is not a server name: {e}")))?;
+    handshake_in_memory(Arc::new(client), server_config(chain, key), name)
 }
 
 /// One full handshake between a client and a server connection, in memory: the client's

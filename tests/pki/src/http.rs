@@ -1,5 +1,7 @@
-//! A small HTTP/1.1 server on 127.0.0.1 for the AIA tests: each path answers as told, and
-//! it counts what it served. One thread per connection; every read has a deadline.
+//! A small HTTP/1.1 server on 127.0.0.1 for the tests that fetch over HTTP (AIA caIssuers
+//! URLs): each path answers as told, it counts what it served, and it plays an HTTP proxy
+//! (`CONNECT` to itself) when asked to. One thread per connection; every read has a
+//! deadline.
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Write};
@@ -9,12 +11,13 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::Duration;
 
-use certdeps::CertificateDer;
-use test_pki::hostile::tlv;
+use pki_types::CertificateDer;
+
+use crate::hostile::tlv;
 
 /// How a path answers.
 #[derive(Clone, Debug)]
-pub(crate) enum Reply {
+pub enum Reply {
     /// 200 with this body.
     Ok(Vec<u8>),
     /// This status, no body.
@@ -26,7 +29,8 @@ pub(crate) enum Reply {
 }
 
 impl Reply {
-    pub(crate) fn body(body: Vec<u8>) -> Self {
+    /// 200 with `body`.
+    pub fn body(body: Vec<u8>) -> Self {
         Self::Ok(body)
     }
 }
@@ -38,13 +42,15 @@ struct State {
     proxied: AtomicUsize,
 }
 
-pub(crate) struct Server {
+/// The server; it serves until the process ends.
+pub struct Server {
     port: u16,
     state: Arc<State>,
 }
 
 impl Server {
-    pub(crate) fn start() -> Self {
+    /// Listens on 127.0.0.1 and a port of its own; every path answers 404 until served.
+    pub fn start() -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let port = listener.local_addr().unwrap().port();
         let state = Arc::new(State::default());
@@ -58,11 +64,13 @@ impl Server {
         Self { port, state }
     }
 
-    pub(crate) fn url(&self, path: &str) -> String {
+    /// `http://127.0.0.1:<port><path>`.
+    pub fn url(&self, path: &str) -> String {
         format!("http://127.0.0.1:{}{path}", self.port)
     }
 
-    pub(crate) fn serve(&self, path: &str, reply: Reply) {
+    /// Answers `path` with `reply` from now on.
+    pub fn serve(&self, path: &str, reply: Reply) {
         self.state
             .routes
             .lock()
@@ -71,19 +79,19 @@ impl Server {
     }
 
     /// Requests answered with a 200.
-    pub(crate) fn hits(&self) -> usize {
+    pub fn hits(&self) -> usize {
         self.state.hits.load(Ordering::SeqCst)
     }
 
     /// Tunnels asked for, as of a proxy (`CONNECT`).
-    pub(crate) fn proxied(&self) -> usize {
+    pub fn proxied(&self) -> usize {
         self.state.proxied.load(Ordering::SeqCst)
     }
 }
 
 fn answer(stream: TcpStream, state: &State) {
     stream
-        .set_read_timeout(Some(Duration::from_secs(5)))
+        .set_read_timeout(Some(crate::server::SERVER_PATIENCE))
         .unwrap();
     let mut reader = BufReader::new(stream);
     let path = loop {
@@ -146,7 +154,7 @@ fn read_head(reader: &mut BufReader<TcpStream>) -> Option<String> {
 
 /// A certs-only PKCS #7 bundle ([RFC 5652 section 5.1]), what a `.p7c` caIssuers URL
 /// serves ([RFC 5280 section 4.2.2.1]).
-pub(crate) fn p7c(certs: &[&CertificateDer<'_>]) -> Vec<u8> {
+pub fn p7c(certs: &[&CertificateDer<'_>]) -> Vec<u8> {
     const ID_SIGNED_DATA: &[u8] = &[0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x07, 0x02];
     const ID_DATA: &[u8] = &[0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x07, 0x01];
     let set: Vec<u8> = certs.iter().flat_map(|c| c.iter().copied()).collect();
