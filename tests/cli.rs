@@ -12,8 +12,9 @@ use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde_json::Value;
+use test_pki::http::Reply;
 use test_pki::server::Server;
-use test_pki::{CertSpec, Chain, DAY, KeyType, NOW, pem_bundle, self_signed_leaf};
+use test_pki::{Ca, CertSpec, Chain, DAY, KeyType, NOW, pem_bundle, self_signed_leaf};
 
 const HOST: &str = "mail.contoso.test";
 
@@ -673,6 +674,67 @@ fn every_bad_input_is_one_error_line_and_exit_2() {
             vec!["--url".into(), "https://".into()],
             "--url",
         ),
+        (
+            "--aia and --no-aia",
+            vec![good.clone(), "--aia".into(), "--no-aia".into()],
+            "--aia/--no-aia",
+        ),
+        (
+            "--proxy offline without --aia",
+            vec![good.clone(), "--proxy".into(), "http://127.0.0.1:1".into()],
+            "applies to a probe",
+        ),
+        (
+            "--deps with a chain file",
+            vec!["--deps".into(), "certdeps.toml".into(), good.clone()],
+            "cannot be combined with --deps",
+        ),
+        (
+            "--deps with --url",
+            vec![
+                "--deps".into(),
+                "certdeps.toml".into(),
+                "--url".into(),
+                "a.test".into(),
+            ],
+            "cannot be combined with --deps",
+        ),
+        (
+            "--offline and --update-snapshots",
+            vec![
+                "--deps".into(),
+                "certdeps.toml".into(),
+                "--offline".into(),
+                "--update-snapshots".into(),
+            ],
+            "cannot be combined",
+        ),
+        (
+            "--strict without --deps",
+            vec![good.clone(), "--strict".into()],
+            "give --deps MANIFEST",
+        ),
+        (
+            "a missing manifest",
+            vec![
+                "--deps".into(),
+                dir.path("no-such.toml"),
+                "--offline".into(),
+            ],
+            "no-such.toml",
+        ),
+        (
+            "an unknown key in the manifest",
+            vec![
+                "--deps".into(),
+                dir.file(
+                    "typo.toml",
+                    "[[endpoint]]\nurl = \"https://a.test/\"\nrezolve = \"127.0.0.1\"\n",
+                ),
+                "--offline".into(),
+            ],
+            "rezolve",
+        ),
     ];
     for (what, args, expect) in &cases {
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
@@ -700,6 +762,13 @@ fn help_exits_0_and_lists_every_option() {
             "--starttls",
             "--proxy",
             "--servername",
+            "--aia",
+            "--no-aia",
+            "--deps",
+            "--offline",
+            "--update-snapshots",
+            "--strict",
+            "--junit",
         ] {
             assert!(
                 run.stdout.contains(option),
@@ -897,6 +966,144 @@ fn an_endpoint_that_cannot_be_probed_is_one_line_and_exits_2() {
 }
 
 /// The README's finding table is the user's catalog: it must list every code.
+/// A root, its intermediate served over HTTP at the AIA caIssuers URL of a leaf the
+/// server presents alone, and the root bundle a check trusts.
+struct AiaCase {
+    http: test_pki::http::Server,
+    leaf: certdeps::CertificateDer<'static>,
+    roots: String,
+}
+
+impl AiaCase {
+    fn new(dir: &Scratch) -> Self {
+        let http = test_pki::http::Server::start();
+        let root = Ca::root("CLI AIA Root");
+        let inter = root.intermediate("CLI AIA Issuing CA");
+        http.serve("/issuing.cer", Reply::body(inter.der().to_vec()));
+        let leaf = inter.leaf_with(CertSpec {
+            aia_ca_issuers: vec![http.url("/issuing.cer")],
+            ..CertSpec::leaf(&[HOST])
+        });
+        let roots = dir.file("aia-roots.pem", root.pem());
+        Self { http, leaf, roots }
+    }
+}
+
+#[test]
+fn a_probe_completes_a_missing_intermediate_from_aia_unless_told_not_to() {
+    let dir = Scratch::new();
+    let case = AiaCase::new(&dir);
+    for (flag, fetches) in [(None, 1), (Some("--no-aia"), 0)] {
+        let (server, _, args) = served(vec![case.leaf.clone()]);
+        let mut argv: Vec<&str> = args.iter().map(String::as_str).collect();
+        argv.extend(["--roots", &case.roots, "--at", AT, "--json"]);
+        argv.extend(flag);
+        let before = case.http.hits();
+        let run = check(&argv);
+        server.join();
+        assert_eq!(run.code, Some(1), "{flag:?}: {}{}", run.stdout, run.stderr);
+        let report = json(&run);
+        assert_eq!(
+            report["findings"][0]["code"], "incomplete-chain",
+            "{flag:?}"
+        );
+        assert_eq!(case.http.hits() - before, fetches, "{flag:?}: fetches");
+        let aia = report["aia"].as_array().unwrap();
+        assert_eq!(aia.len(), fetches, "{flag:?}: {report}");
+        assert_eq!(report["fixed_chain"].is_string(), fetches == 1, "{flag:?}");
+    }
+}
+
+#[test]
+fn an_offline_check_fetches_from_aia_only_with_the_flag() {
+    let dir = Scratch::new();
+    let case = AiaCase::new(&dir);
+    let chain = dir.file("leaf.pem", pem_bundle(&[&case.leaf]));
+    let fixed = dir.path("fixed.pem");
+    let base = ["--url", HOST, "--roots", &case.roots, "--at", AT];
+
+    let run = check(&[&base[..], &[chain.as_str(), "--fixed-chain", &fixed]].concat());
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert_eq!(case.http.hits(), 0, "fetched without --aia");
+    assert!(!Path::new(&fixed).exists(), "nothing completed the chain");
+
+    let run = check(
+        &[
+            &base[..],
+            &[chain.as_str(), "--aia", "--fixed-chain", &fixed],
+        ]
+        .concat(),
+    );
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert_eq!(case.http.hits(), 1);
+    assert!(
+        run.stdout.contains(&case.http.url("/issuing.cer")),
+        "{}",
+        run.stdout
+    );
+    let written = std::fs::read_to_string(&fixed).unwrap();
+    assert_eq!(written.matches("BEGIN CERTIFICATE").count(), 2, "{written}");
+}
+
+#[test]
+fn deps_updates_the_snapshots_then_checks_them_offline_with_junit() {
+    let chain = Chain::new(KeyType::EcdsaP256, HOST);
+    let dir = Scratch::new();
+    dir.file("root.pem", chain.root.pem());
+    let server = Server::tls(chain.presented(), |_| {});
+    let manifest = dir.file(
+        "certdeps.toml",
+        format!(
+            "[defaults]\nmozilla_roots = false\nadd_roots = [\"root.pem\"]\n\n\
+             [[endpoint]]\nurl = \"https://{HOST}:{}/\"\nresolve = \"127.0.0.1\"\n",
+            server.address.port()
+        ),
+    );
+    let snapshot = dir.path(&format!("certdeps/{HOST}-{}.pem", server.address.port()));
+
+    let run = check(&["--deps", &manifest, "--update-snapshots", "--at", AT]);
+    server.join();
+    assert_eq!(run.code, Some(0), "{}{}", run.stdout, run.stderr);
+    let written = std::fs::read_to_string(&snapshot).expect("the snapshot is written");
+    assert_eq!(written.matches("BEGIN CERTIFICATE").count(), 2, "{written}");
+
+    // No server now: offline reads the snapshot alone.
+    let junit = dir.path("certdeps.xml");
+    let run = check(&[
+        "--deps",
+        &manifest,
+        "--offline",
+        "--at",
+        AT,
+        "--json",
+        "--junit",
+        &junit,
+    ]);
+    assert_eq!(run.code, Some(0), "{}{}", run.stdout, run.stderr);
+    let outcomes = json(&run);
+    assert_eq!(outcomes.as_array().map(Vec::len), Some(1), "{outcomes}");
+    assert_eq!(outcomes[0]["report"]["trusted"], true, "{outcomes}");
+    let xml = std::fs::read_to_string(&junit).unwrap();
+    assert!(
+        xml.contains("<testcase") && !xml.contains("<failure"),
+        "{xml}"
+    );
+
+    // Within the horizon of the leaf's expiry, --strict fails on the warning.
+    let late = "2027-12-20T00:00:00Z";
+    let run = check(&["--deps", &manifest, "--offline", "--at", late]);
+    assert_eq!(
+        run.code,
+        Some(0),
+        "a warning passes: {}{}",
+        run.stdout,
+        run.stderr
+    );
+    let run = check(&["--deps", &manifest, "--offline", "--at", late, "--strict"]);
+    assert_eq!(run.code, Some(1), "{}{}", run.stdout, run.stderr);
+    assert!(run.stdout.contains("expires-soon"), "{}", run.stdout);
+}
+
 #[test]
 fn readme_lists_every_finding_code() {
     let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))

@@ -12,12 +12,14 @@ pub(crate) const USAGE: &str = "\
 certdeps check: will a strict TLS client trust this endpoint, and if not, why?
 
 usage: certdeps [OPTIONS] [CHAIN_FILE]
+       certdeps --deps MANIFEST [--offline | --update-snapshots] [--strict] [--junit FILE]
        cargo run --example check -- [OPTIONS] [CHAIN_FILE]
        cargo run --example check            (no arguments: run the bundled demo)
 
 With a CHAIN_FILE, the chain in it is checked offline (for --url, when given). With
 --url and no CHAIN_FILE, each endpoint is probed: certdeps connects, captures the
-certificates its server presents, and checks them.
+certificates its server presents, and checks them. With --deps, every endpoint of a
+manifest (certdeps.toml) is checked.
 
 arguments:
   CHAIN_FILE            PEM or DER file with the certificates the server presents,
@@ -34,8 +36,11 @@ options:
   --at TIME             validation time: RFC 3339 (2026-06-01T00:00:00Z) or unix seconds
                         (default: now)
   --json                print the report as JSON (several endpoints: an array)
-  --fixed-chain FILE    when the intermediate pool completes the chain, write the
-                        complete chain file to serve (PEM, leaf first) to FILE
+  --fixed-chain FILE    when the intermediate pool (or AIA) completes the chain, write
+                        the complete chain file to serve (PEM, leaf first) to FILE
+  --aia                 fetch a missing intermediate from its AIA caIssuers URL (HTTP)
+                        to name the fix; on by default when probing, off offline
+  --no-aia              never fetch (the verdict is the same either way)
 
 probe options (--url without CHAIN_FILE):
   --resolve HOST:PORT:ADDR
@@ -44,12 +49,21 @@ probe options (--url without CHAIN_FILE):
   --timeout SECS        the deadline of each probe, DNS to certificates (default 10)
   --starttls PROTO      upgrade with STARTTLS whatever the scheme says: smtp, imap,
                         pop3, ldap or postgres
-  --proxy URL           connect through this HTTP proxy (http://host:port, CONNECT)
+  --proxy URL           connect through this HTTP proxy (http://host:port, CONNECT);
+                        AIA fetches go through it too (offline: with --aia)
   --servername NAME     send NAME as SNI and check the certificate for it
+
+manifest options (--deps, instead of CHAIN_FILE and --url):
+  --deps MANIFEST       check every endpoint the manifest names: probe each and compare
+                        it with its snapshot (the default), or as the options below say
+  --offline             check the committed snapshots, without any network
+  --update-snapshots    probe every endpoint and rewrite its snapshot
+  --strict              warnings (expires-soon, certificate-changed, ...) fail too
+  --junit FILE          also write a JUnit XML report to FILE, one testcase per endpoint
   -h, --help            print this help
 
-exit status: 0 trusted (every endpoint), 1 not trusted, 2 usage or input error, or an
-endpoint that could not be probed
+exit status: 0 trusted (every endpoint), 1 not trusted (with --strict: or a warning), 2
+usage or input error, or an endpoint that could not be probed or has no snapshot
 ";
 
 /// The latest time accepted by `--at`: 9999-12-31T23:59:59Z, the last second an X.509
@@ -73,7 +87,41 @@ pub(crate) struct Options {
     pub(crate) at: Option<UnixTime>,
     pub(crate) json: bool,
     pub(crate) fixed_chain: Option<PathBuf>,
+    /// `--aia` (`Some(true)`) or `--no-aia` (`Some(false)`); unset, AIA follows the probe.
+    pub(crate) aia: Option<bool>,
     pub(crate) probe: ProbeArgs,
+    pub(crate) deps: DepsArgs,
+}
+
+impl Options {
+    /// Whether AIA completion runs: as asked, else when the endpoints are probed.
+    pub(crate) fn aia(&self) -> bool {
+        self.aia.unwrap_or(self.chain.is_none())
+    }
+}
+
+/// The options of a manifest check (`--deps`).
+#[derive(Default)]
+pub(crate) struct DepsArgs {
+    pub(crate) manifest: Option<PathBuf>,
+    pub(crate) offline: bool,
+    pub(crate) update_snapshots: bool,
+    pub(crate) strict: bool,
+    pub(crate) junit: Option<PathBuf>,
+}
+
+impl DepsArgs {
+    /// The first option given that only a manifest check takes.
+    fn first_given(&self) -> Option<&'static str> {
+        [
+            (self.offline, "--offline"),
+            (self.update_snapshots, "--update-snapshots"),
+            (self.strict, "--strict"),
+            (self.junit.is_some(), "--junit"),
+        ]
+        .into_iter()
+        .find_map(|(given, name)| given.then_some(name))
+    }
 }
 
 /// The options that only a probe uses.
@@ -88,13 +136,14 @@ pub(crate) struct ProbeArgs {
 }
 
 impl ProbeArgs {
-    /// The first probe option given, for the error that refuses it offline.
-    fn first_given(&self) -> Option<&'static str> {
+    /// The first probe option given, for the error that refuses it offline. `--proxy` is
+    /// also AIA's, so `with_aia` lets it through.
+    fn first_given(&self, with_aia: bool) -> Option<&'static str> {
         [
             (!self.resolve.is_empty(), "--resolve"),
             (self.timeout.is_some(), "--timeout"),
             (self.starttls.is_some(), "--starttls"),
-            (self.proxy.is_some(), "--proxy"),
+            (self.proxy.is_some() && !with_aia, "--proxy"),
             (self.servername.is_some(), "--servername"),
         ]
         .into_iter()
@@ -113,6 +162,19 @@ pub(crate) fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command,
         match arg {
             Short('h') | Long("help") => return Ok(Command::Help),
             Long("json") => options.json = true,
+            Long("aia") => set_once(&mut options.aia, true, "--aia/--no-aia")?,
+            Long("no-aia") => set_once(&mut options.aia, false, "--aia/--no-aia")?,
+            Long("deps") => {
+                let path = value(&mut parser, "--deps")?.into();
+                set_once(&mut options.deps.manifest, path, "--deps")?;
+            }
+            Long("offline") => options.deps.offline = true,
+            Long("update-snapshots") => options.deps.update_snapshots = true,
+            Long("strict") => options.deps.strict = true,
+            Long("junit") => {
+                let path = value(&mut parser, "--junit")?.into();
+                set_once(&mut options.deps.junit, path, "--junit")?;
+            }
             Long("url") => options.urls.push(string(&mut parser, "--url")?),
             Long("roots") => {
                 let path = value(&mut parser, "--roots")?.into();
@@ -178,6 +240,14 @@ pub(crate) fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command,
 
 /// Refuses the combinations that say two things at once.
 fn check_combination(options: &Options) -> Result<(), String> {
+    if options.deps.manifest.is_some() {
+        return check_deps_combination(options);
+    }
+    if let Some(option) = options.deps.first_given() {
+        return Err(format!(
+            "option '{option}' applies to a manifest check: give --deps MANIFEST"
+        ));
+    }
     match (&options.chain, options.urls.len()) {
         (None, 0) => Err(
             "no CHAIN_FILE or --url given: pass the file with the certificates the server \
@@ -190,7 +260,7 @@ fn check_combination(options: &Options) -> Result<(), String> {
              endpoint"
                 .to_owned(),
         ),
-        (Some(_), _) => match options.probe.first_given() {
+        (Some(_), _) => match options.probe.first_given(options.aia()) {
             Some(option) => Err(format!(
                 "option '{option}' applies to a probe: give --url without a CHAIN_FILE"
             )),
@@ -201,6 +271,37 @@ fn check_combination(options: &Options) -> Result<(), String> {
         }
         (None, _) => Ok(()),
     }
+}
+
+/// `--deps`: the manifest names the endpoints, their roots and probe options, so nothing
+/// else may; `--offline` and `--update-snapshots` are two different modes.
+fn check_deps_combination(options: &Options) -> Result<(), String> {
+    let elsewhere = [
+        (options.chain.is_some(), "CHAIN_FILE"),
+        (!options.urls.is_empty(), "--url"),
+        (options.roots.is_some(), "--roots"),
+        (options.add_roots.is_some(), "--add-roots"),
+        (options.intermediates.is_some(), "--intermediates"),
+        (options.fixed_chain.is_some(), "--fixed-chain"),
+        (options.aia.is_some(), "--aia/--no-aia"),
+    ]
+    .into_iter()
+    .find_map(|(given, name)| given.then_some(name))
+    .or_else(|| options.probe.first_given(false));
+    if let Some(option) = elsewhere {
+        return Err(format!(
+            "'{option}' cannot be combined with --deps: the manifest names each endpoint, \
+             its roots and its probe options"
+        ));
+    }
+    if options.deps.offline && options.deps.update_snapshots {
+        return Err(
+            "--offline and --update-snapshots cannot be combined: updating the snapshots \
+             probes every endpoint"
+                .to_owned(),
+        );
+    }
+    Ok(())
 }
 
 /// The value of an option that takes one. lexopt would take the next argument whatever it

@@ -16,6 +16,7 @@ use std::process::ExitCode;
 
 mod args;
 mod demo;
+mod deps;
 mod live;
 mod run;
 

@@ -8,6 +8,7 @@
 use std::process::ExitCode;
 
 mod args;
+mod deps;
 mod live;
 mod run;
 

@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use certdeps::{Endpoint, Pool, Report, TrustStore, UnixTime, Verifier};
 
 use crate::args::{self, Command, Options};
-use crate::live;
+use crate::{deps, live};
 
 /// Exit status 2: usage or input error, or an endpoint that could not be probed.
 pub(crate) const FAILURE: u8 = 2;
@@ -46,6 +46,7 @@ fn run(
         (Command::Demo, None) => {
             Err("no CHAIN_FILE or --url given (see --help for usage)".to_owned())
         }
+        (Command::Check(options), _) if options.deps.manifest.is_some() => deps::check(&options),
         (Command::Check(options), _) => {
             let verifier = verifier(&options)?;
             match &options.chain {
@@ -56,7 +57,7 @@ fn run(
     }
 }
 
-/// The verifier `--roots`, `--add-roots` and `--intermediates` describe.
+/// The verifier `--roots`, `--add-roots`, `--intermediates`, `--aia` and `--proxy` describe.
 fn verifier(options: &Options) -> Result<Verifier, String> {
     let store = match &options.roots {
         Some(path) => TrustStore::from_pem(&read(path, "--roots")?)
@@ -80,6 +81,13 @@ fn verifier(options: &Options) -> Result<Verifier, String> {
         let pool = Pool::from_pem(&read(path, "--intermediates")?)
             .map_err(|e| format!("--intermediates {}: {e}", path.display()))?;
         builder = builder.with_intermediates(pool);
+    }
+    if options.aia() {
+        let mut aia = certdeps::Aia::default();
+        if let Some(proxy) = &options.probe.proxy {
+            aia = aia.with_proxy(proxy).map_err(|e| format!("--proxy: {e}"))?;
+        }
+        builder = builder.with_aia(aia);
     }
     builder.build().map_err(|e| e.to_string())
 }
