@@ -11,7 +11,7 @@ use certdeps::{
     Aia, AiaFailure, CertificateDer, Code, Endpoint, PathSource, Pool, Report, TrustStore, Verifier,
 };
 use test_pki::http::{Reply, Server, p7c};
-use test_pki::server::plain_client_handshake;
+use test_pki::server::assert_only_the_fixed_chain_works;
 use test_pki::{Ca, CertSpec, now};
 
 const HOST: &str = "www.aia.test";
@@ -46,6 +46,24 @@ impl Pki {
         }
         check(&builder.build().unwrap(), &self.leaf)
     }
+}
+
+/// A verifier that trusts `root` alone and completes chains with default AIA settings.
+fn aia_verifier(root: &Ca) -> Verifier {
+    let store = TrustStore::from_certificates("private", [root.der().clone()]).unwrap();
+    Verifier::builder(store)
+        .with_aia(Aia::default())
+        .build()
+        .unwrap()
+}
+
+/// Why each URL tried served no issuer, in order (`None`: it served one).
+fn fetch_errors(report: &Report) -> Vec<Option<AiaFailure>> {
+    report
+        .aia_fetches()
+        .iter()
+        .map(|f| f.error.clone())
+        .collect()
 }
 
 fn check(verifier: &Verifier, leaf: &CertificateDer<'static>) -> Report {
@@ -165,11 +183,7 @@ fn two_missing_intermediates_are_fetched_in_turn() {
         .build()
         .unwrap();
     let report = check(&limited, &leaf);
-    let errors: Vec<_> = report
-        .aia_fetches()
-        .iter()
-        .map(|f| f.error.clone())
-        .collect();
+    let errors = fetch_errors(&report);
     assert_eq!(errors, [None, Some(AiaFailure::LimitReached { max: 1 })]);
     assert_eq!(report.fixed_chain(), None, "{report}");
 }
@@ -184,11 +198,7 @@ fn a_fetched_self_signed_root_is_the_client_owners_to_import() {
     });
     server.serve("/root.cer", Reply::body(private.der().to_vec()));
     let other = Ca::root("Some Other Root");
-    let store = TrustStore::from_certificates("private", [other.der().clone()]).unwrap();
-    let verifier = Verifier::builder(store)
-        .with_aia(Aia::default())
-        .build()
-        .unwrap();
+    let verifier = aia_verifier(&other);
     let report = check(&verifier, &leaf);
     assert!(report.has(Code::UntrustedRoot), "{report}");
     assert!(!report.has(Code::IncompleteChain), "{report}");
@@ -315,17 +325,9 @@ fn an_unreachable_url_is_a_network_failure() {
         ],
         ..CertSpec::leaf(&[HOST])
     });
-    let store = TrustStore::from_certificates("private", [root.der().clone()]).unwrap();
-    let verifier = Verifier::builder(store)
-        .with_aia(Aia::default())
-        .build()
-        .unwrap();
+    let verifier = aia_verifier(&root);
     let report = check(&verifier, &leaf);
-    let errors: Vec<_> = report
-        .aia_fetches()
-        .iter()
-        .map(|f| f.error.clone())
-        .collect();
+    let errors = fetch_errors(&report);
     assert!(
         matches!(
             &errors[..],
@@ -449,22 +451,12 @@ fn the_chain_completed_by_aia_makes_a_plain_rustls_client_succeed() {
         .build()
         .unwrap();
     let endpoint = Endpoint::parse(&format!("https://{HOST}/")).unwrap();
-    let report = verifier.check(&endpoint, &[leaf.clone()], now());
+    let report = verifier.check(&endpoint, std::slice::from_ref(&leaf), now());
     assert!(report.has(Code::IncompleteChain), "{report}");
     let fixed = report.fixed_chain().expect("AIA completes the chain");
 
-    let root = root.der().clone();
-    let refused = plain_client_handshake(HOST, vec![leaf], key.clone_key(), root.clone());
-    assert!(
-        matches!(
-            refused,
-            Err(rustls::Error::InvalidCertificate(
-                rustls::CertificateError::UnknownIssuer
-            ))
-        ),
-        "{refused:?}"
-    );
-    plain_client_handshake(HOST, fixed.certificates().to_vec(), key, root).unwrap();
+    let fixed = fixed.certificates().to_vec();
+    assert_only_the_fixed_chain_works(HOST, leaf, key, fixed, root.der().clone());
 }
 
 #[test]
@@ -483,17 +475,9 @@ fn a_url_seen_twice_ends_the_walk() {
     });
     server.serve("/ca.cer", Reply::body(inter.der().to_vec()));
     let other = Ca::root("Some Other Root");
-    let store = TrustStore::from_certificates("private", [other.der().clone()]).unwrap();
-    let verifier = Verifier::builder(store)
-        .with_aia(Aia::default())
-        .build()
-        .unwrap();
+    let verifier = aia_verifier(&other);
     let report = check(&verifier, &leaf);
-    let errors: Vec<_> = report
-        .aia_fetches()
-        .iter()
-        .map(|f| f.error.clone())
-        .collect();
+    let errors = fetch_errors(&report);
     assert_eq!(errors, [None, Some(AiaFailure::UrlSeenTwice)], "{report}");
     assert_eq!(server.hits(), 1);
 }
@@ -522,17 +506,9 @@ fn a_certificate_seen_twice_ends_the_walk() {
         ..CertSpec::leaf(&[HOST])
     });
     let other = Ca::root("Some Other Root");
-    let store = TrustStore::from_certificates("private", [other.der().clone()]).unwrap();
-    let verifier = Verifier::builder(store)
-        .with_aia(Aia::default())
-        .build()
-        .unwrap();
+    let verifier = aia_verifier(&other);
     let report = check(&verifier, &leaf);
-    let errors: Vec<_> = report
-        .aia_fetches()
-        .iter()
-        .map(|f| f.error.clone())
-        .collect();
+    let errors = fetch_errors(&report);
     assert_eq!(
         errors,
         [None, None, Some(AiaFailure::SeenTwice)],

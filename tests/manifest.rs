@@ -9,7 +9,7 @@
 // Test servers and helpers: a failed setup should panic.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -19,14 +19,13 @@ use std::time::{Duration, Instant};
 
 use certdeps::manifest::{Change, CheckError, FailOn, Manifest, Mode, Problem, Status};
 use certdeps::{Code, UnixTime};
-use pki_types::{CertificateDer, PrivateKeyDer};
+use pki_types::CertificateDer;
 use rcgen::{
     BasicConstraints, CertificateParams, CertifiedIssuer, DnType, ExtendedKeyUsagePurpose, IsCa,
     KeyPair, KeyUsagePurpose,
 };
-use rustls::ServerConfig;
-use rustls::server::{ClientHello, ResolvesServerCert, ServerConnection};
-use rustls::sign::CertifiedKey;
+use rustls::server::ServerConnection;
+use test_pki::server::{read_line, server_config, throwaway_key};
 use test_pki::{DAY, NOW, now};
 
 // ---- a PKI that keeps its keys, so a leaf can be renewed with the same one -------------
@@ -133,7 +132,8 @@ impl Server {
                 thread::sleep(dwell);
                 dialogue(&mut stream);
                 let chain = served.lock().unwrap().clone();
-                let mut conn = ServerConnection::new(server_config(chain)).unwrap();
+                let mut conn =
+                    ServerConnection::new(server_config(chain, throwaway_key())).unwrap();
                 while !conn.wants_write() {
                     let read = conn.read_tls(&mut stream);
                     if !matches!(read, Ok(n) if n > 0) || conn.process_new_packets().is_err() {
@@ -171,43 +171,6 @@ impl Drop for Server {
             let _ = thread.join();
         }
     }
-}
-
-#[derive(Debug)]
-struct Presents(Arc<CertifiedKey>);
-
-impl ResolvesServerCert for Presents {
-    fn resolve(&self, _: ClientHello<'_>) -> Option<Arc<CertifiedKey>> {
-        Some(self.0.clone())
-    }
-}
-
-fn server_config(chain: Vec<CertificateDer<'static>>) -> Arc<ServerConfig> {
-    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
-    let key = KeyPair::generate().unwrap();
-    let key = PrivateKeyDer::Pkcs8(key.serialize_der().into());
-    let signer = provider.key_provider.load_private_key(key).unwrap();
-    let presents = Presents(Arc::new(CertifiedKey::new(chain, signer)));
-    Arc::new(
-        ServerConfig::builder_with_provider(provider)
-            .with_safe_default_protocol_versions()
-            .unwrap()
-            .with_no_client_auth()
-            .with_cert_resolver(Arc::new(presents)),
-    )
-}
-
-/// One line of a plaintext dialogue, with its line break.
-fn read_line(stream: &mut TcpStream) -> String {
-    let mut line = Vec::new();
-    let mut byte = [0];
-    while stream.read(&mut byte).unwrap() == 1 {
-        line.push(byte[0]);
-        if byte[0] == b'\n' {
-            break;
-        }
-    }
-    String::from_utf8(line).unwrap()
 }
 
 // ---- files ---------------------------------------------------------------------------

@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 use certdeps::probe::{Options, Phase, ProbeError, check_all, check_live, probe};
 use certdeps::{Code, Endpoint, Report, TrustStore, Verifier};
 use pki_types::CertificateDer;
-use test_pki::server::{Server, handshake};
+use test_pki::server::{Server, handshake, read_line};
 use test_pki::{Ca, CertSpec, Chain, DAY, KeyType, NOW, now, self_signed_leaf};
 
 const HOST: &str = "mail.contoso.test";
@@ -226,19 +226,6 @@ fn no_sni_for_an_ip_and_the_override_name_otherwise() {
         report.is_trusted(),
         "checked for the override name: {report}"
     );
-}
-
-/// One line from the client, byte by byte so that nothing after it is consumed.
-fn read_line(stream: &mut TcpStream) -> String {
-    let mut line = Vec::new();
-    let mut byte = [0];
-    while stream.read(&mut byte).unwrap() == 1 {
-        line.push(byte[0]);
-        if byte[0] == b'\n' {
-            break;
-        }
-    }
-    String::from_utf8(line).unwrap()
 }
 
 /// Probes `url` (a STARTTLS scheme) on a server that runs `dialogue` before TLS.

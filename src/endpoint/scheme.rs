@@ -59,6 +59,26 @@ pub enum Protocol {
     Postgres,
 }
 
+impl Protocol {
+    /// The protocol that a URL scheme's name upgrades with: `smtp`, `imap`, `pop3`, `ldap`,
+    /// `postgres` or `postgresql`, in any case; `None` for any other name, an implicit-TLS
+    /// scheme's included. For a `--starttls` option or a manifest's `starttls` key.
+    ///
+    /// ```
+    /// use certdeps::Protocol;
+    ///
+    /// assert_eq!(Protocol::from_scheme("SMTP"), Some(Protocol::Smtp));
+    /// assert_eq!(Protocol::from_scheme("postgresql"), Some(Protocol::Postgres));
+    /// assert_eq!(Protocol::from_scheme("smtps"), None);
+    /// ```
+    pub fn from_scheme(name: &str) -> Option<Self> {
+        KNOWN.iter().find_map(|known| match known.tls {
+            Tls::StartTls(protocol) if known.name.eq_ignore_ascii_case(name) => Some(protocol),
+            _ => None,
+        })
+    }
+}
+
 impl fmt::Display for Protocol {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {

@@ -256,16 +256,9 @@ fn address(
 /// `starttls`: the protocol's name as its URL scheme spells it.
 fn protocol(source: &Source<'_>, starttls: &Spanned<String>) -> Result<Protocol, ManifestError> {
     let text = starttls.get_ref();
-    Ok(match text.to_ascii_lowercase().as_str() {
-        "smtp" => Protocol::Smtp,
-        "imap" => Protocol::Imap,
-        "pop3" => Protocol::Pop3,
-        "ldap" => Protocol::Ldap,
-        "postgres" | "postgresql" => Protocol::Postgres,
-        _ => {
-            let reason = "is not a STARTTLS protocol: smtp, imap, pop3, ldap or postgres";
-            return Err(source.invalid(starttls, "starttls", text, reason.to_owned()));
-        }
+    Protocol::from_scheme(text).ok_or_else(|| {
+        let reason = "is not a STARTTLS protocol: smtp, imap, pop3, ldap or postgres";
+        source.invalid(starttls, "starttls", text, reason.to_owned())
     })
 }
 

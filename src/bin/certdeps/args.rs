@@ -371,16 +371,6 @@ fn parse_timeout(text: &str) -> Result<Duration, String> {
 
 /// `--starttls`: the protocols the probe can upgrade, by their URL scheme's name.
 fn parse_protocol(text: &str) -> Result<Protocol, String> {
-    Ok(match text.to_ascii_lowercase().as_str() {
-        "smtp" => Protocol::Smtp,
-        "imap" => Protocol::Imap,
-        "pop3" => Protocol::Pop3,
-        "ldap" => Protocol::Ldap,
-        "postgres" | "postgresql" => Protocol::Postgres,
-        _ => {
-            return Err(format!(
-                "--starttls {text:?}: expected smtp, imap, pop3, ldap or postgres"
-            ));
-        }
-    })
+    Protocol::from_scheme(text)
+        .ok_or_else(|| format!("--starttls {text:?}: expected smtp, imap, pop3, ldap or postgres"))
 }

@@ -150,6 +150,20 @@ pub fn handshake(stream: &mut TcpStream, chain: Vec<CertificateDer<'static>>) ->
     conn.server_name().map(str::to_owned)
 }
 
+/// One line from the client, with its line break, read byte by byte so that nothing after
+/// it (a TLS ClientHello after a STARTTLS dialogue) is consumed.
+pub fn read_line(stream: &mut TcpStream) -> String {
+    let mut line = Vec::new();
+    let mut byte = [0];
+    while stream.read(&mut byte).unwrap_or(0) == 1 {
+        line.push(byte[0]);
+        if byte[0] == b'\n' {
+            break;
+        }
+    }
+    String::from_utf8_lossy(&line).into_owned()
+}
+
 /// Serves every connection to a new listener with `config`, each on a thread of its own,
 /// until the process ends: the handshake and nothing after it. Where it listens.
 pub fn serve_every(config: Arc<ServerConfig>) -> SocketAddr {
@@ -247,6 +261,32 @@ pub fn plain_client_handshake(
     let name = ServerName::try_from(host.to_owned())
         .map_err(|e| rustls::Error::General(format!("{host:?} is not a server name: {e}")))?;
     handshake_in_memory(Arc::new(client), server_config(chain, key), name)
+}
+
+/// Asserts that a fix works where it matters: a plain rustls client trusting only `root`
+/// refuses the `leaf` served alone (`UnknownIssuer`) and completes the handshake when the
+/// server serves the `fixed` chain instead.
+#[track_caller]
+pub fn assert_only_the_fixed_chain_works(
+    host: &str,
+    leaf: CertificateDer<'static>,
+    key: PrivateKeyDer<'static>,
+    fixed: Vec<CertificateDer<'static>>,
+    root: CertificateDer<'static>,
+) {
+    let refused = plain_client_handshake(host, vec![leaf], key.clone_key(), root.clone());
+    assert!(
+        matches!(
+            refused,
+            Err(rustls::Error::InvalidCertificate(
+                rustls::CertificateError::UnknownIssuer
+            ))
+        ),
+        "the leaf alone: {refused:?}"
+    );
+    if let Err(error) = plain_client_handshake(host, fixed, key, root) {
+        panic!("the fixed chain: {error:?}");
+    }
 }
 
 /// One full handshake between a client and a server connection, in memory: the client's
