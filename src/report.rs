@@ -212,6 +212,7 @@ impl Report {
     /// The report of a server whose handshake ended before it sent any certificate, for
     /// `finding`'s reason: that finding is the whole diagnosis, since no chain was presented
     /// (`no-certificates` would blame a chain the server never reached).
+    #[cfg(feature = "probe")]
     pub(crate) fn refused_handshake(mut self, finding: Finding) -> Self {
         self.findings.clear();
         self.findings.push(finding);
@@ -219,6 +220,7 @@ impl Report {
     }
 
     /// The report with what the probe learnt.
+    #[cfg(feature = "probe")]
     pub(crate) fn with_connection(mut self, connection: Connection) -> Self {
         self.connection = Some(Box::new(connection));
         self
