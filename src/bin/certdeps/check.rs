@@ -18,6 +18,7 @@ mod args;
 mod demo;
 mod deps;
 mod live;
+mod output;
 mod run;
 
 fn main() -> ExitCode {

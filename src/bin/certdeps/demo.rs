@@ -4,7 +4,7 @@
 
 use certdeps::{CertificateDer, Endpoint, Pool, Report, TrustStore, Verifier};
 
-use crate::run::emit;
+use crate::output::emit;
 
 /// The bundled demo: one server per common cause of "could not establish trust", each chain
 /// generated now by the test PKI crate (`tests/pki`, shared with the integration tests), so

@@ -7,7 +7,7 @@ use certdeps::UnixTime;
 use certdeps::manifest::{FailOn, Manifest, Mode};
 
 use crate::args::Options;
-use crate::run::{emit, emit_json};
+use crate::output::{emit, emit_json};
 
 /// Loads the manifest, checks every endpoint and writes the outputs asked for.
 pub(crate) fn check(options: &Options) -> Result<ExitCode, String> {

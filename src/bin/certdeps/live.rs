@@ -9,7 +9,7 @@ use certdeps::{Endpoint, UnixTime, Verifier};
 use serde_json::{Value, json};
 
 use crate::args::{Options, ProbeArgs};
-use crate::run::{FAILURE, emit, emit_json, write_fixed_chain};
+use crate::output::{FAILURE, emit, emit_json, write_fixed_chain};
 
 /// Probes every `--url` endpoint and checks what each presented.
 pub(crate) fn check(options: &Options, verifier: &Verifier) -> Result<ExitCode, String> {

@@ -10,6 +10,7 @@ use std::process::ExitCode;
 mod args;
 mod deps;
 mod live;
+mod output;
 mod run;
 
 fn main() -> ExitCode {

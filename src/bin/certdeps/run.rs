@@ -1,18 +1,16 @@
-//! Running a command: the verifier the options describe, the offline check of a chain
-//! file, and the output both modes share.
+//! Running a command: the verifier the options describe, and the offline check of a chain
+//! file; a probe (`live`) and a manifest (`deps`) go to modules of their own.
 
 use std::ffi::OsString;
-use std::io::{self, Read, Write};
+use std::io::{self, Read};
 use std::path::Path;
 use std::process::ExitCode;
 
-use certdeps::{Endpoint, Pool, Report, TrustStore, UnixTime, Verifier};
+use certdeps::{Endpoint, Pool, TrustStore, UnixTime, Verifier};
 
 use crate::args::{self, Command, Options};
+use crate::output::{FAILURE, emit, emit_json, write_fixed_chain};
 use crate::{deps, live};
-
-/// Exit status 2: usage or input error, or an endpoint that could not be probed.
-pub(crate) const FAILURE: u8 = 2;
 
 /// Runs the command line `args`. `demo` is what no arguments run, when this build has one.
 pub(crate) fn main(
@@ -119,15 +117,6 @@ fn offline(options: &Options, verifier: &Verifier, chain_path: &Path) -> Result<
     })
 }
 
-/// `--fixed-chain`: writes the chain the pool completed, when it did.
-pub(crate) fn write_fixed_chain(options: &Options, report: &Report) -> Result<(), String> {
-    if let (Some(path), Some(chain)) = (&options.fixed_chain, report.fixed_chain()) {
-        std::fs::write(path, chain.to_pem())
-            .map_err(|e| format!("cannot write --fixed-chain {}: {e}", path.display()))?;
-    }
-    Ok(())
-}
-
 /// Reads a whole file; `-` is standard input.
 fn read(path: &Path, what: &str) -> Result<Vec<u8>, String> {
     let mut bytes = Vec::new();
@@ -138,23 +127,4 @@ fn read(path: &Path, what: &str) -> Result<Vec<u8>, String> {
     };
     result.map_err(|e| format!("cannot read {what} {}: {e}", path.display()))?;
     Ok(bytes)
-}
-
-/// Writes `value` to stdout, pretty-printed, on lines of its own.
-pub(crate) fn emit_json(value: &serde_json::Value) -> Result<(), String> {
-    let json = serde_json::to_string_pretty(value)
-        .map_err(|e| format!("cannot render the report as JSON: {e}"))?;
-    emit(&format!("{json}\n"))
-}
-
-/// Writes to stdout. A closed pipe (`check ... | head`) is not an error worth a message:
-/// the reader has what it wanted.
-pub(crate) fn emit(text: &str) -> Result<(), String> {
-    let mut out = io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
-            Err(format!("cannot write to standard output: {e}"))
-        }
-        _ => Ok(()),
-    }
 }
