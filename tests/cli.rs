@@ -966,6 +966,75 @@ fn an_endpoint_that_cannot_be_probed_is_one_line_and_exits_2() {
 }
 
 /// The README's finding table is the user's catalog: it must list every code.
+#[test]
+fn starttls_and_proxy_reach_the_server_as_told() {
+    use std::io::Write;
+    use test_pki::server::{handshake, read_line};
+
+    let chain = Chain::new(KeyType::EcdsaP256, HOST);
+    let dir = Scratch::new();
+    let roots = dir.file("roots.pem", chain.root.pem());
+
+    // --starttls smtp on a port the https scheme says nothing about.
+    let server = Server::tls(chain.presented(), |s| {
+        s.write_all(b"220 mail.contoso.test ESMTP\r\n").unwrap();
+        assert!(read_line(s).starts_with("EHLO "));
+        s.write_all(b"250-mail.contoso.test\r\n250 STARTTLS\r\n")
+            .unwrap();
+        assert_eq!(read_line(s), "STARTTLS\r\n");
+        s.write_all(b"220 go ahead\r\n").unwrap();
+    });
+    let port = server.address.port();
+    let url = format!("https://{HOST}:{port}/");
+    let resolve = format!("{HOST}:{port}:127.0.0.1");
+    let run = check(&[
+        "--url",
+        &url,
+        "--resolve",
+        &resolve,
+        "--starttls",
+        "smtp",
+        "--roots",
+        &roots,
+        "--at",
+        AT,
+        "--json",
+    ]);
+    server.join();
+    assert_eq!(run.code, Some(0), "{}{}", run.stdout, run.stderr);
+    assert!(json(&run)["connection"]["timings_ms"]["starttls"].is_f64());
+
+    // --proxy: the CONNECT names the endpoint, then the proxy's tunnel reaches TLS.
+    let proxy = Server::start(move |mut stream| {
+        let request = read_line(&mut stream);
+        while read_line(&mut stream) != "\r\n" {}
+        stream
+            .write_all(b"HTTP/1.1 200 Connection established\r\n\r\n")
+            .unwrap();
+        handshake(&mut stream, chain.presented());
+        Some(request)
+    });
+    let proxy_url = format!("http://{}", proxy.address);
+    let run = check(&[
+        "--url",
+        &format!("https://{HOST}:8443/"),
+        "--proxy",
+        &proxy_url,
+        "--roots",
+        &roots,
+        "--at",
+        AT,
+        "--no-aia",
+        "--json",
+    ]);
+    assert_eq!(
+        proxy.join().as_deref(),
+        Some(format!("CONNECT {HOST}:8443 HTTP/1.1\r\n").as_str())
+    );
+    assert_eq!(run.code, Some(0), "{}{}", run.stdout, run.stderr);
+    assert_eq!(json(&run)["connection"]["proxied"], true);
+}
+
 /// A root, its intermediate served over HTTP at the AIA caIssuers URL of a leaf the
 /// server presents alone, and the root bundle a check trusts.
 struct AiaCase {
