@@ -103,16 +103,16 @@
 //!   the verdict is the same with either.
 //! - `json` (default): [`Report::to_json`], in the schema the README documents.
 //! - `native-roots`: the operating system's trust store, `TrustStore::native`.
-//! - `aia` (default): `Aia` and `VerifierBuilder::with_aia`, which fetch a missing
-//!   intermediate from its AIA caIssuers URL over HTTP (ureq, no TLS stack) to name the
-//!   fix; off in a `Verifier` until turned on, and never part of the verdict.
 //! - `probe` (default): [`probe`], the live probe that captures what a server presents.
 //! - `rustls` (default): [`rustls`], a rustls server certificate verifier that keeps rustls'
 //!   verdict and explains its refusals, a ready `ClientConfig` for HTTP clients, and
 //!   [`report_of`], which finds the report in the error a client returns.
-//! - `cli`: the `certdeps` command-line tool (`cargo install certdeps --features cli`).
+//! - `aia` (default): [`Aia`] and [`VerifierBuilder::with_aia`], which fetch a missing
+//!   intermediate from its AIA caIssuers URL over HTTP (ureq, no TLS stack) to name the
+//!   fix; off in a `Verifier` until turned on, and never part of the verdict.
 //! - `manifest` (default): [`manifest`], every outbound dependency in one TOML file, with
 //!   committed snapshots, CI outputs and a one-line test assertion.
+//! - `cli`: the `certdeps` command-line tool (`cargo install certdeps --features cli`).
 //!
 //! ## The command-line tool
 //!
@@ -122,6 +122,7 @@
 //!
 //! ```console
 //! cargo run --example check -- --url https://mail.contoso.test/        # probes it
+//! cargo run --example check -- --deps certdeps.toml --offline          # a manifest
 //! openssl s_client -connect mail.contoso.test:443 -showcerts </dev/null > chain.pem
 //! cargo run --example check -- --url https://mail.contoso.test/ chain.pem
 //! cargo run --example check -- --intermediates pool.pem --fixed-chain fixed.pem chain.pem

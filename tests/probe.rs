@@ -578,7 +578,7 @@ impl OpenSsl {
             .stderr(Stdio::null())
             .spawn();
         let Ok(child) = spawned else {
-            eprintln!("skipped: `openssl` is not installed");
+            test_pki::tell("skipped: `openssl` is not installed");
             let _ = std::fs::remove_dir_all(&dir);
             return None;
         };
@@ -592,10 +592,10 @@ impl OpenSsl {
             if started.elapsed() > Duration::from_secs(5)
                 || server.child.try_wait().unwrap().is_some()
             {
-                eprintln!(
+                test_pki::tell(&format!(
                     "skipped: `openssl s_server {}` did not start",
                     args.join(" ")
-                );
+                ));
                 return None;
             }
             thread::sleep(Duration::from_millis(50));

@@ -453,10 +453,10 @@ fn fuzz_fixtures() {
     }
     let fixtures = dir.join("fixtures");
     if !fixtures.is_dir() {
-        println!(
+        tell(&format!(
             "skipped: {} is missing (set CERTDEPS_WRITE_FUZZ_SEEDS=1)",
             fixtures.display()
-        );
+        ));
         return;
     }
     let names: Vec<&str> = world().certs.iter().map(|(n, _)| *n).collect();

@@ -28,7 +28,6 @@ mod suite;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt::Write as _;
-use std::io::Write as _;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, mpsc};
@@ -449,12 +448,6 @@ fn explains(code: Code, finding: Code) -> bool {
         }
 }
 
-fn write_raw(text: &str) {
-    // Written to the process's stderr directly, not through `eprintln!`, so the line shows
-    // even though the test harness captures the output of passing tests.
-    let _ = std::io::stderr().write_all(text.as_bytes());
-}
-
 #[derive(Default)]
 struct Row {
     cases: usize,
@@ -552,7 +545,7 @@ fn limbo_conformance() {
     let limbo = match suite::load() {
         Ok(limbo) => limbo,
         Err(why) => {
-            write_raw(&format!("x509-limbo conformance skipped: {why}\n"));
+            test_pki::tell(&format!("x509-limbo conformance skipped: {why}\n"));
             return;
         }
     };
@@ -728,7 +721,7 @@ fn limbo_conformance() {
         .map(|(d, id)| format!("{id} {:.1} ms", d.as_secs_f64() * 1e3))
         .collect();
     let _ = writeln!(summary, "pathological cases: {}", pathological.join(", "));
-    write_raw(&summary);
+    test_pki::tell(&summary);
     if let Some(path) = std::env::var_os("LIMBO_REPORT") {
         let mut tsv = String::from("id\texpected\tcertdeps\twebpki\tcodes\trejection\tms\n");
         for (tc, outcome) in limbo.testcases.iter().zip(&outcomes) {
@@ -773,7 +766,7 @@ fn limbo_conformance() {
             };
         }
         if let Err(e) = std::fs::write(&path, tsv) {
-            write_raw(&format!(
+            test_pki::tell(&format!(
                 "LIMBO_REPORT: cannot write {}: {e}\n",
                 path.to_string_lossy()
             ));
@@ -988,7 +981,7 @@ fn limbo_diagnoses_name_the_cause() {
     let limbo = match suite::load() {
         Ok(limbo) => limbo,
         Err(why) => {
-            write_raw(&format!("x509-limbo diagnoses skipped: {why}\n"));
+            test_pki::tell(&format!("x509-limbo diagnoses skipped: {why}\n"));
             return;
         }
     };

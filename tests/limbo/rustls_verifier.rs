@@ -15,8 +15,8 @@ use rustls::client::WebPkiServerVerifier;
 use rustls::client::danger::ServerCertVerifier;
 use rustls::{CertificateError, RootCertStore};
 
+use super::panic_text;
 use super::suite::{self, PeerKind, Testcase, ValidationKind};
-use super::{panic_text, write_raw};
 
 /// What comparing one case came to.
 enum Compared {
@@ -30,7 +30,7 @@ fn limbo_rustls_verifier_keeps_rustls_verdict() {
     let limbo = match suite::load() {
         Ok(limbo) => limbo,
         Err(why) => {
-            write_raw(&format!(
+            test_pki::tell(&format!(
                 "x509-limbo rustls verifier comparison skipped: {why}\n"
             ));
             return;
@@ -48,7 +48,7 @@ fn limbo_rustls_verifier_keeps_rustls_verdict() {
             Err(panic) => differs.push(format!("{}: panicked: {}", tc.id, panic_text(&*panic))),
         }
     }
-    write_raw(&format!(
+    test_pki::tell(&format!(
         "x509-limbo rustls verifier: {equal} SERVER cases with the same verdict as \
          WebPkiServerVerifier, {} differ, skipped {skipped:?}\n",
         differs.len()

@@ -71,6 +71,16 @@ pub const LEAF_NOT_BEFORE: u64 = 1_735_689_600;
 /// Default `not_after` of leaf certificates: 2028-01-01T00:00:00Z.
 pub const LEAF_NOT_AFTER: u64 = 1_830_297_600;
 
+/// Writes `text` (and a line break, unless it ends with one) to the process' standard
+/// error directly, not through `eprintln!`, so that it shows even though the test harness captures the output of
+/// passing tests: for a test skipped for want of something (with the reason), and for a
+/// suite's summary figures.
+pub fn tell(text: &str) {
+    use std::io::Write;
+    let end = if text.ends_with('\n') { "" } else { "\n" };
+    let _ = write!(std::io::stderr(), "{text}{end}");
+}
+
 /// [`NOW`] as the time argument that webpki and certdeps take.
 pub fn now() -> UnixTime {
     UnixTime::since_unix_epoch(Duration::from_secs(NOW))
