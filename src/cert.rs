@@ -31,7 +31,7 @@ mod time;
 pub(crate) use crate::der::sequence_tlv;
 pub use description::Description;
 pub(crate) use description::signed_with_sha1;
-pub(crate) use dn::name_text;
+pub(crate) use dn::{attribute_values, name_text, organisations};
 pub(crate) use skim::{Skim, ValidityAt};
 pub(crate) use time::format_time;
 #[cfg(feature = "json")]

@@ -7,10 +7,12 @@
 
 use std::collections::HashSet;
 use std::ops::Range;
+use std::sync::OnceLock;
 use std::time::Duration;
 
 use pki_types::{CertificateRevocationListDer, TrustAnchor};
 
+use crate::cert::organisations;
 use crate::chain::Budget;
 use crate::crl::Crls;
 use crate::error::ConfigError;
@@ -30,6 +32,10 @@ pub(crate) struct Config {
     crls: Crls,
     expiry_horizon: Duration,
     budget: Budget,
+    /// Every organizationName the anchors' subjects carry, sorted: read on the first
+    /// diagnosis that weighs a missing issuer's organisation, not per check (the Mozilla
+    /// store has about 150 anchors).
+    organisations: OnceLock<Vec<Vec<u8>>>,
 }
 
 impl Config {
@@ -75,6 +81,7 @@ impl Config {
             crls: Crls::read(&crls),
             expiry_horizon,
             budget,
+            organisations: OnceLock::new(),
         })
     }
 
@@ -99,6 +106,21 @@ impl Config {
     /// Which store, and which anchor in it, position `i` of [`Config::anchors`] is.
     pub(crate) fn owner(&self, i: usize) -> Option<(usize, usize)> {
         self.owners.get(i).copied()
+    }
+
+    /// Whether an anchor's subject carries the organizationName value `organisation` (its
+    /// encoded contents).
+    pub(crate) fn anchors_name_organisation(&self, organisation: &[u8]) -> bool {
+        let organisations = self.organisations.get_or_init(|| {
+            let anchors = self.stores.iter().flat_map(|s| s.anchors());
+            let mut all: Vec<Vec<u8>> = anchors
+                .flat_map(|a| organisations(a.subject()).map(<[u8]>::to_vec))
+                .collect();
+            all.sort_unstable();
+            all.dedup();
+            all
+        });
+        (organisations.binary_search_by(|o| o.as_slice().cmp(organisation))).is_ok()
     }
 
     /// Known intermediates, to explain and fix incomplete chains (never to trust one).

@@ -2,6 +2,7 @@
 //! programs (accessors, JSON).
 
 use std::borrow::Cow;
+use std::fmt;
 use std::sync::{Arc, OnceLock};
 
 use pki_types::{CertificateDer, UnixTime};
@@ -120,6 +121,39 @@ pub struct StoreVerdict {
     pub verdict: Verdict,
 }
 
+/// Judges each store's own verdict for a report; the verifier makes it, since only it
+/// holds the stores.
+pub(crate) type StoreJudge = dyn Fn(&Report) -> Vec<StoreVerdict> + Send + Sync;
+
+/// Each store's own verdict ([`Report::store_verdicts`]), judged on first read: a check
+/// with several stores runs webpki once, as with one, unless the per-store verdicts are
+/// asked for (by a program, or by writing the report).
+#[derive(Clone, Default)]
+pub(crate) struct StoreVerdicts {
+    /// `None` with one store: its verdict is the report's.
+    judge: Option<Arc<StoreJudge>>,
+    judged: OnceLock<Vec<StoreVerdict>>,
+}
+
+impl StoreVerdicts {
+    pub(crate) fn judged_by(judge: Arc<StoreJudge>) -> Self {
+        Self {
+            judge: Some(judge),
+            judged: OnceLock::new(),
+        }
+    }
+}
+
+impl fmt::Debug for StoreVerdicts {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.judged.get() {
+            Some(judged) => judged.fmt(f),
+            None if self.judge.is_some() => f.write_str("(not judged yet)"),
+            None => f.write_str("[]"),
+        }
+    }
+}
+
 /// A report's findings: in place for the usual one or two of a failing check, so that
 /// reporting them costs no allocation.
 pub(crate) type Findings = SmallVec<[Finding; 2]>;
@@ -172,8 +206,8 @@ pub struct Report {
     pub(crate) path: PathEntries,
     pub(crate) anchor: Option<AnchorEntry>,
     pub(crate) findings: Findings,
-    /// One verdict per store, when there is more than one (empty otherwise).
-    pub(crate) stores: Vec<StoreVerdict>,
+    /// One verdict per store, when there is more than one (none otherwise), on first read.
+    pub(crate) stores: StoreVerdicts,
     /// Every caIssuers URL AIA completion tried (empty when it did not run).
     pub(crate) aia: Vec<AiaFetch>,
     pub(crate) descriptions: OnceLock<Vec<Option<Description>>>,
@@ -404,9 +438,16 @@ impl Report {
 
     /// Each store's own verdict, in the order the stores were given, when the verifier has
     /// more than one; empty with one store (its verdict is [`Report::verdict`]). The overall
-    /// verdict is trusted when any store's is.
+    /// verdict is trusted when any store's is. They are judged on the first call (webpki
+    /// runs once more for each store but the one whose anchor ends a trusted path), so a
+    /// check that never asks pays nothing for them.
     pub fn store_verdicts(&self) -> &[StoreVerdict] {
-        &self.stores
+        self.stores.judged.get_or_init(|| {
+            self.stores
+                .judge
+                .as_ref()
+                .map_or_else(Vec::new, |j| j(self))
+        })
     }
 
     /// The anchor that ends the path, when there is one.

@@ -252,6 +252,20 @@ impl Verdict {
         }
     }
 
+    /// This trusted verdict as webpki gives it with one store's anchors alone, when that store
+    /// holds the anchor that ends the path, at position `anchor` in its own list: the path
+    /// webpki found is still there, and its search with fewer anchors only drops branches
+    /// that failed (so no budget runs out sooner). `None` for a refusal.
+    pub(crate) fn with_anchor_at(&self, anchor: usize) -> Option<Self> {
+        let path = self.trusted_path()?;
+        Some(Self {
+            outcome: Outcome::Trusted(TrustedPath {
+                intermediates: path.intermediates.clone(),
+                anchor,
+            }),
+        })
+    }
+
     fn rejected(error: webpki::Error) -> Self {
         Self::refused(Rejection::new(code_for(&error), Cause::Webpki(error)))
     }

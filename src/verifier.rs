@@ -16,7 +16,7 @@ use crate::endpoint::Endpoint;
 use crate::error::ConfigError;
 use crate::pool::Pool;
 use crate::presented::{Presented, skim_all};
-use crate::report::{Report, StoreVerdict};
+use crate::report::{Report, StoreJudge, StoreVerdict, StoreVerdicts};
 use crate::store::TrustStore;
 use crate::verdict::judge;
 
@@ -34,7 +34,9 @@ use crate::verdict::judge;
 /// ```
 #[derive(Clone, Debug)]
 pub struct Verifier {
-    config: Config,
+    /// Shared with the reports of a verifier with several stores, which judge each store's
+    /// own verdict when asked ([`Report::store_verdicts`]).
+    config: Arc<Config>,
     /// Trusted verdicts to reuse ([`VerifierBuilder::with_cache`]); clones share it.
     cache: Option<Arc<VerdictCache>>,
     /// AIA completion, when on ([`VerifierBuilder::with_aia`]); clones share its cache.
@@ -161,18 +163,9 @@ impl Verifier {
             Some(cache) => cache.verdict(endpoint.map(Endpoint::host), presented, now, judge),
             None => judge(),
         };
-        // Outside the cache, which holds the verdict against all anchors: a hit must still
-        // give each store's own. One store needs none: its verdict is the overall one.
-        let stores = if config.stores().len() > 1 {
-            (config.stores().iter().enumerate())
-                .map(|(s, store)| StoreVerdict {
-                    name: store.name().to_owned(),
-                    kind: store.kind().clone(),
-                    verdict: judge_with(config.store_anchors(s)),
-                })
-                .collect()
-        } else {
-            Vec::new()
+        let stores = match config.stores().len() {
+            1 => StoreVerdicts::default(),
+            _ => StoreVerdicts::judged_by(store_judge(Arc::clone(config))),
         };
         let presented = Presented::copy(presented);
         let (path, anchor, findings, aia) = {
@@ -326,6 +319,7 @@ impl VerifierBuilder {
         )?;
         let cache = (self.cache_capacity > 0 && config.crls().is_empty())
             .then(|| Arc::new(VerdictCache::new(self.cache_capacity, config.anchors())));
+        let config = Arc::new(config);
         Ok(Verifier {
             config,
             cache,
@@ -333,4 +327,38 @@ impl VerifierBuilder {
             aia: self.aia.map(|aia| Arc::new(Fetcher::new(aia))),
         })
     }
+}
+
+/// Judges each store's own verdict for a report, outside the verdict cache (which holds the
+/// verdict against all anchors). The store whose anchor ends a trusted path trusts it alone
+/// too: the path webpki found is still there, and its search with fewer anchors only drops
+/// branches that failed. So webpki runs again only for the other stores, which refuse it
+/// before any signature when none of their anchors is named as an issuer.
+fn store_judge(config: Arc<Config>) -> Arc<StoreJudge> {
+    Arc::new(move |report: &Report| {
+        let presented: Vec<CertificateDer<'_>> =
+            report.presented.iter().map(CertificateDer::from).collect();
+        let server_name = report.endpoint.as_ref().map(Endpoint::server_name_ref);
+        let ends_path = (report.verdict.trusted_path()).and_then(|path| config.owner(path.anchor));
+        (config.stores().iter().enumerate())
+            .map(|(s, store)| StoreVerdict {
+                name: store.name().to_owned(),
+                kind: store.kind().clone(),
+                verdict: match ends_path {
+                    Some((owner, anchor)) if owner == s => report.verdict.with_anchor_at(anchor),
+                    _ => None,
+                }
+                .unwrap_or_else(|| {
+                    let anchors = config.store_anchors(s);
+                    judge(
+                        &presented,
+                        anchors,
+                        server_name,
+                        config.crls().webpki(),
+                        report.at,
+                    )
+                }),
+            })
+            .collect()
+    })
 }

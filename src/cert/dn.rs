@@ -118,6 +118,39 @@ pub(super) fn direct_common_names(mut contents: &[u8]) -> Option<Vec<String>> {
     Some(names)
 }
 
+/// The values of every AttributeTypeAndValue in a Name's contents, with their types' OID
+/// contents, in encoded order ([RFC 5280 section 4.1.2.4]): each value's contents, whatever
+/// its string type. Stops at the first part that does not read, in place and without
+/// allocating.
+///
+/// [RFC 5280 section 4.1.2.4]: https://www.rfc-editor.org/rfc/rfc5280#section-4.1.2.4
+pub(crate) fn attribute_values(contents: &[u8]) -> impl Iterator<Item = (&[u8], &[u8])> {
+    let mut rdns = contents;
+    let mut atvs: &[u8] = &[];
+    std::iter::from_fn(move || {
+        while atvs.is_empty() {
+            let (rdn, rest) = tlv(rdns, 0x31)?;
+            (atvs, rdns) = (rdn, rest);
+        }
+        let (atv, rest) = tlv(atvs, 0x30)?;
+        atvs = rest;
+        let (oid, value) = tlv(atv, 0x06)?;
+        let (value, _) = tlv(value, *value.first()?)?;
+        Some((oid, value))
+    })
+}
+
+/// id-at-organizationName's contents ([RFC 5280 appendix A.1]: 2.5.4.10).
+///
+/// [RFC 5280 appendix A.1]: https://www.rfc-editor.org/rfc/rfc5280#appendix-A.1
+const ORGANIZATION: &[u8] = &[0x55, 0x04, 0x0a];
+
+/// The organizationName values of a Name's contents, as their encoded contents: two names
+/// of one CA write it alike.
+pub(crate) fn organisations(name: &[u8]) -> impl Iterator<Item = &[u8]> {
+    attribute_values(name).filter_map(|(oid, value)| (oid == ORGANIZATION).then_some(value))
+}
+
 /// One AttributeTypeAndValue ([RFC 5280 section 4.1.2.4]) of a kind [`name_text`] writes.
 ///
 /// [RFC 5280 section 4.1.2.4]: https://www.rfc-editor.org/rfc/rfc5280#section-4.1.2.4
@@ -367,6 +400,25 @@ mod tests {
                     prop_assert_eq!(&fast, &expected);
                 }
                 prop_assert_eq!(name_text(&contents), expected);
+            }
+
+            /// attribute_values reads every attribute x509-cert decodes from a Name that
+            /// decodes (in encoded order, where x509-cert sorts each RDN's SET).
+            #[test]
+            fn attribute_values_agree_with_x509_cert(contents in name()) {
+                let decoded = sequence(&contents)
+                    .and_then(|any| any.decode_as::<x509_cert::name::Name>());
+                if let Ok(decoded) = decoded {
+                    let mut expected: Vec<(Vec<u8>, Vec<u8>)> = (decoded.iter())
+                        .map(|atv| (atv.oid.as_bytes().to_vec(), atv.value.value().to_vec()))
+                        .collect();
+                    let mut read: Vec<(Vec<u8>, Vec<u8>)> = attribute_values(&contents)
+                        .map(|(oid, value)| (oid.to_vec(), value.to_vec()))
+                        .collect();
+                    expected.sort();
+                    read.sort();
+                    prop_assert_eq!(read, expected);
+                }
             }
         }
 

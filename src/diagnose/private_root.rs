@@ -8,17 +8,9 @@
 //!
 //! [RFC 8446 section 4.4.2]: https://www.rfc-editor.org/rfc/rfc8446#section-4.4.2
 
-use der::asn1::ObjectIdentifier;
-
-use crate::cert::Skim;
+use crate::cert::{Skim, attribute_values, organisations};
 use crate::config::Config;
-use crate::der::sequence;
 use crate::finding::Actor;
-
-/// id-at-organizationName ([RFC 5280 appendix A.1]).
-///
-/// [RFC 5280 appendix A.1]: https://www.rfc-editor.org/rfc/rfc5280#appendix-A.1
-const ORGANIZATION: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.4.10");
 
 /// What the chain shows about a missing issuer, and so who most likely acts.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -60,14 +52,7 @@ impl Lean {
         if !child.ca_issuers().is_empty() {
             return Self::Aia;
         }
-        let organisations = organisations(child.issuer);
-        let trusted = organisations.iter().find(|o| {
-            config
-                .stores()
-                .iter()
-                .flat_map(|s| s.anchors())
-                .any(|a| self::organisations(a.subject()).contains(o))
-        });
+        let trusted = organisations(child.issuer).find(|o| config.anchors_name_organisation(o));
         if let Some(organisation) = trusted {
             return Self::KnownOrganisation(String::from_utf8_lossy(organisation).into_owned());
         }
@@ -124,24 +109,11 @@ impl Lean {
     }
 }
 
-/// The organizationName values of a Name's contents, as their encoded bytes: two names of
-/// one CA write it alike. Empty when the name does not decode.
-fn organisations(contents: &[u8]) -> Vec<Vec<u8>> {
-    let Ok(name) = sequence(contents).and_then(|any| any.decode_as::<x509_cert::name::Name>())
-    else {
-        return Vec::new();
-    };
-    name.iter()
-        .filter(|atv| atv.oid == ORGANIZATION)
-        .map(|atv| atv.value.value().to_vec())
-        .collect()
-}
-
 /// Whether a Name's contents read as a root's: a word `root` in it, as in "Contoso Root CA".
 fn names_a_root(contents: &[u8]) -> bool {
-    crate::report::name_to_string(contents)
-        .split(|c: char| !c.is_alphanumeric())
-        .any(|word| word.eq_ignore_ascii_case("root"))
+    attribute_values(contents).any(|(_, value)| {
+        (value.split(|c| !c.is_ascii_alphanumeric())).any(|word| word.eq_ignore_ascii_case(b"root"))
+    })
 }
 
 #[cfg(test)]

@@ -27,10 +27,11 @@ impl fmt::Display for Report {
                 "NOT TRUSTED"
             }
         )?;
-        if !self.stores.is_empty() {
+        let stores = self.store_verdicts();
+        if !stores.is_empty() {
             writeln!(f, "stores:")?;
-            let width = self.stores.iter().map(|s| s.name.len()).max().unwrap_or(0);
-            for store in &self.stores {
+            let width = stores.iter().map(|s| s.name.len()).max().unwrap_or(0);
+            for store in stores {
                 match store.verdict.rejection() {
                     None => writeln!(f, "  {:<width$}  TRUSTED", store.name)?,
                     Some(r) => writeln!(

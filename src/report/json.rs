@@ -74,7 +74,7 @@ pub(super) fn report(report: &Report) -> Value {
             "outcome": p.outcome.to_string(),
             "reason": p.reason,
         })).collect::<Vec<_>>(),
-        "stores": report.stores.iter().map(|s| json!({
+        "stores": report.store_verdicts().iter().map(|s| json!({
             "name": s.name,
             "trusted": s.verdict.is_trusted(),
             "reason": s.verdict.rejection().map(|r| r.webpki()),

@@ -199,6 +199,26 @@ fn each_store_has_its_own_verdict_and_reason() {
 }
 
 #[test]
+fn the_anchoring_store_verdict_is_the_one_webpki_gives_that_store_alone() {
+    // The store that ends the trusted path is not judged again: its verdict is derived
+    // from the overall one. It must be exactly what webpki says with that store alone,
+    // the anchor's position in it included; a store listed second checks the rebasing.
+    let pki = Pki::new();
+    let contoso = || TrustStore::from_certificates("contoso", pki.roots()).unwrap();
+    let endpoint = Endpoint::parse(HOST).unwrap();
+    let presented = pki.served(pki.leaf());
+    let alone = Verifier::builder(contoso()).build().unwrap();
+    let alone = alone.check(&endpoint, &presented, now());
+    assert!(alone.is_trusted(), "{alone}");
+
+    let report = two_stores();
+    assert_eq!(&report.store_verdicts()[1].verdict, alone.verdict());
+    let mozilla = Verifier::builder(TrustStore::mozilla()).build().unwrap();
+    let mozilla = mozilla.check(&endpoint, &presented, now());
+    assert_eq!(&report.store_verdicts()[0].verdict, mozilla.verdict());
+}
+
+#[test]
 fn one_store_pays_for_no_second_verdict() {
     let report = healthy().run();
     assert!(report.store_verdicts().is_empty());
