@@ -2,6 +2,7 @@
 //! (missing intermediate, self-signed leaf, private root), with the exact fix from the pool;
 //! and webpki's own path limits.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use pki_types::CertificateDer;
@@ -319,7 +320,12 @@ impl<'p> Diagnosis<'p> {
         }
         let lean = match decided {
             true => Lean::PoolIntermediate,
-            false => Lean::weigh(self.config, &child, index == Some(0)),
+            false => Lean::weigh(
+                self.config,
+                &child,
+                !ca_issuers.is_empty(),
+                index == Some(0),
+            ),
         };
         let actor = lean.actor();
         // The words are written when read: from the presented certificate itself, which the
@@ -335,9 +341,9 @@ impl<'p> Diagnosis<'p> {
         };
         let added = add.clone();
         let supplied = match completed.as_ref().map(|(p, _)| self.supplier(p)) {
-            Some(Supplier::Aia(Some(url))) => format!("fetched from {url}"),
-            Some(Supplier::Aia(None)) => "AIA fetching found".to_owned(),
-            _ => "the pool completes it with".to_owned(),
+            Some(Supplier::Aia(Some(url))) => Cow::Owned(format!("fetched from {url}")),
+            Some(Supplier::Aia(None)) => Cow::Borrowed("AIA fetching found"),
+            _ => Cow::Borrowed("the pool completes it with"),
         };
         let [message, remediation] = Text::lazy_pair(move || {
             let Some(q) = quote.read() else {

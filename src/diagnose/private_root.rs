@@ -37,9 +37,10 @@ pub(super) enum Lean {
 }
 
 impl Lean {
-    /// Reads the evidence for the issuer of `child` (which is the leaf when `is_leaf`), in
-    /// order of strength: the pool, the AIA URL, the organisation, then the names.
-    pub(super) fn weigh(config: &Config, child: &Skim<'_>, is_leaf: bool) -> Self {
+    /// Reads the evidence for the issuer of `child` (which is the leaf when `is_leaf`, and
+    /// carries an AIA caIssuers URL when `has_aia`), in order of strength: the pool, the
+    /// AIA URL, the organisation, then the names.
+    pub(super) fn weigh(config: &Config, child: &Skim<'_>, has_aia: bool, is_leaf: bool) -> Self {
         let in_pool = config.pool().is_some_and(|pool| {
             pool.by_subject(child.issuer).next().is_some()
                 || child
@@ -49,7 +50,7 @@ impl Lean {
         if in_pool {
             return Self::PoolIntermediate;
         }
-        if !child.ca_issuers().is_empty() {
+        if has_aia {
             return Self::Aia;
         }
         let trusted = organisations(child.issuer).find(|o| config.anchors_name_organisation(o));
@@ -172,7 +173,7 @@ mod tests {
         let der = orphan();
         let child = Skim::new(&der).unwrap();
         let config = config(&root("Example Trust Root", "Example Trust"));
-        let lean = Lean::weigh(&config, &child, false);
+        let lean = Lean::weigh(&config, &child, !child.ca_issuers().is_empty(), false);
         assert_eq!(lean, Lean::KnownOrganisation("Example Trust".to_owned()));
         assert_eq!(lean.actor(), Actor::ServerOperator);
         assert!(
@@ -186,11 +187,14 @@ mod tests {
         let der = orphan();
         let child = Skim::new(&der).unwrap();
         let config = config(&root("Other Root", "Other Trust"));
-        let lean = Lean::weigh(&config, &child, false);
+        let lean = Lean::weigh(&config, &child, !child.ca_issuers().is_empty(), false);
         assert_eq!(lean, Lean::PrivateCa);
         assert_eq!(lean.actor(), Actor::ClientOwner);
         // The leaf's issuer is an intermediate in nearly every PKI.
-        assert_eq!(Lean::weigh(&config, &child, true), Lean::LeafIssuer);
+        assert_eq!(
+            Lean::weigh(&config, &child, !child.ca_issuers().is_empty(), true),
+            Lean::LeafIssuer
+        );
     }
 
     #[test]
