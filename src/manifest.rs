@@ -22,8 +22,10 @@
 //!
 //! The other keys: `mozilla_roots = false` (in `[defaults]` or an endpoint: trust only
 //! `add_roots`), and in `[defaults]`, `concurrency` (probes at once, default
-//! [`DEFAULT_AT_ONCE`](crate::probe::DEFAULT_AT_ONCE)) and `timeout_seconds` (each probe's
-//! deadline, default 10).
+//! [`DEFAULT_AT_ONCE`](crate::probe::DEFAULT_AT_ONCE)), `timeout_seconds` (each probe's
+//! deadline, default 10) and `aia` (default true: a chain probed live that misses an issuer
+//! is completed from its AIA caIssuers URL with [`Aia::default`](crate::Aia), as the probe's
+//! own check does; a snapshot checked offline never fetches).
 //!
 //! Three [`Mode`]s: [`Mode::Update`] probes every endpoint and writes its snapshot;
 //! [`Mode::Offline`] checks the snapshots without the network, which is what a unit test
@@ -118,8 +120,15 @@ impl Dependency {
         &self.snapshot
     }
 
-    /// Checks `certs` as this endpoint's chain, with its verifier.
+    /// Checks `certs` as this endpoint's chain, with its verifier and without the network:
+    /// a snapshot's check, and a live chain's at the horizon or as it was before.
     fn check(&self, certs: &[CertificateDer<'_>], now: UnixTime) -> Report {
+        (self.verifier.without_aia()).check(&self.endpoint, certs, now)
+    }
+
+    /// [`Dependency::check`] of a chain just probed: online anyway, so AIA completion runs
+    /// when the manifest has it on (the default).
+    fn check_live(&self, certs: &[CertificateDer<'_>], now: UnixTime) -> Report {
         self.verifier.check(&self.endpoint, certs, now)
     }
 }
@@ -229,7 +238,7 @@ impl Manifest {
                         let report = if Arc::ptr_eq(&dependency.verifier, pool) {
                             report
                         } else {
-                            dependency.check(probed.presented(), now)
+                            dependency.check_live(probed.presented(), now)
                         };
                         self.compare(dependency, report, &probed, mode, now)
                     });

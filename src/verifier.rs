@@ -201,6 +201,16 @@ impl Verifier {
         }
     }
 
+    /// The same verifier without AIA completion, for a check that must not touch the network
+    /// (a manifest's committed snapshots).
+    #[cfg(feature = "manifest")]
+    pub(crate) fn without_aia(&self) -> Self {
+        Self {
+            aia: None,
+            ..self.clone()
+        }
+    }
+
     /// The validated configuration, for a verifier outside the crate (rustls') to be built on
     /// the same anchors and CRLs.
     #[cfg(feature = "rustls")]

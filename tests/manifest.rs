@@ -1015,3 +1015,52 @@ fn starttls_comes_from_the_manifest() {
     );
     assert!(live.outcomes()[0].changes().is_empty());
 }
+
+#[test]
+fn a_chain_probed_live_is_completed_from_aia_and_a_snapshot_never_fetches() {
+    use test_pki::http::{self, Reply};
+
+    let http = http::Server::start();
+    let root = test_pki::Ca::root("AIA Corp Root CA");
+    let issuing = root.intermediate("AIA Corp Issuing CA");
+    http.serve("/issuing.cer", Reply::body(issuing.der().to_vec()));
+    let leaf = issuing.leaf_with(test_pki::CertSpec {
+        aia_ca_issuers: vec![http.url("/issuing.cer")],
+        ..test_pki::CertSpec::leaf(&["api.aia-corp.test"])
+    });
+    let gauge = Arc::new(Gauge::default());
+    let server = Server::start(vec![leaf], gauge, Duration::ZERO);
+    let folder = Folder::new("aia");
+    folder.write("certs/corp-root.pem", &root.pem());
+    let manifest = |aia: &str| {
+        let text = format!(
+            "[defaults]\nmozilla_roots = false\nadd_roots = [\"certs/corp-root.pem\"]\n{aia}\n\
+             [[endpoint]]\nurl = \"https://api.aia-corp.test:{}/\"\nresolve = \"127.0.0.1\"\n",
+            server.port()
+        );
+        Manifest::load(folder.write("certdeps.toml", &text)).unwrap()
+    };
+
+    // Live, by default: the server leaves out its intermediate, AIA names it, and the
+    // report carries the chain to serve.
+    let updated = manifest("").check(Mode::Update, now());
+    let report = updated.outcomes()[0].report().expect("probed");
+    assert_eq!(report.codes(), vec![Code::IncompleteChain], "{report}");
+    assert_eq!(http.hits(), 1);
+    assert_eq!(
+        report.fixed_chain().map(|c| c.certificates().len()),
+        Some(2)
+    );
+
+    // Offline, the snapshot just written is checked without any network.
+    let offline = manifest("").check(Mode::Offline, now());
+    let report = offline.outcomes()[0].report().expect("the snapshot");
+    assert_eq!(report.codes(), vec![Code::IncompleteChain], "{report}");
+    assert!(report.aia_fetches().is_empty() && report.fixed_chain().is_none());
+
+    // `aia = false` keeps a live check from fetching too.
+    let live = manifest("aia = false").check(Mode::Live, now());
+    let report = live.outcomes()[0].report().expect("probed");
+    assert!(report.aia_fetches().is_empty(), "{report}");
+    assert_eq!(http.hits(), 1, "no fetch offline or with aia = false");
+}

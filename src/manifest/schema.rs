@@ -16,6 +16,7 @@ use toml::Spanned;
 
 use super::error::{ManifestError, Problem};
 use super::{Dependency, Manifest};
+use crate::aia::Aia;
 use crate::endpoint::{Endpoint, Host, Protocol};
 use crate::input::read_certificates;
 use crate::probe::{DEFAULT_AT_ONCE, DEFAULT_DEADLINE, Options};
@@ -40,6 +41,7 @@ struct Defaults {
     mozilla_roots: Option<Spanned<bool>>,
     concurrency: Option<Spanned<u64>>,
     timeout_seconds: Option<Spanned<u64>>,
+    aia: Option<Spanned<bool>>,
 }
 
 #[derive(Deserialize)]
@@ -135,6 +137,11 @@ pub(super) fn parse(text: &str, file: &Path) -> Result<Manifest, ManifestError> 
         None => DEFAULT_DEADLINE,
     };
     let mozilla = defaults.mozilla_roots.as_ref().is_none_or(|m| *m.get_ref());
+    // AIA completion for the chains probed live, on unless turned off; a snapshot checked
+    // offline never fetches.
+    let aia = (defaults.aia.as_ref())
+        .is_none_or(|on| *on.get_ref())
+        .then(Aia::default);
 
     let mut anchors = Anchors {
         source: &source,
@@ -143,6 +150,7 @@ pub(super) fn parse(text: &str, file: &Path) -> Result<Manifest, ManifestError> 
         verifiers: Vec::new(),
         sets: HashMap::new(),
         horizon,
+        aia,
     };
     let defaults = Inherited {
         roots: anchors.resolve(&defaults.add_roots)?,
@@ -283,6 +291,8 @@ struct Anchors<'a> {
     /// Verifier by (Mozilla roots or not, roots files in order).
     sets: HashMap<(bool, Vec<PathBuf>), Arc<Verifier>>,
     horizon: Duration,
+    /// AIA completion for chains probed live, when on.
+    aia: Option<Aia>,
 }
 
 impl Anchors<'_> {
@@ -339,9 +349,13 @@ impl Anchors<'_> {
                 return Err(self.source.error(span, "mozilla_roots", problem));
             }
         };
-        let verifier = stores
+        let mut builder = stores
             .fold(first, VerifierBuilder::with_store)
-            .with_expiry_horizon(self.horizon)
+            .with_expiry_horizon(self.horizon);
+        if let Some(aia) = &self.aia {
+            builder = builder.with_aia(aia.clone());
+        }
+        let verifier = builder
             .build()
             .map_err(|e| self.source.error(span, "add_roots", Problem::Verifier(e)))?;
         let verifier = Arc::new(verifier);
