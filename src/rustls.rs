@@ -24,7 +24,7 @@
 //! # Ok::<(), certdeps::Error>(())
 //! ```
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::fmt;
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -78,7 +78,29 @@ pub struct ExplainingVerifier {
     provider: Arc<CryptoProvider>,
     on_failure: Option<Box<OnFailure>>,
     /// The last chain each server presented ([`ExplainingVerifier::keep_last_chains`]).
-    chains: Option<Mutex<HashMap<ServerName<'static>, Chain>>>,
+    chains: Option<Mutex<Kept>>,
+}
+
+/// The last chain of each of the most recently first-met server names, at most
+/// [`ExplainingVerifier::MAX_KEPT_CHAINS`] of them.
+#[derive(Default)]
+struct Kept {
+    chains: HashMap<ServerName<'static>, Chain>,
+    /// The names in `chains`, in the order they were first met.
+    order: VecDeque<ServerName<'static>>,
+}
+
+impl Kept {
+    fn insert(&mut self, name: ServerName<'static>, chain: Chain) {
+        if self.chains.insert(name.clone(), chain).is_none() {
+            self.order.push_back(name);
+            if self.order.len() > ExplainingVerifier::MAX_KEPT_CHAINS {
+                if let Some(oldest) = self.order.pop_front() {
+                    self.chains.remove(&oldest);
+                }
+            }
+        }
+    }
 }
 
 /// What [`ExplainingVerifier::on_failure`] runs.
@@ -148,11 +170,18 @@ impl ExplainingVerifier {
         self
     }
 
+    /// The most server names whose last chain [`ExplainingVerifier::keep_last_chains`]
+    /// keeps: past it, the name met first is forgotten, so a client that meets endless
+    /// names (a crawler, a server chosen by its users) holds bounded memory.
+    pub const MAX_KEPT_CHAINS: usize = 256;
+
     /// Keeps the last chain each server name presented, trusted or not, for
     /// [`ExplainingVerifier::last_chain`]. Off by default, because it copies every chain;
-    /// one entry per server name the client connects to.
+    /// one entry per server name the client connects to, for the
+    /// [`MAX_KEPT_CHAINS`](ExplainingVerifier::MAX_KEPT_CHAINS) names met most recently
+    /// for the first time.
     pub fn keep_last_chains(mut self) -> Self {
-        self.chains = Some(Mutex::new(HashMap::new()));
+        self.chains = Some(Mutex::new(Kept::default()));
         self
     }
 
@@ -164,7 +193,7 @@ impl ExplainingVerifier {
     ) -> Option<Arc<[CertificateDer<'static>]>> {
         let chains = self.chains.as_ref()?;
         let chains = chains.lock().unwrap_or_else(PoisonError::into_inner);
-        chains.get(&server_name.to_owned()).cloned()
+        chains.chains.get(&server_name.to_owned()).cloned()
     }
 
     /// The certdeps verifier that explains refusals.

@@ -208,6 +208,32 @@ fn the_callback_runs_on_failures_only_and_the_last_chain_is_kept() {
     assert!(plain.last_chain(&name()).is_none());
 }
 
+#[test]
+fn the_kept_chains_are_bounded_and_the_first_met_name_goes_first() {
+    let (chain, _) = chains();
+    let verifier = explaining(&chain).keep_last_chains();
+    let names: Vec<ServerName<'static>> = (0..=ExplainingVerifier::MAX_KEPT_CHAINS)
+        .map(|i| ServerName::try_from(format!("host{i}.test")).unwrap())
+        .collect();
+    let (leaf, rest) = chain
+        .presented()
+        .split_first()
+        .map(|(l, r)| (l.clone(), r.to_vec()))
+        .unwrap();
+    for name in &names {
+        // The wrong name for the leaf: refused, and kept all the same.
+        let refused = verifier.verify_server_cert(&leaf, &rest, name, &[], now());
+        assert!(refused.is_err());
+    }
+    assert!(
+        verifier.last_chain(&names[0]).is_none(),
+        "the first met is forgotten"
+    );
+    for name in &names[1..] {
+        assert!(verifier.last_chain(name).is_some(), "{name:?}");
+    }
+}
+
 /// An application's own error around a client's, with a `source()`.
 #[derive(Debug)]
 struct Outer(io::Error);
