@@ -33,7 +33,8 @@
 //! `probe/100-at-once` `check_all` of 100 such servers, 16 at once, vs one by one;
 //! `rustls-verifier` a full
 //! in-memory TLS handshake with certdeps' `ExplainingVerifier` vs the same handshake with
-//! rustls' `WebPkiServerVerifier`, and `rustls-verifier-refused` the same on a leaf-only chain
+//! rustls' `WebPkiServerVerifier`, `rustls-verifier-loopback` the same over TCP to a server on
+//! 127.0.0.1, and `rustls-verifier-refused` the in-memory one on a leaf-only chain
 //! (with the `rustls` feature, on by default).
 //!
 //! The target for a hostile list is certdeps within twice webpki's time plus 1 ms, which a
@@ -497,6 +498,7 @@ fn rustls_verifier_pairs(runner: &mut Runner) {
     for (key, key_name) in fixtures::KEY_TYPES {
         if !runner.selected(&format!("rustls-verifier/{key_name}"))
             && !runner.selected(&format!("rustls-verifier-refused/{key_name}"))
+            && !runner.selected(&format!("rustls-verifier-loopback/{key_name}"))
         {
             continue;
         }
@@ -555,6 +557,23 @@ fn rustls_verifier_pairs(runner: &mut Runner) {
             || drop(black_box(handshake(&ours, &leaf_only))),
             || drop(black_box(handshake(&theirs, &leaf_only))),
         );
+        // The same healthy handshake over a loopback TCP connection, as a client makes it.
+        if runner.selected(&format!("rustls-verifier-loopback/{key_name}")) {
+            let address = test_pki::server::serve_every(healthy.clone());
+            let over_tcp = |client: &Arc<ClientConfig>| {
+                let mut tcp = std::net::TcpStream::connect(address).unwrap();
+                let mut tls = rustls::ClientConnection::new(client.clone(), name.clone()).unwrap();
+                while tls.is_handshaking() {
+                    tls.complete_io(&mut tcp).unwrap();
+                }
+            };
+            runner.pair(
+                "rustls-verifier-loopback",
+                key_name,
+                || over_tcp(&ours),
+                || over_tcp(&theirs),
+            );
+        }
     }
 }
 
