@@ -149,16 +149,15 @@ impl Verifier {
         now: UnixTime,
     ) -> Report {
         let config = &self.config;
-        let judge_with = |anchors| {
+        let judge = || {
             judge(
                 presented,
-                anchors,
+                config.anchors(),
                 endpoint.map(Endpoint::server_name_ref),
                 config.crls().webpki(),
                 now,
             )
         };
-        let judge = || judge_with(config.anchors());
         let verdict = match &self.cache {
             Some(cache) => cache.verdict(endpoint.map(Endpoint::host), presented, now, judge),
             None => judge(),

@@ -164,33 +164,19 @@ pub(crate) fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command,
             Long("json") => options.json = true,
             Long("aia") => set_once(&mut options.aia, true, "--aia/--no-aia")?,
             Long("no-aia") => set_once(&mut options.aia, false, "--aia/--no-aia")?,
-            Long("deps") => {
-                let path = value(&mut parser, "--deps")?.into();
-                set_once(&mut options.deps.manifest, path, "--deps")?;
-            }
+            Long("deps") => set_path(&mut parser, &mut options.deps.manifest, "--deps")?,
             Long("offline") => options.deps.offline = true,
             Long("update-snapshots") => options.deps.update_snapshots = true,
             Long("strict") => options.deps.strict = true,
-            Long("junit") => {
-                let path = value(&mut parser, "--junit")?.into();
-                set_once(&mut options.deps.junit, path, "--junit")?;
-            }
+            Long("junit") => set_path(&mut parser, &mut options.deps.junit, "--junit")?,
             Long("url") => options.urls.push(string(&mut parser, "--url")?),
-            Long("roots") => {
-                let path = value(&mut parser, "--roots")?.into();
-                set_once(&mut options.roots, path, "--roots")?;
-            }
-            Long("add-roots") => {
-                let path = value(&mut parser, "--add-roots")?.into();
-                set_once(&mut options.add_roots, path, "--add-roots")?;
-            }
+            Long("roots") => set_path(&mut parser, &mut options.roots, "--roots")?,
+            Long("add-roots") => set_path(&mut parser, &mut options.add_roots, "--add-roots")?,
             Long("intermediates") => {
-                let path = value(&mut parser, "--intermediates")?.into();
-                set_once(&mut options.intermediates, path, "--intermediates")?;
+                set_path(&mut parser, &mut options.intermediates, "--intermediates")?
             }
             Long("fixed-chain") => {
-                let path = value(&mut parser, "--fixed-chain")?.into();
-                set_once(&mut options.fixed_chain, path, "--fixed-chain")?;
+                set_path(&mut parser, &mut options.fixed_chain, "--fixed-chain")?
             }
             Long("at") => {
                 let text = string(&mut parser, "--at")?;
@@ -323,6 +309,16 @@ fn value(parser: &mut lexopt::Parser, option: &str) -> Result<OsString, String> 
 /// [`value`], as UTF-8 text.
 fn string(parser: &mut lexopt::Parser, option: &str) -> Result<String, String> {
     value(parser, option)?.string().map_err(usage_error)
+}
+
+/// An option that names a file, given at most once.
+fn set_path(
+    parser: &mut lexopt::Parser,
+    slot: &mut Option<PathBuf>,
+    option: &str,
+) -> Result<(), String> {
+    let path = value(parser, option)?.into();
+    set_once(slot, path, option)
 }
 
 fn set_once<T>(slot: &mut Option<T>, value: T, option: &str) -> Result<(), String> {

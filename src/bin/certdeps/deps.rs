@@ -1,6 +1,7 @@
 //! `--deps MANIFEST`: every endpoint a manifest names, checked as the mode options say, with
 //! the manifest's own outputs (the table and reports, JSON, JUnit) and exit status.
 
+use std::path::Path;
 use std::process::ExitCode;
 
 use certdeps::UnixTime;
@@ -9,12 +10,9 @@ use certdeps::manifest::{FailOn, Manifest, Mode};
 use crate::args::Options;
 use crate::output::{emit, emit_json};
 
-/// Loads the manifest, checks every endpoint and writes the outputs asked for.
-pub(crate) fn check(options: &Options) -> Result<ExitCode, String> {
+/// Loads the manifest at `path`, checks every endpoint and writes the outputs asked for.
+pub(crate) fn check(path: &Path, options: &Options) -> Result<ExitCode, String> {
     let args = &options.deps;
-    let Some(path) = &args.manifest else {
-        return Err("--deps: no manifest given".to_owned());
-    };
     let manifest = Manifest::load(path).map_err(|e| e.to_string())?;
     let mode = if args.offline {
         Mode::Offline

@@ -44,14 +44,16 @@ fn run(
         (Command::Demo, None) => {
             Err("no CHAIN_FILE or --url given (see --help for usage)".to_owned())
         }
-        (Command::Check(options), _) if options.deps.manifest.is_some() => deps::check(&options),
-        (Command::Check(options), _) => {
-            let verifier = verifier(&options)?;
-            match &options.chain {
-                Some(chain) => offline(&options, &verifier, chain),
-                None => live::check(&options, &verifier),
+        (Command::Check(options), _) => match &options.deps.manifest {
+            Some(manifest) => deps::check(manifest, &options),
+            None => {
+                let verifier = verifier(&options)?;
+                match &options.chain {
+                    Some(chain) => offline(&options, &verifier, chain),
+                    None => live::check(&options, &verifier),
+                }
             }
-        }
+        },
     }
 }
 
